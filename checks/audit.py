@@ -1,0 +1,217 @@
+"""High-precision audits of one instance.
+
+An audit evaluates the quantities a claim compares on one concrete instance, either in
+exact rational arithmetic (:class:`fractions.Fraction`) or in interval arithmetic
+(``mpmath.iv`` at a chosen number of digits), and decides each printed relation:
+
+* ``<=``: *holds* when the margin (right - left) is certainly >= 0, *violated* when it is
+  certainly < 0, *undecided* otherwise (the enclosure straddles 0: raise the precision);
+* ``=``: *violated* when the difference certainly is not 0; with exact arithmetic *holds*
+  when it is exactly 0; with intervals it can only *agree* to a number of digits.
+
+Hypotheses of the claim that depend on the instance are audited the same way: an instance
+that certainly violates one is *inadmissible* and can never refute the claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from mpmath import iv, mp, mpf, nstr
+
+from checks.instances import Instance, InstanceSpec
+from numerics import enclosures
+
+HOLDS, VIOLATED, UNDECIDED, AGREES = "holds", "violated", "undecided", "agrees"
+
+# Precision ladder used when a float64 violation must be confirmed or dismissed: each step
+# doubles the digits; beyond the last one the instance is reported as undecided.
+ESCALATION_DPS = (30, 60, 120, 240)
+
+
+def _is_exact(x: Any) -> bool:
+    return isinstance(x, Fraction | int)
+
+
+def show_value(x: Any, digits: int) -> str:
+    """Render an exact rational, an interval, or a vector of them, to ``digits`` significant digits."""
+    if isinstance(x, tuple | list):
+        return "[" + ", ".join(show_value(v, digits) for v in x) + "]"
+    if _is_exact(x):
+        x = Fraction(x)
+        if x.denominator == 1:
+            return str(x)
+        with mp.workdps(digits + 10):
+            text = nstr(mpf(x.numerator) / x.denominator, digits)
+        return text + (f" (= {x})" if len(str(x)) <= 40 else " (exact rational)")
+    return enclosures.format_enclosure(x, digits)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One printed relation ``left op right`` evaluated on an instance."""
+
+    left: str
+    op: str  # "<=" or "="
+    right: str
+    margin: Any  # right - left for "<=", left - right for "="; Fraction or interval
+    status: str
+    digits: int | None = None  # for AGREES: how many digits the two sides agree to
+
+    def describe(self, digits: int) -> str:
+        label = {"<=": "margin (right - left)", "=": "difference (left - right)"}[self.op]
+        extra = f" to {self.digits} digits" if self.status == AGREES and self.digits is not None else ""
+        shown = show_value(self.margin, digits)
+        return f"{self.left} {self.op} {self.right}: {self.status}{extra}; {label} = {shown}"
+
+
+def decide(left_name: str, op: str, right_name: str, left: Any, right: Any) -> Relation:
+    """Evaluate one relation between two exact or interval values."""
+    if op == "<=":
+        return judge(left_name, op, right_name, right - left)
+    if op == "=":
+        scale = None
+        if not (_is_exact(left) and _is_exact(right)):
+            scale = max(abs(iv.mpf(left)).b, abs(iv.mpf(right)).b)
+        return judge(left_name, op, right_name, left - right, scale)
+    raise ValueError(f"unknown relation {op!r}")
+
+
+def judge(left_name: str, op: str, right_name: str, margin: Any, scale: Any = None) -> Relation:
+    """Decide a relation from its margin (right - left for "<=", left - right for "=").
+
+    ``scale`` (for "=" in intervals) is the size of the two sides, to count agreeing digits.
+    """
+    exact = _is_exact(margin)
+    if op == "<=":
+        if exact:
+            status = HOLDS if margin >= 0 else VIOLATED
+        else:
+            status = HOLDS if margin.a >= 0 else VIOLATED if margin.b < 0 else UNDECIDED
+        return Relation(left_name, op, right_name, margin, status)
+    if exact:
+        return Relation(left_name, op, right_name, margin, HOLDS if margin == 0 else VIOLATED)
+    if enclosures.sign(margin) != 0:
+        return Relation(left_name, op, right_name, margin, VIOLATED)
+    with mp.workprec(iv.prec):
+        width = max(abs(mpf(margin.a)), abs(mpf(margin.b)))
+        if width == 0:
+            agree = mp.dps
+        elif scale is not None and scale > 0:
+            agree = int(mp.floor(mp.log10(mpf(scale) / width)))
+        else:
+            agree = 0
+    return Relation(left_name, op, right_name, margin, AGREES, digits=max(0, agree))
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Both sides of a claim on one instance, decided at a stated precision."""
+
+    claim_id: str
+    dps: int | None  # None: exact rational arithmetic
+    quantities: tuple[tuple[str, Any], ...]
+    relations: tuple[Relation, ...]
+    hypotheses: tuple[Relation, ...] = ()
+    slack: Any = None  # the claim's normalized slack on this instance, if it defines one
+    notes: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.dps is None
+
+    @property
+    def status(self) -> str:
+        """``violated`` | ``holds`` | ``undecided`` | ``inadmissible``."""
+        hyp = {r.status for r in self.hypotheses}
+        if VIOLATED in hyp:
+            return "inadmissible"
+        rel = {r.status for r in self.relations}
+        if VIOLATED in rel:
+            return VIOLATED if UNDECIDED not in hyp else UNDECIDED
+        if UNDECIDED in rel or UNDECIDED in hyp:
+            return UNDECIDED
+        return HOLDS
+
+    def min_violation_margin(self) -> Any:
+        """The largest certified violation among the relations (for counterexample files)."""
+        margins = [abs(r.margin) for r in self.relations if r.status == VIOLATED]
+        return max(margins, key=lambda m: m if _is_exact(m) else m.a) if margins else None
+
+    def lines(self, digits: int) -> list[str]:
+        precision = "exact rational arithmetic" if self.exact else f"interval arithmetic at {self.dps} digits"
+        out = [f"audit of {self.claim_id} ({precision})"]
+        for name, value in self.quantities:
+            out.append(f"  {name} = {show_value(value, digits)}")
+        for r in self.hypotheses:
+            out.append("  hypothesis " + r.describe(digits))
+        for r in self.relations:
+            out.append("  " + r.describe(digits))
+        if self.slack is not None:
+            out.append(f"  normalized slack = {show_value(self.slack, digits)}")
+        out.extend(f"  note: {n}" for n in self.notes)
+        out.append(f"  status: {self.status}")
+        return out
+
+    def to_json(self, digits: int = 20) -> dict[str, Any]:
+        return {
+            "claim": self.claim_id,
+            "dps": self.dps,
+            "status": self.status,
+            "quantities": {name: show_value(v, digits) for name, v in self.quantities},
+            "hypotheses": [r.describe(digits) for r in self.hypotheses],
+            "relations": [r.describe(digits) for r in self.relations],
+            "slack": None if self.slack is None else show_value(self.slack, digits),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A claim's single-instance evaluator.
+
+    ``evaluate(instance, dps)`` returns an :class:`AuditResult`; ``dps`` is ignored by
+    audits in exact arithmetic.  ``example`` is a valid instance (raw JSON form) shown by
+    ``dlncheck show`` and used by the tests.
+    """
+
+    spec: InstanceSpec
+    evaluate: Callable[[Instance, int], AuditResult]
+    example: dict[str, Any]
+    description: str
+    exact: bool = False
+    default_dps: int = 30
+
+
+def escalate(
+    audit: Audit, instance: Instance, ladder: Sequence[int] = ESCALATION_DPS, slack_digits: int = 0
+) -> AuditResult:
+    """Audit at increasing precision until the status is decided (or the ladder ends).
+
+    With ``slack_digits`` > 0 the climb also continues until the normalized slack is known
+    to that many significant digits (used to report a certified smallest slack).
+    """
+    result = None
+    for dps in ladder:
+        result = audit.evaluate(instance, dps)
+        if result.exact:
+            return result
+        if result.status != UNDECIDED and (
+            slack_digits == 0
+            or result.slack is None
+            or _is_exact(result.slack)
+            or enclosures.correct_digits(result.slack) >= slack_digits
+        ):
+            return result
+    assert result is not None
+    return result
+
+
+def vector_equality(left_name: str, right_name: str, left: Sequence[Any], right: Sequence[Any]) -> Relation:
+    """Componentwise ``left = right`` for exact vectors; the margin is the largest deviation."""
+    differences = [a - b for a, b in zip(left, right, strict=True)]
+    worst = max(differences, key=abs)
+    return judge(left_name, "=", right_name, worst)

@@ -1,0 +1,1 @@
+"""Claim declarations, one module per piece of mathematics; the registry imports them all."""

@@ -1,0 +1,348 @@
+"""The ``dlncheck`` command line.
+
+Exit codes: 0 success (for ``check``: every verdict equals the recorded expectation; for
+``audit``: the claim holds on the instance), 1 a verdict differs from its expectation (or
+the audited instance violates the claim), 2 a usage or input error, reported on one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import checks
+from checks import results as results_io
+from checks.audit import AGREES, HOLDS, VIOLATED
+from checks.claim import PAPERS, Kind
+from checks.counterexamples import PACKAGE_DIR
+from checks.instances import InstanceError, load_instance_file, parse_instance
+from checks.progress import Progress
+from checks.registry import Registry, UnknownClaimError, registry
+from checks.report import write_reports
+from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+MAX_AUDIT_DIGITS = 10_000
+
+
+class UsageError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dlncheck", description="Check the claims of the diagonal-linear-network papers.")
+    parser.add_argument("--version", action="version", version=f"dlncheck {checks.__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--state",
+        metavar="DIR",
+        help="where the latest verdicts are kept (default $DLNCHECK_STATE or ./.dlncheck)",
+    )
+    common.add_argument(
+        "--counterexamples",
+        metavar="DIR",
+        help="also replay counterexamples from DIR and write new ones there "
+        "(default: the package's checks/counterexamples/)",
+    )
+    common.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("list", parents=[common], help="table of claims with their latest verdicts")
+    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument("--kind", choices=[k.value for k in Kind])
+    p.add_argument("--all", action="store_true", help="include catalogue ids without checks yet")
+
+    p = sub.add_parser(
+        "show", parents=[common], help="statement, hypotheses, dependencies, checks and evidence of a claim"
+    )
+    p.add_argument("id")
+
+    p = sub.add_parser("check", parents=[common], help="run checks and print a verdict table")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument(
+        "--budget",
+        type=_positive_int,
+        default=DEFAULT_BUDGET,
+        help=f"instances per property check (default {DEFAULT_BUDGET})",
+    )
+    p.add_argument(
+        "--seed", type=_nonnegative_int, default=DEFAULT_SEED, help="seed of the property searches"
+    )
+    p.add_argument("--json", metavar="FILE", help="write machine-readable results to FILE")
+
+    p = sub.add_parser("audit", parents=[common], help="evaluate one instance of a claim at high precision")
+    p.add_argument("id")
+    p.add_argument("--instance", required=True, metavar="FILE", help="instance file (JSON)")
+    p.add_argument(
+        "--dps", type=_positive_int, help="decimal digits (default: the instance's, else the claim's)"
+    )
+    p.add_argument("--json", metavar="FILE", help="write the audit as JSON to FILE")
+
+    p = sub.add_parser("report", parents=[common], help="write a LaTeX report per paper")
+    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default reports/)")
+    p.add_argument("--budget", type=_positive_int, default=DEFAULT_BUDGET)
+    p.add_argument("--seed", type=_nonnegative_int, default=DEFAULT_SEED)
+    p.add_argument("--from-json", metavar="FILE", help="use the results of an earlier `check --json` run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"dlncheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (InstanceError, UnknownClaimError) as exc:
+        print(f"dlncheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("dlncheck: interrupted", file=sys.stderr)
+        return 130
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _context(
+    args: argparse.Namespace, budget: int = DEFAULT_BUDGET, seed: int = DEFAULT_SEED, on_progress=None
+) -> RunContext:
+    dirs = (PACKAGE_DIR,)
+    if args.counterexamples:
+        dirs = (Path(args.counterexamples), PACKAGE_DIR)
+    return RunContext(budget=budget, seed=seed, counterexample_dirs=dirs, on_progress=on_progress)
+
+
+def _run(
+    reg: Registry, claims, ctx_args: argparse.Namespace, budget: int, seed: int, progress_label: str
+) -> tuple[list[ClaimResult], dict[str, Any]]:
+    progress = Progress(len(claims), progress_label, enabled=not ctx_args.no_progress)
+    ctx = _context(ctx_args, budget, seed, on_progress=progress.note)
+    started, t0 = time.time(), time.perf_counter()
+    raw = []
+    try:
+        for claim in claims:
+            progress.begin(claim.id)
+            result = run_claim(claim, ctx)
+            raw.append(result)
+            progress.advance(f"{claim.id}: {result.verdict}")
+    finally:
+        progress.close()
+    results = with_taint(raw, reg)
+    doc = results_io.document(results, ctx, started, time.perf_counter() - t0)
+    results_io.record_latest(results_io.state_dir(ctx_args.state), doc)
+    return results, doc
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*r) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    reg = registry()
+    latest = results_io.load_latest(results_io.state_dir(args.state))
+    rows = []
+    for cid, record in reg.catalogue.items():
+        claim = reg.claims.get(cid)
+        if claim is None and not args.all:
+            continue
+        if args.paper and record["paper"] != args.paper:
+            continue
+        kind = str(claim.kind) if claim else record["kind"]
+        if args.kind and kind != args.kind:
+            continue
+        if claim is None:
+            rows.append((cid, record["paper"], kind, "-", "(no checks yet)", ""))
+            continue
+        last = latest.get(cid)
+        shown = "not run"
+        if last:
+            shown = last["verdict"]
+            if last.get("depends_on_refuted"):
+                shown += " (uses refuted " + ", ".join(last["depends_on_refuted"]) + ")"
+        rows.append((cid, claim.paper, kind, str(claim.expected), shown, claim.label))
+    print(_table(rows, ("id", "paper", "kind", "expected", "latest", "label")))
+    print(f"\n{len(reg.claims)} of {len(reg.catalogue)} catalogue claims have checks.")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    reg = registry()
+    claim = reg.get(args.id)
+    latest = results_io.load_latest(results_io.state_dir(args.state))
+    out = [
+        f"{claim.id} ({claim.paper}, {claim.label}; {claim.section})",
+        f"kind: {claim.kind}",
+        f"statement: {claim.statement}",
+    ]
+    out += [f"hypothesis: {h}" for h in claim.hypotheses]
+    for dep in claim.depends_on:
+        status = "registered" if dep in reg.claims else "no checks yet"
+        if dep in latest:
+            status = f"latest {latest[dep]['verdict']}"
+        elif dep in reg.claims:
+            status = f"expected {reg.claims[dep].expected}"
+        out.append(f"uses: {dep} ({status})")
+    out += [f"finding: {f}" for f in claim.findings]
+    out.append(f"expected verdict: {claim.expected}")
+    for check in claim.checks:
+        info = check.describe()
+        out.append(f"check [{info['kind']}] {info['name']}: {info['description']}")
+        if "slack" in info:
+            out.append(f"    slack: {info['slack']}")
+    if claim.audit is not None:
+        arithmetic = "exact rational arithmetic" if claim.audit.exact else "interval arithmetic"
+        out.append(f"audit ({arithmetic}): {claim.audit.description}")
+        out += [f"    {line}" for line in claim.audit.spec.describe()]
+        out.append(f"    example instance: {json.dumps(claim.audit.example)}")
+    record = latest.get(claim.id)
+    if record is None:
+        out.append("evidence: not run in this workspace yet; running the checks now")
+        print("\n".join(out))
+        results, _ = _run(reg, [claim], args, DEFAULT_BUDGET, DEFAULT_SEED, "show")
+        record = results[0].to_json() | {"run_started": "now", "seed": DEFAULT_SEED}
+        out = []
+    out.append(
+        f"latest verdict: {record['verdict']} (run {record.get('run_started')}, seed {record.get('seed')})"
+    )
+    if record.get("depends_on_refuted"):
+        out.append("its proof uses the refuted claim(s): " + ", ".join(record["depends_on_refuted"]))
+    for check in record["checks"]:
+        out.append(f"  [{check['verdict']}] {check['check']}: {check['summary']}")
+    print("\n".join(out))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    reg = registry()
+    claims = reg.select(args.ids, paper=args.paper)
+    if not claims:
+        raise UsageError("no registered claim matches the selection")
+    if args.json:
+        _check_writable(Path(args.json))
+    results, doc = _run(reg, claims, args, args.budget, args.seed, "check")
+    rows = [
+        (r.claim_id, r.shown_verdict(), str(r.expected), "yes" if r.matches else "NO", f"{r.wall_s:.1f}s")
+        for r in results
+    ]
+    print(_table(rows, ("claim", "verdict", "expected", "match", "time")))
+    mismatches = [r.claim_id for r in results if not r.matches]
+    print(
+        f"\n{len(results)} claims, {len(mismatches)} differ from expectation; "
+        f"seed {args.seed}, budget {args.budget}, {doc['wall_s']:.1f}s"
+    )
+    if args.json:
+        results_io.write_json(Path(args.json), doc)
+    return EXIT_MISMATCH if mismatches else EXIT_OK
+
+
+def _check_writable(path: Path) -> None:
+    if path.exists() and path.is_dir():
+        raise UsageError(f"{path} is a directory")
+    if not path.parent.exists():
+        raise UsageError(f"folder {path.parent} does not exist")
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    reg = registry()
+    claim = reg.get(args.id)
+    if claim.audit is None:
+        raise UsageError(f"claim {claim.id} has no single-instance audit")
+    instance = parse_instance(load_instance_file(args.instance), claim.audit.spec, claim.id)
+    dps = args.dps or instance.dps or claim.audit.default_dps
+    if dps > MAX_AUDIT_DIGITS:
+        raise UsageError(f"--dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    if args.json:
+        _check_writable(Path(args.json))
+    result = claim.audit.evaluate(instance, dps)
+    print("\n".join(result.lines(dps)))
+    if args.json:
+        results_io.write_json(Path(args.json), result.to_json(dps))
+    status = result.status
+    if status == "inadmissible":
+        raise UsageError("the instance violates a hypothesis of the claim, so it cannot test it")
+    if status not in (HOLDS, VIOLATED, AGREES):
+        raise UsageError(f"precision too low to decide at {dps} digits; rerun with --dps {2 * dps} or more")
+    return EXIT_MISMATCH if status == VIOLATED else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    reg = registry()
+    claims = reg.select(paper=args.paper)
+    out_dir = Path(args.out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a folder")
+    if args.from_json:
+        doc = _load_results(Path(args.from_json))
+        found = {c["claim"]: c for c in doc["claims"]}
+    else:
+        _, doc = _run(reg, claims, args, args.budget, args.seed, "report")
+        found = {c["claim"]: c for c in doc["claims"]}
+    header = {
+        "started": doc.get("started", ""),
+        "seed": doc.get("seed", ""),
+        "budget": doc.get("budget", ""),
+        "version": doc.get("versions", {}).get("dlncheck", checks.__version__),
+    }
+    by_paper = {paper: [c for c in claims if c.paper == paper] for paper in PAPERS}
+    paths = write_reports(out_dir, by_paper, found, header)
+    for path in paths:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _load_results(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"results file not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read results file {path}: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != results_io.RESULTS_SCHEMA:
+        raise UsageError(f"{path} is not a dlncheck results file (schema {results_io.RESULTS_SCHEMA})")
+    return doc
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "audit": cmd_audit, "report": cmd_report}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

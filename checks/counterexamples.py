@@ -1,0 +1,143 @@
+"""Stored counterexamples: one JSON file per refuting instance, replayed on every run.
+
+File format (``dlncheck.counterexample/1``)::
+
+    {
+      "schema": "dlncheck.counterexample/1",
+      "claim": "mil.lemA.2",
+      "check": "reduced dynamics",            # the check that found it
+      "found_by": "symbolic witness" | "property search",
+      "seed": 0,                              # for property searches
+      "dps": null | 30,                       # null: exact rational arithmetic
+      "instance": { ... instance file ... },  # exact decimal / rational strings
+      "status": "violated",
+      "margin": "..."                         # the certified violation, as printed
+    }
+
+A refutation is never read from the file's ``status``: replaying re-runs the claim's audit
+on ``instance`` and the verdict comes from that computation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checks.audit import VIOLATED, escalate, show_value
+from checks.instances import InstanceError, loads_instance, parse_instance
+from checks.verdicts import CheckResult, Verdict
+
+if TYPE_CHECKING:
+    from checks.audit import AuditResult
+    from checks.claim import Claim
+
+SCHEMA = "dlncheck.counterexample/1"
+PACKAGE_DIR = Path(__file__).resolve().parent / "counterexamples"
+
+
+@dataclass(frozen=True)
+class StoredCounterexample:
+    path: Path
+    record: dict[str, Any]
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def file_name(claim_id: str, check: str, instance: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(instance, sort_keys=True).encode()).hexdigest()[:10]
+    return f"{claim_id}--{_slug(check)}--{digest}.json"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so no half-written file remains."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store(
+    directory: Path,
+    claim: Claim,
+    check: str,
+    found_by: str,
+    instance: dict[str, Any],
+    result: AuditResult,
+    seed: int | None = None,
+) -> Path:
+    """Write a counterexample file (unless an identical instance is already stored)."""
+    instance = {"claim": claim.id, **{k: v for k, v in instance.items() if k != "claim"}}
+    path = directory / file_name(claim.id, check, instance)
+    if path.exists():
+        return path
+    margin = result.min_violation_margin()
+    record = {
+        "schema": SCHEMA,
+        "claim": claim.id,
+        "check": check,
+        "found_by": found_by,
+        "seed": seed,
+        "dps": result.dps,
+        "instance": instance,
+        "status": result.status,
+        "margin": None if margin is None else show_value(margin, 20),
+    }
+    atomic_write_text(path, json.dumps(record, indent=2) + "\n")
+    return path
+
+
+def stored_for(claim_id: str, directories: tuple[Path, ...]) -> list[StoredCounterexample]:
+    """All stored counterexamples of a claim, from every directory, in a stable order."""
+    found: dict[str, StoredCounterexample] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob(f"{claim_id}--*.json")):
+            if path.name in found:
+                continue
+            record = loads_instance(path.read_text(encoding="utf-8"), str(path))
+            if record.get("schema") != SCHEMA or record.get("claim") != claim_id:
+                raise InstanceError(f"{path}: not a counterexample file for {claim_id}")
+            found[path.name] = StoredCounterexample(path, record)
+    return list(found.values())
+
+
+def replay(claim: Claim, stored: StoredCounterexample) -> CheckResult:
+    """Re-run the claim's audit on a stored instance; refuted only if it still violates."""
+    if claim.audit is None:
+        raise InstanceError(f"{stored.path.name}: claim {claim.id} has no audit to replay it with")
+    instance = parse_instance(stored.record["instance"], claim.audit.spec, claim.id)
+    dps = stored.record.get("dps") or claim.audit.default_dps
+    ladder = tuple(d for d in (dps, 2 * dps, 4 * dps))
+    result = escalate(claim.audit, instance, ladder)
+    name = f"replay {stored.path.name}"
+    evidence = {"file": stored.path.name, "audit": result.to_json()}
+    if result.status == VIOLATED:
+        margin = show_value(result.min_violation_margin(), 12)
+        how = "exactly" if result.exact else f"at {result.dps} digits (interval arithmetic)"
+        return CheckResult(
+            name,
+            "replay",
+            Verdict.REFUTED,
+            f"stored counterexample still violates the claim {how}; margin {margin}",
+            evidence,
+        )
+    return CheckResult(
+        name,
+        "replay",
+        Verdict.INCONCLUSIVE,
+        f"stored counterexample no longer violates the claim (status: {result.status})",
+        evidence,
+    )

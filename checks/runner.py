@@ -1,0 +1,103 @@
+"""Running the checks of claims and combining them into verdicts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checks import counterexamples
+from checks.claim import Claim
+from checks.registry import Registry
+from checks.verdicts import CheckResult, Verdict, conjunction
+
+# Examples per property check: the default run and the full (slow) budget.
+DEFAULT_BUDGET = 200
+FULL_BUDGET = 5000
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True)
+class RunContext:
+    budget: int = DEFAULT_BUDGET  # examples per property check
+    seed: int = DEFAULT_SEED
+    # counterexamples are read from every directory and new ones written to the first
+    counterexample_dirs: tuple[Path, ...] = (counterexamples.PACKAGE_DIR,)
+    write_counterexamples: bool = True
+    on_progress: Callable[[str], None] | None = None  # sub-step notes for the progress bar
+
+    def note(self, text: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(text)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim_id: str
+    verdict: Verdict
+    expected: Verdict
+    checks: tuple[CheckResult, ...]
+    wall_s: float
+    tainted_by: tuple[str, ...] = field(default=())
+
+    @property
+    def matches(self) -> bool:
+        return self.verdict == self.expected
+
+    def shown_verdict(self) -> str:
+        if self.tainted_by:
+            return f"{self.verdict} (depends on refuted {', '.join(self.tainted_by)})"
+        return str(self.verdict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim_id,
+            "verdict": str(self.verdict),
+            "expected": str(self.expected),
+            "matches_expected": self.matches,
+            "depends_on_refuted": list(self.tainted_by),
+            "wall_s": round(self.wall_s, 4),
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+def run_claim(claim: Claim, ctx: RunContext) -> ClaimResult:
+    """Replay stored counterexamples, run every check, combine into the claim's verdict."""
+    start = time.perf_counter()
+    results: list[CheckResult] = []
+    for stored in counterexamples.stored_for(claim.id, ctx.counterexample_dirs):
+        ctx.note(f"replaying {stored.path.name}")
+        t0 = time.perf_counter()
+        result = counterexamples.replay(claim, stored)
+        results.append(_timed(result, t0))
+    for check in claim.checks:
+        ctx.note(check.name)
+        t0 = time.perf_counter()
+        results.append(_timed(check.run(claim, ctx), t0))
+    verdict = conjunction(r.verdict for r in results)
+    return ClaimResult(claim.id, verdict, claim.expected, tuple(results), time.perf_counter() - start)
+
+
+def _timed(result: CheckResult, t0: float) -> CheckResult:
+    return CheckResult(
+        result.check, result.kind, result.verdict, result.summary, result.evidence, time.perf_counter() - t0
+    )
+
+
+def with_taint(results: Iterable[ClaimResult], registry: Registry) -> list[ClaimResult]:
+    """Mark results whose claim's proof uses a refuted claim.
+
+    A dependency's verdict is the one computed in this run if it was run, else the verdict
+    the project has established for it (its declared expectation).
+    """
+    results = list(results)
+    verdicts = {cid: c.expected for cid, c in registry.claims.items()}
+    verdicts.update({r.claim_id: r.verdict for r in results})
+    return [
+        ClaimResult(
+            r.claim_id, r.verdict, r.expected, r.checks, r.wall_s, registry.tainted_by(r.claim_id, verdicts)
+        )
+        for r in results
+    ]

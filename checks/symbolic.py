@@ -1,0 +1,100 @@
+"""Symbolic checks: a derivation, compared with the printed formula.
+
+* ``agrees``  -> verified (the difference reduced to exactly 0);
+* ``differs`` -> refuted only through a concrete instance: the derivation's witness point
+  is turned into an instance, the claim's audit must find it violated (exactly or in
+  intervals), and the instance is stored as a counterexample that later runs replay;
+* otherwise   -> inconclusive, with the residual SymPy could not reduce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from checks import counterexamples
+from checks.audit import VIOLATED, escalate, show_value
+from checks.instances import parse_instance
+from checks.verdicts import CheckResult, Verdict
+from derivations.derivation import Derivation, Outcome
+
+if TYPE_CHECKING:
+    from checks.claim import Claim
+    from checks.runner import RunContext
+
+
+@dataclass(frozen=True)
+class SymbolicCheck:
+    name: str
+    description: str
+    derive: Callable[[], Derivation]
+    kind: ClassVar[str] = "symbolic"
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "description": self.description}
+
+    def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
+        derivation = self.derive()
+        evidence: dict[str, Any] = {"derivation": derivation.to_json()}
+        if derivation.outcome == Outcome.AGREES:
+            return CheckResult(
+                self.name,
+                self.kind,
+                Verdict.VERIFIED,
+                f"{derivation.title}: SymPy reduces derived - printed to 0 ({derivation.method})",
+                evidence,
+            )
+        if derivation.outcome == Outcome.INCONCLUSIVE:
+            return CheckResult(
+                self.name,
+                self.kind,
+                Verdict.INCONCLUSIVE,
+                f"inconclusive: could not simplify; residual {derivation.residual}",
+                evidence,
+            )
+        return self._refute(claim, ctx, derivation, evidence)
+
+    def _refute(
+        self, claim: Claim, ctx: RunContext, derivation: Derivation, evidence: dict[str, Any]
+    ) -> CheckResult:
+        if claim.audit is None or derivation.witness_instance is None:
+            return CheckResult(
+                self.name,
+                self.kind,
+                Verdict.INCONCLUSIVE,
+                f"{derivation.title}: derived and printed differ, but there is no instance to certify it on",
+                evidence,
+            )
+        instance = parse_instance(derivation.witness_instance, claim.audit.spec, claim.id)
+        result = escalate(claim.audit, instance)
+        evidence["witness_audit"] = result.to_json()
+        if result.status != VIOLATED:
+            return CheckResult(
+                self.name,
+                self.kind,
+                Verdict.INCONCLUSIVE,
+                f"{derivation.title}: differs symbolically, but the audit of the witness "
+                f"says {result.status}",
+                evidence,
+            )
+        if ctx.write_counterexamples:
+            path = counterexamples.store(
+                ctx.counterexample_dirs[0],
+                claim,
+                self.name,
+                "symbolic witness",
+                derivation.witness_instance,
+                result,
+            )
+            evidence["counterexample_file"] = path.name
+        margin = show_value(result.min_violation_margin(), 12)
+        return CheckResult(
+            self.name,
+            self.kind,
+            Verdict.REFUTED,
+            f"{derivation.title}: printed formula differs from the derivation; "
+            f"witness instance violates it {'exactly' if result.exact else ''} "
+            f"(margin {margin})",
+            evidence,
+        )

@@ -1,0 +1,1 @@
+"""SymPy derivations of the papers' formulas from first principles, compared with print."""

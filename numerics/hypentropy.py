@@ -1,0 +1,148 @@
+"""The hypentropy Q_alpha of "Kernel and Rich Regimes" and Lemma 5's two-sided bound.
+
+krr (21):  q(z) = 2 - sqrt(4 + z^2) + z arcsinh(z/2)
+krr (4):   Q_alpha(beta) = alpha^2 sum_i q(beta_i / alpha^2)            (w0 = 1)
+krr Lemma 5: with ell = ln(1/alpha^2) and
+    alpha <= alpha_1(eps, |beta|_1, d) = min{1, sqrt|beta|_1, (2|beta|_1)^(-1/(2 eps)),
+                                             exp(-d / (2 eps |beta|_1))},
+    (1 - eps)|beta|_1 <= Q_alpha(beta) / ell <= (1 + eps)|beta|_1.
+
+Alpha is handled through lambda = ln(alpha): the threshold alpha_1 is exp(-d/(2 eps |beta|_1))
+or smaller, far below float64's range, so nothing here forms alpha itself in float64.
+
+Two evaluations are provided on purpose:
+
+* float64 (:func:`lemma5_margins`), for property search: with b = |beta_i| > 0,
+  alpha^2 q(b/alpha^2) = b ell + t1 + t2, where t1 = 2 alpha^2 - sqrt(4 alpha^4 + b^2) and
+  t2 = b ln(b/2 + sqrt(alpha^4 + b^2/4)) (the rearrangement of krr (23)).  The lower margin
+  is summed from non-negative terms (see :func:`lower_margin_terms`) because the lower bound
+  is attained in the limit (b = 1, alpha = alpha_1), where 1 - |E| cancels completely.
+* intervals (:func:`q_interval`, :func:`lemma5_quantities`): Q_alpha straight from the
+  definition krr (21), plus the same cancellation-free lower margin, both rigorous.
+
+Cancellation-free lower margin (derivation checked by tests/test_numerics_hypentropy.py):
+for b > 0 with s = sqrt(4 alpha^4 + b^2) - b >= 0 and r = sqrt(alpha^4/b^2 + 1/4) - 1/2 >= 0,
+    t1 + t2 = (b ln b - b + 1) - 1 + P1 + P2,
+    P1 = b (2 alpha^2 + s) / (2 alpha^2 + b + s) > 0,   P2 = b ln(1 + r) >= 0,
+so  ell * (Q/ell - (1 - eps)|beta|_1) = sum_{b_i > 0} [phi(b_i) + P1_i + P2_i] + (eps ell |beta|_1 - d'),
+with phi(b) = b ln b - b + 1 >= 0 and d' the number of nonzero entries.  The hypothesis
+alpha <= exp(-d/(2 eps |beta|_1)) is exactly eps ell |beta|_1 >= d >= d'.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from mpmath import iv
+
+from numerics import enclosures
+
+# ----------------------------------------------------------------------------------------
+# threshold alpha_1 of krr Lemma 5
+
+
+def threshold_log_terms_float(eps: float, l1: float, d: int) -> tuple[float, ...]:
+    """-2 ln of each entry of alpha_1's min: ell >= each of these is alpha <= alpha_1."""
+    return (0.0, -math.log(l1), math.log(2.0 * l1) / eps, d / (eps * l1))
+
+
+def log_alpha1_float(eps: float, l1: float, d: int) -> float:
+    """ln alpha_1(eps, |beta|_1, d) of krr Lemma 5, in float64."""
+    return -0.5 * max(threshold_log_terms_float(eps, l1, d))
+
+
+# ----------------------------------------------------------------------------------------
+# float64
+
+
+def _t1_t2(b: float, alpha2: float) -> tuple[float, float]:
+    """t1 = 2a^2 - sqrt(4a^4 + b^2) (computed without cancellation), t2 = b ln(b/2 + sqrt(a^4 + b^2/4))."""
+    root = math.hypot(2.0 * alpha2, b)  # sqrt(4 alpha^4 + b^2)
+    t1 = -b * b / (2.0 * alpha2 + root)
+    t2 = b * math.log(0.5 * b + 0.5 * root)
+    return t1, t2
+
+
+def lower_margin_terms(b: float, alpha2: float) -> float:
+    """phi(b) + P1 + P2 >= 0 for one coordinate (float64)."""
+    root = math.hypot(2.0 * alpha2, b)
+    s = (4.0 * alpha2 * alpha2) / (root + b) if alpha2 > 0 else 0.0
+    phi = b * math.log(b) - (b - 1.0)
+    p1 = b * (2.0 * alpha2 + s) / (2.0 * alpha2 + b + s)
+    ratio = alpha2 / b
+    r = (
+        (ratio * ratio) / (math.sqrt(ratio * ratio + 0.25) + 0.5)
+        if math.isfinite(ratio * ratio)
+        else ratio - 0.5
+    )
+    p2 = b * math.log1p(r)
+    return max(phi, 0.0) + p1 + p2
+
+
+@dataclass(frozen=True)
+class Lemma5Margins:
+    """Margins of krr Lemma 5 on one instance, in units of |beta|_1 (float64)."""
+
+    lower: float  # Q/ell - (1 - eps)|beta|_1
+    upper: float  # (1 + eps)|beta|_1 - Q/ell
+    excess: float  # Q/ell - |beta|_1
+    band: float  # eps |beta|_1
+
+    @property
+    def slack(self) -> float:
+        """Fraction of the allowed band eps |beta|_1 left on the tighter side (>= 0 iff the claim holds)."""
+        return min(self.lower, self.upper) / self.band
+
+
+def lemma5_margins(beta: Sequence[float], eps: float, log_alpha: float) -> Lemma5Margins:
+    """Both margins of krr Lemma 5 in float64 (alpha = exp(log_alpha) may underflow: fine)."""
+    ell = -2.0 * log_alpha
+    alpha2 = math.exp(2.0 * log_alpha)
+    l1 = math.fsum(abs(b) for b in beta)
+    nonzero = [abs(b) for b in beta if b != 0]
+    excess = math.fsum(t for b in nonzero for t in _t1_t2(b, alpha2)) / ell
+    lower_times_ell = math.fsum(lower_margin_terms(b, alpha2) for b in nonzero) + (
+        eps * ell * l1 - len(nonzero)
+    )
+    return Lemma5Margins(lower=lower_times_ell / ell, upper=eps * l1 - excess, excess=excess, band=eps * l1)
+
+
+# ----------------------------------------------------------------------------------------
+# interval arithmetic (call inside numerics.enclosures.interval_precision)
+
+
+def q_interval(zeta):
+    """krr (21) from the definition, in interval arithmetic."""
+    return 2 - iv.sqrt(4 + zeta * zeta) + zeta * enclosures.asinh(zeta / 2)
+
+
+def Q_alpha_interval(beta: Sequence[Fraction], log_alpha) -> object:
+    """krr (4): alpha^2 sum_i q(beta_i/alpha^2), with alpha^2 = exp(2 log_alpha)."""
+    alpha2 = iv.exp(2 * log_alpha)
+    total = iv.mpf(0)
+    for b in beta:
+        total += alpha2 * q_interval(enclosures.from_fraction(b) / alpha2)
+    return total
+
+
+def lower_margin_terms_interval(b: Fraction, alpha2) -> object:
+    """phi(b) + P1 + P2 for one coordinate, as an interval with no cancellation in P1, P2."""
+    bi = enclosures.from_fraction(b)
+    root = iv.sqrt(4 * alpha2 * alpha2 + bi * bi)
+    s = 4 * alpha2 * alpha2 / (root + bi)
+    # phi(b) = b ln b - (b - 1) >= 0 (0 exactly at b = 1, where the bound is attained);
+    # b - 1 is exact; clip the enclosure at the known bound 0
+    if b == 1:
+        phi = iv.mpf(0)
+    else:
+        phi = bi * iv.log(bi) - enclosures.from_fraction(b - 1)
+        phi = iv.mpf([max(phi.a, 0), max(phi.b, 0)])
+    p1 = bi * (2 * alpha2 + s) / (2 * alpha2 + bi + s)
+    ratio2 = (alpha2 / bi) ** 2
+    r = ratio2 / (iv.sqrt(ratio2 + iv.mpf(1) / 4) + iv.mpf(1) / 2)
+    # r/(1 + r) <= ln(1 + r) <= r for r >= 0: stays tight when 1 + r rounds to 1
+    p2 = bi * iv.mpf([(r / (1 + r)).a, r.b])
+    return phi + p1 + p2

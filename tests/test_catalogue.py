@@ -1,0 +1,27 @@
+"""The vendored catalogue is the shared one, and every registered id comes from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks.catalogue import catalogue
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "claims" / "catalogue.yaml"
+
+
+def test_catalogue_ids_are_unique_and_have_the_documented_fields():
+    records = catalogue()
+    assert len(records) == 202
+    for cid, record in records.items():
+        assert record["id"] == cid
+        assert {"paper", "label", "kind", "statement", "depends_on", "check_methods"} <= set(record)
+        assert record["paper"] in {"mil", "ms", "krr", "wn"}
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared catalogue is not beside this checkout")
+def test_vendored_catalogue_matches_the_shared_yaml():
+    yaml = pytest.importorskip("yaml")
+    shared = {r["id"]: r for r in yaml.safe_load(SHARED.read_text(encoding="utf-8"))["records"]}
+    assert shared == catalogue()

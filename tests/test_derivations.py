@@ -1,0 +1,73 @@
+"""The derivation machinery: reductions to zero, witnesses, and the refusal to guess."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations import coordinate_functions as cf
+from derivations import factorized_gradients as fg
+from derivations.derivation import Outcome
+from derivations.equality import compare, rational_points, reduce_to_zero
+from derivations.hypentropy import q_antiderivative
+
+x = sp.Symbol("x", positive=True)
+t = sp.Symbol("t", real=True)
+
+
+def test_asinh_identities_reduce_to_zero_through_the_log_rewrite():
+    zero, _, method = reduce_to_zero(sp.asinh(x) - sp.log(x + sp.sqrt(x**2 + 1)))
+    assert zero and "log" in method
+
+
+def test_a_nonzero_difference_gets_an_exact_witness():
+    cmp = compare(x**2 + 1, x**2 + 1 + x / 1000, rational_points({x}))
+    assert cmp.outcome == Outcome.DIFFERS
+    assert cmp.witness_value == sp.Rational(-1, 1000)  # derived - printed at the first point, x = 1
+    assert cmp.method == "exact rational arithmetic"
+
+
+def test_an_undecidable_zero_is_inconclusive_never_agrees():
+    # odd integrand over a symmetric interval: zero, but SymPy cannot evaluate it
+    hidden_zero = sp.Integral(sp.sin(t**3) * sp.exp(t**4), (t, -1, 1))
+    cmp = compare(x + hidden_zero, x, rational_points({x}, count=2))
+    assert cmp.outcome == Outcome.INCONCLUSIVE
+
+
+def test_rational_points_start_simple_and_respect_domains():
+    L = sp.Symbol("L", integer=True, positive=True)
+    y = sp.Symbol("y", real=True)
+    points = rational_points({x, L, y}, count=20, seed=3, domains={L: (2, 5)})
+    assert points[0] == {x: 1, L: 2, y: 1}
+    assert all(2 <= p[L] <= 5 and p[x] > 0 and p[L].is_Integer for p in points)
+
+
+def test_q_is_the_antiderivative_of_arcsinh_half():
+    assert q_antiderivative().outcome == Outcome.AGREES
+
+
+def test_lemma_a1_holds_for_symbolic_depth():
+    assert fg.lemma_a1_symbolic_depth().outcome == Outcome.AGREES
+
+
+def test_lemma_a2_time_scale_is_off_by_the_depth():
+    derivation = fg.lemma_a2_reduced_dynamics()
+    assert derivation.outcome == Outcome.DIFFERS
+    # the derived velocity is exactly -(1/L) grad L(x), the corrected statement
+    assert compare(derivation.derived, derivation.corrected).outcome == Outcome.AGREES
+    assert derivation.witness_instance == {
+        "A": [["1", "1", "1"], ["1", "1", "1"]],
+        "y": ["1", "1"],
+        "depth": 2,
+        "init": {"x0": ["1", "1", "1"]},
+    }
+
+
+def test_c_L_tends_to_1_plus_e_as_L_decreases_to_2():
+    derivation = cf.constant_c_L(cf.L_SYMBOLIC)
+    assert derivation.steps[-1].expr == sp.E
+
+
+def test_the_positive_zero_is_unique_for_symbolic_depth():
+    derivation = cf.positive_zero(cf.L_SYMBOLIC)
+    assert derivation.outcome == Outcome.AGREES
+    assert "positive = True" in derivation.steps[3].text

@@ -1,0 +1,114 @@
+"""The registry: catalogue ids, lookups with one-line errors, dependency taint."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.catalogue import catalogue
+from checks.claim import Claim, Kind
+from checks.registry import UnknownClaimError, build_registry, registry
+from checks.verdicts import Verdict
+
+ISSUE_2_CLAIMS = {
+    "mil.lemA.1",
+    "mil.lemA.2",
+    "krr.eq.q",
+    "mil.eq.gmin",
+    "mil.eq30",
+    "mil.eq31",
+    "mil.eq10",
+    "krr.lem5",
+}
+
+
+class _NoCheck:
+    name, kind, description = "none", "symbolic", ""
+
+    def run(self, claim, ctx):  # pragma: no cover - never run here
+        raise AssertionError
+
+    def describe(self):
+        return {}
+
+
+def _claim(cid: str, deps=(), paper="mil", expected=Verdict.VERIFIED) -> Claim:
+    return Claim(
+        id=cid,
+        paper=paper,
+        label=cid,
+        section="",
+        statement="",
+        kind=Kind.IDENTITY,
+        expected=expected,
+        checks=(_NoCheck(),),
+        depends_on=tuple(deps),
+    )
+
+
+def _records(*specs):
+    return {cid: {"id": cid, "paper": "mil", "depends_on": list(deps)} for cid, deps in specs}
+
+
+def test_catalogue_has_the_202_claims():
+    assert len(catalogue()) == 202
+
+
+def test_registry_covers_the_claims_of_the_skeleton_issue():
+    assert ISSUE_2_CLAIMS <= set(registry().claims)
+
+
+def test_every_registered_claim_matches_its_catalogue_record():
+    reg = registry()
+    for cid, claim in reg.claims.items():
+        assert reg.catalogue[cid]["paper"] == claim.paper
+        assert claim.statement and claim.label and claim.checks
+
+
+def test_unknown_id_error_suggests_a_close_id():
+    with pytest.raises(UnknownClaimError, match=r"unknown claim id 'mil.eq300' \(did you mean mil.eq30\?\)"):
+        registry().get("mil.eq300")
+
+
+def test_catalogue_id_without_checks_says_so():
+    with pytest.raises(UnknownClaimError, match="in the catalogue but has no checks yet"):
+        registry().get("ms.lem3.1")
+
+
+def test_declaring_an_id_outside_the_catalogue_is_an_error():
+    with pytest.raises(ValueError, match="not a catalogue id"):
+        build_registry([_claim("mil.nope")], _records(("mil.a", ())))
+
+
+def test_declaring_a_claim_twice_is_an_error():
+    records = _records(("mil.a", ()))
+    with pytest.raises(ValueError, match="declared twice"):
+        build_registry([_claim("mil.a"), _claim("mil.a")], records)
+
+
+def test_dependency_on_a_non_catalogue_id_is_an_error():
+    with pytest.raises(ValueError, match="not a catalogue id"):
+        build_registry([_claim("mil.a", deps=["mil.zzz"])], _records(("mil.a", ())))
+
+
+def test_taint_follows_dependencies_through_unregistered_catalogue_claims():
+    # c uses b (not registered), b uses a (refuted): c is tainted by a.
+    records = _records(("mil.a", ()), ("mil.b", ["mil.a"]), ("mil.c", ["mil.b"]), ("mil.d", ()))
+    reg = build_registry(
+        [_claim("mil.a", expected=Verdict.REFUTED), _claim("mil.c", deps=["mil.b"]), _claim("mil.d")], records
+    )
+    verdicts = {"mil.a": Verdict.REFUTED, "mil.c": Verdict.VERIFIED, "mil.d": Verdict.VERIFIED}
+    assert reg.tainted_by("mil.c", verdicts) == ("mil.a",)
+    assert reg.tainted_by("mil.d", verdicts) == ()
+    assert reg.tainted_by("mil.a", verdicts) == ()
+
+
+def test_dependency_cycles_terminate():
+    records = _records(("mil.a", ["mil.b"]), ("mil.b", ["mil.a"]))
+    reg = build_registry([_claim("mil.a", deps=["mil.b"]), _claim("mil.b", deps=["mil.a"])], records)
+    assert reg.dependency_closure("mil.a") == {"mil.b"}
+
+
+def test_select_filters_by_paper_and_kind():
+    reg = registry()
+    assert {c.paper for c in reg.select(paper="krr")} == {"krr"}
+    assert all(c.kind == Kind.CONSTANT for c in reg.select(kind="constant"))
