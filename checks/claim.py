@@ -7,6 +7,7 @@ all read that one declaration.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -76,11 +77,7 @@ _DECLARED: list[Claim] = []
 
 def declare(**fields: Any) -> Claim:
     """Declare a claim (called at import time by the modules of ``checks.claims``)."""
-    import inspect
-
-    frame = inspect.stack()[1]
-    module = frame.frame.f_globals.get("__name__", "")
-    fields.setdefault("module", module)
+    fields.setdefault("module", sys._getframe(1).f_globals.get("__name__", ""))
     fields["checks"] = tuple(fields.get("checks", ()))
     for key in ("equations", "hypotheses", "depends_on", "findings"):
         fields[key] = tuple(fields.get(key, ()))
