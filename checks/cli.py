@@ -20,6 +20,8 @@ from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
+from checks.flow_command import format_report, run_flow
+from checks.flow_instances import parse_flow_instance
 from checks.instances import InstanceError, load_instance_file, parse_instance
 from checks.progress import Progress
 from checks.registry import Registry, UnknownClaimError, registry
@@ -108,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--dps", type=_positive_int, help="decimal digits (default: the instance's, else the claim's)"
     )
     p.add_argument("--json", metavar="FILE", help="write the audit as JSON to FILE")
+
+    p = sub.add_parser("flow", parents=[common], help="a flow's limit: integrated, projected, or both")
+    p.add_argument("instance", metavar="INSTANCE", help="flow instance file (JSON, schema dlncheck.flow/1)")
+    p.add_argument("--method", choices=["integrate", "project", "both"], default="both")
+    p.add_argument("--dps", type=_positive_int, help="decimal digits of the projection (default: float64)")
+    p.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE")
 
     p = sub.add_parser("report", parents=[common], help="write a LaTeX report per paper")
     p.add_argument("--paper", choices=sorted(PAPERS))
@@ -305,6 +313,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if status == VIOLATED else EXIT_OK
 
 
+def cmd_flow(args: argparse.Namespace) -> int:
+    instance = parse_flow_instance(load_instance_file(args.instance))
+    dps = args.dps or instance.dps
+    if dps is not None and dps > MAX_AUDIT_DIGITS:
+        raise UsageError(f"--dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    if args.json:
+        _check_writable(Path(args.json))
+    progress = Progress(1, "flow", enabled=not args.no_progress)
+    progress.begin(args.method)
+    try:
+        out = run_flow(
+            instance, args.method, dps, lambda t, steps: progress.note(f"t = {t:.2e}, {steps} steps")
+        )
+    finally:
+        progress.close()
+    print("\n".join(format_report(out)))
+    if args.json:
+        results_io.write_json(Path(args.json), out)
+    return EXIT_OK if out["converged"] else EXIT_MISMATCH
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     reg = registry()
     claims = reg.select(paper=args.paper)
@@ -342,7 +371,14 @@ def _load_results(path: Path) -> dict[str, Any]:
     return doc
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "check": cmd_check, "audit": cmd_audit, "report": cmd_report}
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "check": cmd_check,
+    "audit": cmd_audit,
+    "flow": cmd_flow,
+    "report": cmd_report,
+}
 
 if __name__ == "__main__":
     raise SystemExit(main())

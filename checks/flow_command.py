@@ -1,0 +1,154 @@
+"""``dlncheck flow``: a flow's limit by integration, by the paper's characterization, or both.
+
+* ``integrate``: the reduced dual flow (★) of ``numerics.dual_reduction`` integrated in float64
+  by ``numerics.dual_flow`` (log time, Radau, then a fixed-point tail);
+* ``project``: the limit the paper states (Bregman projection, Q_α or Q_α^D minimizer) by
+  float64 Newton on the dual (``numerics.bregman_projection.project``) and, with ``--dps``
+  above float64, Newton at that precision in arb balls (``refine``);
+* ``both``: the two, and the number of significant digits (norm-wise, relative to ‖x‖∞) on
+  which they agree.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from checks.flow_instances import FlowInstance
+from checks.instances import InstanceError
+from numerics.bregman_projection import ProjectionError, project, refine
+from numerics.dual_flow import integrate_to_limit
+
+FLOAT64_DIGITS = 16
+# digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
+# below this many the float64 path is refused and the needed precision is named.
+FLOAT64_USABLE_DIGITS = 10
+
+
+class FlowFailure(Exception):
+    """The computation ran but did not reach a limit it can stand behind (exit code 1)."""
+
+
+def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -> int:
+    """Working digits to keep ``wanted`` digits of the limit at this depth and scale.
+
+    For L > 2 the branch p = (c + s g)^{-L/(L-2)} has c ~ min(u0)^{-(L-2)}, and on the support
+    c + s g = O(1): the sum cancels (L - 2) log10(1/min u0) digits.  L = 2 loses nothing
+    (the state is a logarithm).
+    """
+    smallest = min(instance.u0 + (instance.v0 or ()))
+    lost = 0
+    if instance.depth > 2 and smallest < 1:
+        lost = math.ceil((instance.depth - 2) * math.log10(smallest.denominator / smallest.numerator))
+    return lost + wanted
+
+
+def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None) -> dict[str, Any]:
+    """Compute the limit; the returned dict is what ``--json`` writes."""
+    start = time.perf_counter()
+    out: dict[str, Any] = {"model": instance.model, "L": instance.depth, "method": method, "dps": dps}
+    A = np.array([[float(a) for a in row] for row in instance.A])
+    y = np.array([float(v) for v in instance.y])
+    need = digits_needed(instance)
+    high = dps is not None and dps > FLOAT64_DIGITS
+    flow = proj = None
+    if method in ("integrate", "both"):
+        if need > FLOAT64_DIGITS:
+            raise InstanceError(
+                f"float64 integration cannot resolve L = {instance.depth} at this initialization scale: "
+                f"it needs about {need} digits (use --method project --dps {need + 10})"
+            )
+        flow = integrate_to_limit(instance.reduction(), A, y, keep_trajectory=False, progress=progress)
+        out["integrate"] = {
+            "limit": [_show(v, FLOAT64_DIGITS) for v in flow.limit],
+            "converged": flow.converged,
+            "message": flow.message,
+            "residual": flow.residual,
+            "t_reached": flow.t_reached,
+            "steps": flow.steps,
+            "wall_s": flow.wall_s,
+        }
+    if method in ("project", "both"):
+        if need > (dps or FLOAT64_DIGITS):
+            raise InstanceError(
+                f"precision too low: L = {instance.depth} at this initialization scale needs about "
+                f"{need} digits; rerun with --dps {need + 10} or more"
+            )
+        problem = instance.projection()
+        try:
+            proj64 = project(problem) if need <= FLOAT64_DIGITS else None
+        except ProjectionError:
+            proj64 = None
+        if high:
+            start_dual = proj64.info["dual"] if proj64 is not None and proj64.converged else None
+            proj = refine(problem, start_dual, dps)
+            limit = [_show_arb(v, dps) for v in proj.value]
+        else:
+            if proj64 is None:
+                raise InstanceError(f"float64 cannot represent this instance; rerun with --dps {need + 10}")
+            proj = proj64
+            limit = [_show(v, FLOAT64_DIGITS) for v in proj.value]
+        out["project"] = {
+            "limit": limit,
+            "converged": proj.converged,
+            "message": proj.message,
+            "residual": proj.residual,
+            "residual_kind": proj.residual_kind,
+            "certified_digits": proj.certified_digits,
+            "iterations": proj.iterations,
+            "wall_s": proj.wall_s,
+        }
+    primary = out.get("project") or out["integrate"]
+    out["limit"] = primary["limit"]
+    out["residual"] = primary["residual"]
+    out["certified_digits"] = primary.get("certified_digits")
+    out["t_reached"] = out["integrate"]["t_reached"] if flow is not None else None
+    if flow is not None and proj is not None:
+        out["agree_digits"] = _agree_digits(flow.limit, proj.value)
+    out["wall_s"] = time.perf_counter() - start
+    out["converged"] = all(part["converged"] for key, part in out.items() if key in ("integrate", "project"))
+    return out
+
+
+def _as_float(v) -> float:
+    return float(v.mid()) if hasattr(v, "mid") else float(v)
+
+
+def _agree_digits(a, b) -> int:
+    """Significant digits on which two vectors agree, norm-wise relative to ‖b‖∞."""
+    a = np.array([_as_float(v) for v in a])
+    b = np.array([_as_float(v) for v in b])
+    scale = float(np.max(np.abs(b)))
+    diff = float(np.max(np.abs(a - b)))
+    if diff == 0:
+        return FLOAT64_DIGITS
+    return max(0, min(FLOAT64_DIGITS, int(math.floor(-math.log10(diff / scale)))))
+
+
+def _show(v: float, digits: int) -> str:
+    return f"{float(v):.{digits}e}"
+
+
+def _show_arb(v, digits: int) -> str:
+    return v.mid().str(digits, radius=False)
+
+
+def format_report(out: dict[str, Any]) -> list[str]:
+    lines = [f"model {out['model']}, L = {out['L']}, method {out['method']}"]
+    for key in ("integrate", "project"):
+        part = out.get(key)
+        if part is None:
+            continue
+        extra = f", t reached {part['t_reached']:.3e}" if key == "integrate" else ""
+        cert = part.get("certified_digits")
+        extra += f", certified digits {cert}" if cert is not None else ""
+        lines.append(
+            f"{key}: {part['message']}; residual {part['residual']:.2e}{extra}; {part['wall_s']:.2f}s"
+        )
+    lines.append("limit: [" + ", ".join(out["limit"]) + "]")
+    if "agree_digits" in out:
+        lines.append(f"integrated flow and projection agree to {out['agree_digits']} digits")
+    return lines

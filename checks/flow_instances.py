@@ -1,0 +1,166 @@
+"""Flow instance files for ``dlncheck flow``: the schema, validation, and the models they name.
+
+Schema (``dlncheck.flow/1``); numbers are strings (decimal or rational) so exact values survive::
+
+    {
+      "model":  "positive" | "signed" | "krr",
+      "A":      [["1", "1/2", ...], ...],            # M x N
+      "y":      ["...", ...]                         # length M, or instead:
+      "x_star": ["...", ...],                        # length N: y = A x_star computed exactly
+      "L":      2,                                   # depth (krr: D)
+      "init":   {"alpha": "1e-30"}                   # every factor starts at alpha * 1
+              | {"x0": [...]}                        # positive: factor vector at t = 0
+              | {"u0": [...], "v0": [...]},          # signed: factor vectors at t = 0
+      "params": {"w0": [...]},                       # krr: the shape w0 (default 1); w±(0) = alpha w0
+      "dps":    50                                   # optional default precision
+    }
+
+Models, with their loss normalization and time scale (``numerics.conventions``):
+
+* ``positive``: mil (15)/(18), x' = -∇L(x), L(x) = ½‖A x^{⊙L} - y‖²; limit x̃∞ = x∞^{⊙L}.
+* ``signed``:   mil (35), the flow of L^±(u, v) = ½‖A(u^{⊙L} - v^{⊙L}) - y‖²; limit ũ∞ - ṽ∞.
+* ``krr``:      krr Section 2/Theorem 1 and 3, f = ⟨w₊^{⊙D} - w₋^{⊙D}, x⟩, L(w) = Σ(f - y)² (no ½),
+  w₊(0) = w₋(0) = α w0; limit β∞ = w₊∞^{⊙D} - w₋∞^{⊙D}.
+
+The factor-scale α is converted to each paper's own α by the named functions of
+``numerics.conventions``; here α always scales each factor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector
+from numerics import conventions
+from numerics.bregman_projection import ProjectionProblem
+from numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
+from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
+
+SCHEMA = "dlncheck.flow/1"
+MODELS = ("positive", "signed", "krr")
+TOP_LEVEL_KEYS = frozenset({"schema", "model", "A", "y", "x_star", "L", "init", "params", "dps"})
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class FlowInstance:
+    model: str
+    A: tuple[tuple[Fraction, ...], ...]
+    y: tuple[Fraction, ...]
+    depth: int
+    u0: tuple[Fraction, ...]  # factor vector at t = 0 (positive model: x0; krr: α w0)
+    v0: tuple[Fraction, ...] | None
+    alpha: Fraction | None
+    dps: int | None
+
+    @property
+    def N(self) -> int:
+        return len(self.A[0])
+
+    def reduction(self) -> DiagonalReduction:
+        """The model reduced to the dual flow (★) of ``numerics.dual_reduction``."""
+        weight = conventions.KRR_LOSS_WEIGHT if self.model == "krr" else conventions.MIL_LOSS_WEIGHT
+        # w' = -2·weight·L [Aᵀr] ⊙ w^{L-1} for the loss weight·‖A w^{⊙L}... - y‖², so kL = 2·weight·L²
+        rate = 2 * weight * self.depth**2
+        if self.model == "positive":
+            return positive_reduction(self.u0, self.depth, rate)
+        return signed_reduction(self.u0, self.v0 if self.v0 is not None else self.u0, self.depth, rate)
+
+    def projection(self) -> ProjectionProblem:
+        """The limit the paper characterizes, as a Bregman projection / regularized minimization."""
+        L = self.depth
+        if self.model == "krr":
+            if L == 2:  # krr (5), (19)-(21): argmin Q_{α,w0} s.t. Xβ = y
+                return ProjectionProblem(self.A, self.y, ((KrrHypentropy(tuple(w * w for w in self.u0)), 1),))
+            if any(w != self.u0[0] for w in self.u0):
+                raise InstanceError("krr with D > 2: Theorem 3 is stated for w0 = 1 only")
+            return ProjectionProblem(self.A, self.y, ((KrrDepthPotential(self.u0[0] ** L, L, self.N), 1),))
+        branches = [(self._mil_potential(tuple(u**L for u in self.u0)), 1)]
+        if self.model == "signed":
+            v0 = self.v0 if self.v0 is not None else self.u0
+            branches.append((self._mil_potential(tuple(v**L for v in v0)), -1))  # mil (34)
+        return ProjectionProblem(self.A, self.y, tuple(branches))
+
+    def _mil_potential(self, x0: tuple[Fraction, ...]):
+        return MilEntropy(x0) if self.depth == 2 else MilPower(x0, self.depth)  # mil (21)
+
+
+def parse_flow_instance(data: Any) -> FlowInstance:
+    """Validate a decoded flow instance; errors are one-line :class:`InstanceError`."""
+    if not isinstance(data, dict):
+        raise InstanceError("a flow instance must be a JSON object")
+    unknown = set(data) - TOP_LEVEL_KEYS
+    if unknown:
+        raise InstanceError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL_KEYS)}")
+    if "schema" in data and data["schema"] != SCHEMA:
+        raise InstanceError(f"schema {data['schema']!r} is not {SCHEMA!r}")
+    model = data.get("model")
+    if model not in MODELS:
+        raise InstanceError(f"model must be one of {list(MODELS)}, got {model!r}")
+    if "A" not in data:
+        raise InstanceError("missing key 'A'")
+    A = parse_matrix(data["A"], "A")
+    m, n = len(A), len(A[0])
+    if ("y" in data) == ("x_star" in data):
+        raise InstanceError("give exactly one of 'y' and 'x_star'")
+    if "y" in data:
+        y = parse_vector(data["y"], "y")
+        if len(y) != m:
+            raise InstanceError(f"y has length {len(y)} but A has {m} rows")
+    else:
+        x_star = parse_vector(data["x_star"], "x_star")
+        if len(x_star) != n:
+            raise InstanceError(f"x_star has length {len(x_star)} but A has {n} columns")
+        y = tuple(sum((a * x for a, x in zip(row, x_star, strict=True)), Fraction(0)) for row in A)
+    if all(v == 0 for v in y):
+        raise InstanceError("y = 0: the flow stays at its initialization's orbit; give a nonzero y")
+    depth = data.get("L")
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= MAX_DEPTH:
+        raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {depth!r}")
+    init = data.get("init")
+    if not isinstance(init, dict) or not init:
+        raise InstanceError(
+            'missing init: give {"alpha": "1e-3"}, {"x0": [...]} or {"u0": [...], "v0": [...]}'
+        )
+    params = data.get("params", {})
+    if not isinstance(params, dict) or set(params) - {"w0"}:
+        raise InstanceError("params: only 'w0' (krr's initialization shape) is recognised")
+    alpha = None
+    if set(init) == {"alpha"}:
+        alpha = _positive(parse_number(init["alpha"], "init.alpha"), "init.alpha")
+        shape = parse_vector(params["w0"], "params.w0") if "w0" in params else (Fraction(1),) * n
+        if len(shape) != n:
+            raise InstanceError(f"params.w0 has length {len(shape)} but A has {n} columns")
+        for i, w in enumerate(shape):
+            _positive(w, f"params.w0[{i}]")
+        u0 = tuple(alpha * w for w in shape)
+        v0 = u0 if model != "positive" else None
+    elif set(init) == {"x0"} and model == "positive":
+        u0, v0 = _positive_vector(init["x0"], "init.x0", n), None
+    elif set(init) == {"u0", "v0"} and model == "signed":
+        u0, v0 = _positive_vector(init["u0"], "init.u0", n), _positive_vector(init["v0"], "init.v0", n)
+    else:
+        raise InstanceError(f"init keys {sorted(init)} do not fit model {model!r}")
+    if "w0" in params and alpha is None:
+        raise InstanceError("params.w0 needs init.alpha")
+    dps = data.get("dps")
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 16 <= dps <= 10_000):
+        raise InstanceError(f"dps must be an integer in [16, 10000], got {dps!r}")
+    return FlowInstance(model, A, y, depth, u0, v0, alpha, dps)
+
+
+def _positive(x: Fraction, where: str) -> Fraction:
+    if x <= 0:
+        raise InstanceError(f"{where} = {x} but initializations must be positive")
+    return x
+
+
+def _positive_vector(value: Any, where: str, n: int) -> tuple[Fraction, ...]:
+    vec = parse_vector(value, where)
+    if len(vec) != n:
+        raise InstanceError(f"{where} has length {len(vec)} but A has {n} columns")
+    for i, x in enumerate(vec):
+        _positive(x, f"{where}[{i}]")
+    return vec
