@@ -21,6 +21,7 @@ from checks.flow_instances import FlowInstance
 from checks.instances import InstanceError
 from numerics.bregman_projection import ProjectionError, project, refine
 from numerics.dual_flow import integrate_to_limit
+from numerics.positive_face import EmptyPositiveSetError
 
 FLOAT64_DIGITS = 16
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
@@ -55,6 +56,10 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
     need = digits_needed(instance)
     high = dps is not None and dps > FLOAT64_DIGITS
     flow = proj = None
+    try:  # first, so that an empty S₊ is reported before any integration starts
+        problem = instance.projection()
+    except EmptyPositiveSetError as exc:
+        raise InstanceError(str(exc)) from None
     if method in ("integrate", "both"):
         if need > FLOAT64_DIGITS:
             raise InstanceError(
@@ -77,7 +82,6 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
                 f"precision too low: L = {instance.depth} at this initialization scale needs about "
                 f"{need} digits; rerun with --dps {need + 10} or more"
             )
-        problem = instance.projection()
         try:
             proj64 = project(problem) if need <= FLOAT64_DIGITS else None
         except ProjectionError:
@@ -125,7 +129,7 @@ def _agree_digits(a, b) -> int:
     diff = float(np.max(np.abs(a - b)))
     if diff == 0:
         return FLOAT64_DIGITS
-    return max(0, min(FLOAT64_DIGITS, int(math.floor(-math.log10(diff / scale)))))
+    return max(0, min(FLOAT64_DIGITS, math.floor(-math.log10(diff / scale))))
 
 
 def _show(v: float, digits: int) -> str:

@@ -37,6 +37,7 @@ from numerics import conventions
 from numerics.bregman_projection import ProjectionProblem
 from numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
 from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
+from numerics.positive_face import PositiveFace, independent_rows, positive_face, unique_point
 
 SCHEMA = "dlncheck.flow/1"
 MODELS = ("positive", "signed", "krr")
@@ -77,11 +78,29 @@ class FlowInstance:
             if any(w != self.u0[0] for w in self.u0):
                 raise InstanceError("krr with D > 2: Theorem 3 is stated for w0 = 1 only")
             return ProjectionProblem(self.A, self.y, ((KrrDepthPotential(self.u0[0] ** L, L, self.N), 1),))
-        branches = [(self._mil_potential(tuple(u**L for u in self.u0)), 1)]
-        if self.model == "signed":
+        if self.model == "signed":  # mil (34); S± always has a strictly positive point
             v0 = self.v0 if self.v0 is not None else self.u0
-            branches.append((self._mil_potential(tuple(v**L for v in v0)), -1))  # mil (34)
-        return ProjectionProblem(self.A, self.y, tuple(branches))
+            branches = (
+                (self._mil_potential(tuple(u**L for u in self.u0)), 1),
+                (self._mil_potential(tuple(v**L for v in v0)), -1),
+            )
+            return ProjectionProblem(self.A, self.y, branches)
+        face = self.face()
+        potential = self._mil_potential(tuple(u**L for u in self.u0))
+        if not face.forced:
+            return ProjectionProblem(self.A, self.y, ((potential, 1),))
+        free = face.free(self.N)
+        rows = independent_rows(self.A, free)
+        A_face = tuple(tuple(self.A[i][k] for k in free) for i in rows)
+        y_face = tuple(self.y[i] for i in rows)
+        point = unique_point(A_face, y_face) if len(rows) == len(free) else None
+        return ProjectionProblem(
+            A_face, y_face, ((potential.restrict(free), 1),), free, self.N, point, note=face.message
+        )
+
+    def face(self) -> PositiveFace:
+        """The coordinates forced to 0 on S₊ (positive model), see ``numerics.positive_face``."""
+        return positive_face(self.A, self.y)
 
     def _mil_potential(self, x0: tuple[Fraction, ...]):
         return MilEntropy(x0) if self.depth == 2 else MilPower(x0, self.depth)  # mil (21)

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import scipy.linalg
 from flint import arb, arb_mat, ctx
 
 from numerics.results import LimitResult
+from numerics.weighted_normal_equations import solve_weighted_normal
 
 # float64 Newton: stop when the relative residual and the relative Newton correction of z are
 # both below these (a few ulps above the unit roundoff: rounding in A z - y sets the floor).
@@ -47,6 +47,10 @@ STEP_TOL = 1e-10
 FLOOR_RESIDUAL = 1e-10
 FLOOR_STEP = 1e-8
 MAX_NEWTON_ITERATIONS = 500
+MIN_STEP_FRACTION = 1e-20  # the line search gives up below this fraction of the step
+# float64 keeps ~16 digits; a potential whose θ0 + Aᵀμ cancels more than this many (mil (21)
+# with L > 2 at small α) is refused, so 10 digits of the result remain.
+FLOAT64_MAX_DIGITS_LOST = 6
 ARMIJO = 1e-4  # sufficient-decrease constant of the line search
 INITIAL_TRUST = 1.0  # first cap on max |Δθ| / step_scale
 TRUST_GROWTH = 4.0
@@ -57,6 +61,13 @@ PSI_ROUNDING = 1e-13
 # condition number (added per solve from the float64 estimate).
 GUARD_DIGITS = 15
 MAX_REFINE_ITERATIONS = 200
+# Largest move of θ per refinement step, in units of the potential's step_scale; below 1, a
+# power potential's θ (scale |θ|) cannot cross its boundary 0 in one step.
+REFINE_TRUST = 0.5
+MIN_REFINE_FRACTION = 2.0**-30
+# Ψ is the line search's merit while its predicted change exceeds this relative size (a few
+# digits above the working precision's floor would do; 1e-20 is far above it at ≥ 30 digits).
+PSI_VISIBLE = 1e-20  # below this the residual is at the precision's floor
 MAX_EXPANSION = 2.0**20  # the expanding line search tries t = 1, 2, 4, ... up to this
 
 
@@ -71,6 +82,23 @@ class ProjectionProblem:
     A_exact: tuple[tuple[Fraction, ...], ...]
     y_exact: tuple[Fraction, ...]
     branches: tuple[tuple[object, int], ...]  # (potential, σ = ±1)
+    # When the problem lives on a face (``numerics.positive_face``): the kept columns of the
+    # full problem and its width; the other coordinates of the solution are exactly 0.
+    columns: tuple[int, ...] | None = None
+    width: int | None = None
+    # When the constraint set is a single point (a face whose columns are independent), its
+    # exact rational solution: every potential projects onto it.
+    unique_solution: tuple[Fraction, ...] | None = None
+    note: str = ""  # how the problem was set up (e.g. the face certificate), echoed in messages
+
+    def embed(self, values: Sequence, zero) -> tuple:
+        """The solution on the kept columns, padded with exact zeros to the full width."""
+        if self.columns is None:
+            return tuple(values)
+        out = [zero] * self.width
+        for k, v in zip(self.columns, values, strict=True):
+            out[k] = v
+        return tuple(out)
 
     @property
     def A(self) -> np.ndarray:
@@ -112,16 +140,7 @@ def _finite(state: _State) -> bool:
 
 
 def _newton_direction(A: np.ndarray, state: _State) -> np.ndarray:
-    """Solve (A D Aᵀ) Δ = -∇Ψ through the QR factorization of B = (A D^{1/2})ᵀ = QR.
-
-    A D Aᵀ = RᵀR, and its condition number is the square of R's: solving with the two
-    triangular factors keeps the x-space change D AᵀΔ = -D^{1/2} Q R^{-T}∇Ψ accurate to
-    √cond digits where a Cholesky solve of A D Aᵀ would lose them all (cond ~ 1/α²).
-    """
-    root = np.sqrt(state.dz)
-    R = scipy.linalg.qr((A * root).T, mode="r", check_finite=False)[0][: A.shape[0]]
-    w = scipy.linalg.solve_triangular(R, -state.grad, trans="T", check_finite=False)
-    return scipy.linalg.solve_triangular(R, w, check_finite=False)
+    return solve_weighted_normal(A, state.dz, -state.grad)
 
 
 def _trust_ratio(problem: ProjectionProblem, A: np.ndarray, state: _State, step: np.ndarray) -> float:
@@ -139,65 +158,102 @@ def project(problem: ProjectionProblem, max_iterations: int = MAX_NEWTON_ITERATI
     start = time.perf_counter()
     A, y = problem.A, problem.y
     theta0 = [pot.theta0() for pot, _ in problem.branches]
-    if not all(np.all(np.isfinite(t)) for t in theta0):
+    lost = max(getattr(pot, "float64_digits_lost", lambda: 0)() for pot, _ in problem.branches)
+    if lost > FLOAT64_MAX_DIGITS_LOST or not all(np.all(np.isfinite(t)) for t in theta0):
         raise ProjectionError(
-            "the initialization is beyond float64's range in this potential; use a higher precision"
+            f"float64 cannot resolve this initialization scale in this potential (about {lost} digits "
+            "cancel); use a higher precision"
         )
+    if problem.unique_solution is not None:
+        return _unique_point_result(problem, start)
+    # The tests' floors rise with the digits θ0 + Aᵀμ cancels; RESIDUAL_TOL already sits
+    # ~3 digits above float64's unit roundoff, so only cancellation beyond that counts.
+    cancelled = max(1.0, 10.0 ** (lost - 3))
     state = _evaluate(problem, A, y, theta0, np.zeros(A.shape[0]))
     y_norm = max(float(np.linalg.norm(y)), np.finfo(float).tiny)
     trust = INITIAL_TRUST
     for iteration in range(1, max_iterations + 1):
-        step = _newton_direction(A, state)
-        if not float(state.grad @ step) < 0:
-            # the QR solve lost the direction (e.g. to underflowing D entries): solve with the
-            # Hessian itself, then fall back to steepest descent
-            step = np.linalg.lstsq((A * state.dz) @ A.T, -state.grad, rcond=None)[0]
-            if not float(state.grad @ step) < 0:
-                step = -state.grad
+        step = _descent_direction(A, state)
+        z_norm = max(float(np.linalg.norm(state.z)), np.finfo(float).tiny)
+        correction = float(np.linalg.norm(state.dz * (A.T @ step))) / z_norm
+        residual = float(np.linalg.norm(state.grad)) / y_norm
+        if correction <= STEP_TOL * cancelled and residual <= RESIDUAL_TOL * cancelled:
+            return _projection_result(problem, state, y_norm, True, "converged", iteration, start)
+        at_floor = residual <= FLOOR_RESIDUAL * cancelled and correction <= FLOOR_STEP * cancelled
         ratio = _trust_ratio(problem, A, state, step)
         capped = ratio > trust
         if capped:
             step = step * (trust / ratio)
-        correction = float(np.linalg.norm(state.dz * (A.T @ step)))
-        small = correction <= STEP_TOL * float(np.linalg.norm(state.z))
-        slope = float(state.grad @ step)
-        residual = float(np.linalg.norm(state.grad)) / y_norm
-        relative_correction = correction / max(float(np.linalg.norm(state.z)), np.finfo(float).tiny)
-        if small and residual <= RESIDUAL_TOL:
-            return _projection_result(state, y_norm, True, "converged", iteration, start)
-        at_floor = residual <= FLOOR_RESIDUAL and relative_correction <= FLOOR_STEP
-        if slope >= 0:
-            why = (
-                "stopped at the rounding floor"
-                if at_floor
-                else "the Newton direction is not a descent direction"
-            )
-            return _projection_result(state, y_norm, at_floor, why, iteration, start)
-        t = 1.0
-        while True:
-            trial = _evaluate(problem, A, y, theta0, state.mu + t * step)
-            if _finite(trial):
-                if trial.psi <= state.psi + ARMIJO * t * slope:
-                    break
-                lost = abs(slope) * t <= PSI_ROUNDING * max(abs(state.psi), 1.0)
-                if lost and np.linalg.norm(trial.grad) <= np.linalg.norm(state.grad):
-                    break
-            t *= 0.5
-            if t < 1e-20:
-                why = "stopped at the rounding floor" if at_floor else "line search failed"
-                return _projection_result(state, y_norm, at_floor, why, iteration, start)
+        trial, t = _armijo(problem, A, y, theta0, state, step)
+        if trial is None:
+            why = "stopped at the rounding floor" if at_floor else "line search failed"
+            return _projection_result(problem, state, y_norm, at_floor, why, iteration, start)
         state = trial
         trust = trust * TRUST_GROWTH if (capped and t == 1.0) else max(trust * t, INITIAL_TRUST)
-    return _projection_result(
-        state, y_norm, False, f"no convergence in {max_iterations} iterations", max_iterations, start
+    message = f"no convergence in {max_iterations} iterations"
+    return _projection_result(problem, state, y_norm, False, message, max_iterations, start)
+
+
+def _unique_point_result(problem: ProjectionProblem, start: float, dps: int | None = None) -> LimitResult:
+    """The constraint set is one point, known exactly: no Newton iteration is needed."""
+    exact = problem.embed(problem.unique_solution, Fraction(0))
+    value = (
+        np.array([float(v) for v in exact])
+        if dps is None
+        else tuple(arb(v.numerator) / v.denominator for v in exact)
+    )
+    return LimitResult(
+        value=value,
+        residual=0.0,
+        residual_kind="exact: the constraint set is the single point A_face⁻¹ y (rational arithmetic)",
+        converged=True,
+        message="the constraint set is a single point; solved exactly"
+        + (f" ({problem.note})" if problem.note else ""),
+        certified_digits=None if dps is None else dps,
+        dps=dps,
+        wall_s=time.perf_counter() - start,
+        info={"dual": None, "exact": exact, "krawczyk": False},
     )
 
 
+def _descent_direction(A: np.ndarray, state: _State) -> np.ndarray:
+    """The Newton direction, or a fallback when rounding has made it useless."""
+    step = _newton_direction(A, state)
+    if float(state.grad @ step) < 0:
+        return step
+    # the QR solve lost the direction (e.g. to underflowing D entries): solve with the Hessian
+    # itself, then fall back to steepest descent
+    step = np.linalg.lstsq((A * state.dz) @ A.T, -state.grad, rcond=None)[0]
+    return step if float(state.grad @ step) < 0 else -state.grad
+
+
+def _armijo(problem, A, y, theta0, state: _State, step: np.ndarray) -> tuple[_State | None, float]:
+    """Backtracking on Ψ; near the optimum, where Ψ's change is below rounding, on ‖∇Ψ‖."""
+    slope = float(state.grad @ step)
+    t = 1.0
+    while t >= MIN_STEP_FRACTION:
+        trial = _evaluate(problem, A, y, theta0, state.mu + t * step)
+        if _finite(trial):
+            if trial.psi <= state.psi + ARMIJO * t * slope:
+                return trial, t
+            lost = abs(slope) * t <= PSI_ROUNDING * max(abs(state.psi), 1.0)
+            if lost and np.linalg.norm(trial.grad) <= np.linalg.norm(state.grad):
+                return trial, t
+        t *= 0.5
+    return None, t
+
+
 def _projection_result(
-    state: _State, y_norm: float, converged: bool, message: str, iterations: int, start: float
+    problem: ProjectionProblem,
+    state: _State,
+    y_norm: float,
+    converged: bool,
+    message: str,
+    iterations: int,
+    start: float,
 ) -> LimitResult:
     return LimitResult(
-        value=state.z,
+        value=np.array(problem.embed(state.z, 0.0)),
         residual=float(np.linalg.norm(state.grad)) / y_norm,
         residual_kind="relative feasibility residual ||A z - y|| / ||y|| (KKT holds by construction)",
         converged=converged,
@@ -212,7 +268,7 @@ def _projection_result(
 
 
 def _digits_to_bits(digits: int) -> int:
-    return int(math.ceil(digits * math.log2(10))) + 8
+    return math.ceil(digits * math.log2(10)) + 8
 
 
 class _ArbProblem:
@@ -220,7 +276,8 @@ class _ArbProblem:
 
     def __init__(self, problem: ProjectionProblem):
         self.problem = problem
-        self.Am = arb_mat([[arb(a.numerator) / a.denominator for a in row] for row in problem.A_exact])
+        self.rows = [[arb(a.numerator) / a.denominator for a in row] for row in problem.A_exact]
+        self.Am = arb_mat(self.rows)
         self.At = self.Am.transpose()
         self.y = arb_mat([[arb(v.numerator) / v.denominator] for v in problem.y_exact])
         self.theta0 = [pot.theta0_arb() for pot, _ in problem.branches]
@@ -240,12 +297,30 @@ class _ArbProblem:
     def residual(self, z: Sequence[arb]) -> arb_mat:
         return self.Am * arb_mat([[v] for v in z]) - self.y
 
+    def dual_objective(self, mu: arb_mat) -> arb:
+        """Ψ(μ) = Σ_b F*_b(θ_b) - ⟨y, μ⟩ (raises ArithmeticError outside the domain)."""
+        h = self.At * mu
+        value = -sum((self.y[i, 0] * mu[i, 0] for i in range(self.m)), arb(0))
+        for (pot, sigma), t0 in zip(self.problem.branches, self.theta0, strict=True):
+            value += pot.conjugate_arb([t0[i] + sigma * h[i, 0] for i in range(self.n)])
+        return value
+
+    def trust_ratio(self, mu: arb_mat, step: arb_mat) -> float:
+        """max over branches of |Δθ| / step_scale(θ), in floats from the midpoints (as in float64)."""
+        h = self.At * mu
+        dh = self.At * step
+        ratio = 0.0
+        for (pot, sigma), t0 in zip(self.problem.branches, self.theta0, strict=True):
+            theta = np.array([float((t0[i] + sigma * h[i, 0]).mid()) for i in range(self.n)])
+            moves = np.array([abs(float(dh[i, 0].mid())) for i in range(self.n)])
+            scale = pot.step_scale(theta)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = max(ratio, float(np.max(np.where(scale > 0, moves / scale, np.inf))))
+        return ratio
+
     def hessian(self, dz: Sequence[arb]) -> arb_mat:
-        scaled = arb_mat(self.m, self.n)
-        for i in range(self.m):
-            for j in range(self.n):
-                scaled[i, j] = self.Am[i, j] * dz[j]
-        return scaled * self.At
+        """A diag(dz) Aᵀ: the columns scaled in Python lists (indexing arb_mat is slow), one product."""
+        return arb_mat([[a * d for a, d in zip(row, dz, strict=True)] for row in self.rows]) * self.At
 
 
 def _norm(v: arb_mat) -> float:
@@ -262,22 +337,24 @@ def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) 
     saved = ctx.prec
     ctx.prec = _digits_to_bits(dps + GUARD_DIGITS)
     try:
+        if problem.unique_solution is not None:
+            return _unique_point_result(problem, start, dps)
         ap = _ArbProblem(problem)
         mu = arb_mat([[arb(float(v))] for v in (start_dual if start_dual is not None else np.zeros(ap.m))])
         z, dz = ap.primal(mu)
         r = ap.residual(z)
         target = 10.0 ** (-(dps + GUARD_DIGITS // 2))
         iterations = 0
-        converged = False
         rel = math.inf
-        for iterations in range(1, MAX_REFINE_ITERATIONS + 1):
+        for _ in range(MAX_REFINE_ITERATIONS):
+            iterations += 1
             step = _solve_mid(ap.hessian(dz), r)
-            trial = _expanding_line_search(ap, mu, z, dz, r, step)
+            ratio = ap.trust_ratio(mu, step)
+            if ratio > REFINE_TRUST:  # far from the solution (a cold start): cap the move of θ
+                step = step * (REFINE_TRUST / ratio)
+            trial = _expanding_line_search(ap, mu, r, step)
             if trial is None:
-                # ‖r‖ cannot decrease any more: the working precision's floor.  Accept if the
-                # residual is there and the last step no longer moved any entry of z.
-                converged = _norm(r) <= target * max(_norm(ap.y), 1e-300) and rel <= 10.0**-dps
-                break
+                break  # ‖r‖ no longer decreases: the working precision's floor
             t, mu, z, dz, r = trial
             h_step = ap.At * step
             # x-space size of the step just taken, relative to ‖z‖∞ (entries far below
@@ -285,27 +362,28 @@ def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) 
             z_max = max(max(float(abs(v).mid()) for v in z), 1e-300)
             rel = max(float(abs(dz[j] * h_step[j, 0] * t).mid()) for j in range(ap.n)) / z_max
             if rel <= target:
-                converged = True
                 break
+        settled = rel <= 10.0**-dps
         cert = certify(ap, mu, dps)
         y_norm = _norm(ap.y)
-        value = tuple(cert.enclosure if cert.enclosure is not None else z)
-        if cert.digits is None and converged:
-            # not certified: report the digits the last Newton correction leaves untouched
-            estimated = max(0, int(-math.log10(max(rel, 10.0 ** -(dps + GUARD_DIGITS)))))
+        value = problem.embed(cert.enclosure if cert.enclosure is not None else z, arb(0))
+        converged = cert.success or settled
+        if not cert.success and settled:
+            estimated = min(dps, max(0, int(-math.log10(max(rel, 10.0 ** -(dps + GUARD_DIGITS))))))
             cert = Certificate(
                 False,
                 None,
                 None,
-                cert.message + f"; about {min(estimated, dps)} digits "
-                "estimated from the last Newton correction (not certified)",
+                cert.message
+                + f"; about {estimated} digits estimated from the last Newton step (not certified)",
             )
+        message = "converged" if converged else "refinement did not converge"
         return LimitResult(
             value=value,
             residual=_norm(r) / y_norm if y_norm else _norm(r),
             residual_kind="relative feasibility residual ||A z - y|| / ||y|| at the final dual point",
             converged=converged,
-            message=("converged" if converged else "refinement did not converge") + "; " + cert.message,
+            message=f"{message}; {cert.message}",
             iterations=iterations,
             certified_digits=cert.digits,
             dps=dps,
@@ -316,41 +394,49 @@ def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) 
         ctx.prec = saved
 
 
-def _expanding_line_search(ap, mu, z, dz, r, step):
-    """Step t·Newton with t halved until ‖r‖ decreases, or doubled while it keeps decreasing.
+def _expanding_line_search(ap: _ArbProblem, mu, r, step):
+    """Step μ - t·step: t halved until the merit decreases, then doubled while it keeps falling.
 
-    Doubling matters far from the solution in the directions of tiny curvature: there the
-    exponential/power maps make Newton converge only linearly (by a factor ~e per step for
-    the entropy), and t ~ ln(z/z*) steps in one go.
+    The merit is Ψ while its decrease is visible at the working precision (far from the
+    solution, where ‖r‖ ≈ ‖y‖ hardly moves while z grows by orders of magnitude), and ‖r‖
+    near the solution (where Ψ's changes are below rounding).  Doubling matters in the
+    directions of tiny curvature: there the exponential/power maps make Newton converge only
+    linearly (by a factor ~e per step for the entropy), and t ~ ln(z/z*) takes it in one go.
     """
-    base = _norm(r)
+    base_r = _norm(r)
+    base_psi = ap.dual_objective(mu)
+    slope = float(sum((r[i, 0] * step[i, 0] for i in range(ap.m)), arb(0)).mid())  # ∇Ψ·step
+    psi_visible = abs(slope) > PSI_VISIBLE * max(abs(float(base_psi.mid())), 1.0)
 
     def attempt(t):
         trial_mu = mu - step * t
         try:
             tz, tdz = ap.primal(trial_mu)
+            psi = ap.dual_objective(trial_mu) if psi_visible else None
         except ArithmeticError:
             return None
         tr = ap.residual(tz)
-        value = _norm(tr)
+        value = float((psi - base_psi).mid()) if psi_visible else _norm(tr) - base_r
         return (value, (t, trial_mu, tz, tdz, tr)) if math.isfinite(value) else None
 
-    best = attempt(1.0)
-    if best is not None and best[0] <= (1 - ARMIJO) * base:
-        t = 1.0
-        while t < MAX_EXPANSION:
-            bigger = attempt(2 * t)
-            if bigger is None or bigger[0] >= best[0]:
-                break
-            best, t = bigger, 2 * t
-        return best[1]
-    t = 0.5
-    while t > 1e-30:
-        trial = attempt(t)
-        if trial is not None and trial[0] <= (1 - ARMIJO * t) * base:
-            return trial[1]
+    def decreases(trial, t):
+        if trial is None:
+            return False
+        return trial[0] <= -ARMIJO * t * slope if psi_visible else trial[0] <= -ARMIJO * t * base_r
+
+    t = 1.0
+    best = attempt(t)
+    while not decreases(best, t):
         t *= 0.5
-    return None
+        if t < MIN_REFINE_FRACTION:
+            return None
+        best = attempt(t)
+    while t < MAX_EXPANSION:
+        bigger = attempt(2 * t)
+        if bigger is None or bigger[0] >= best[0]:
+            break
+        best, t = bigger, 2 * t
+    return best[1]
 
 
 def _solve_mid(H: arb_mat, r: arb_mat) -> arb_mat:
@@ -411,4 +497,4 @@ def _ball_digits(x: arb) -> int:
     mid = abs(x.mid())
     if mid == 0 or not (mid > x.rad()):
         return 0
-    return max(0, int(math.floor(math.log10(float(mid / x.rad())))))
+    return max(0, math.floor(math.log10(float(mid / x.rad()))))

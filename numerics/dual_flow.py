@@ -10,13 +10,17 @@ limit is reached only at t ~ 1e10 and beyond.  Two phases:
    Jacobian, in the log time τ = ln(1 + t) (dλ/dτ = (1 + t) λ'), in which algebraic decay is
    smooth and escape times like log(1/α) are crossed in O(1) steps.  Radau's local error
    control keeps the samples accurate to ``rtol``.
-2. **Tail** (fixed-point phase): once the residual A x - y is at the level where its float64
-   rounding (~1e-16 ‖y‖), amplified by 1 + t, dominates Radau's error estimate, Radau's step
-   collapses (below ``TAIL_SWITCH_STEP`` in τ).  From there the integration continues with
-   linearly implicit (Rosenbrock) Euler steps λ ← λ + h (I - hJ)⁻¹ λ' whose step h doubles
-   every accepted step.  This L-stable method converges to the flow's unique fixed point
-   (J is negative definite), which is the limit; the samples of this phase are marked and
-   are not error-controlled.
+2. **Tail** (t → ∞): once the residual A x - y is at the level where its float64 rounding
+   (~1e-16 ‖y‖), amplified by 1 + t, dominates Radau's error estimate, Radau's step collapses
+   (below ``TAIL_SWITCH_STEP`` in τ).  The rest of the way is not integrated: (★) is the
+   gradient flow of a strictly convex function of λ, so its limit is the solution of the
+   flow's own stationarity condition A x(Aᵀλ) = y, which Newton's method finds from the
+   integrated state (the x of (★), from the flow's closed form, not from any paper's
+   potential).  Its steps are extended (t = 1, 2, 4, … times the Newton step while the
+   residual keeps falling): on a face of S₊ (``numerics.positive_face``) λ has no finite
+   limit, the forced coordinates decay like e^{-g}, and plain Newton would gain only a factor
+   e per step.  The tail's samples are marked in ``info["tail_samples"]``; ``t_reached`` is
+   where the error-controlled integration ended.
 
 Stopping test.  Near the limit (★) is linear, λ(∞) - λ(t) ≈ -J⁻¹λ', so the remaining change
 of x is δx = diag(dx/dg) Aᵀ(-J⁻¹λ').  With D = |dx/dg| and B = A D^{1/2}, δx = D^{1/2} w with
@@ -38,6 +42,7 @@ from scipy.integrate import Radau
 
 from numerics.dual_reduction import DiagonalReduction, dual_jacobian, dual_vector_field
 from numerics.results import FlowResult, Trajectory
+from numerics.weighted_normal_equations import solve_weighted_normal
 
 RTOL = 1e-8  # Radau's local error tolerance on λ in phase 1
 ATOL = 1e-10  # guards λ ≈ 0 at the start; λ grows like log(1/α) or α^{-(L-2)}
@@ -49,9 +54,8 @@ TAIL_SWITCH_STEP = 1e-3
 # ... but only once the relative residual is this small (early on, small steps are the
 # transient, not rounding).
 TAIL_SWITCH_RESIDUAL = 1e-6
-TAIL_FIRST_STEP = 1.0  # first step of the tail phase, in τ
-TAIL_MIN_STEP = 1e-8  # a tail step this small means the fixed-point iteration is stuck
-TAIL_NOISE = 1e-14  # relative residual within float64 rounding of A x - y
+MAX_TAIL_STEPS = 200
+MAX_EXTENSION = 2.0**30  # the tail's step extension tries 1, 2, 4, ... times the Newton step
 MAX_STEPS = 5_000
 CHECK_EVERY = 5  # phase-1 steps between stopping tests (each costs a least-squares solve)
 
@@ -113,32 +117,17 @@ def integrate_to_limit(
                 and _relative_residual(reduction, A, y, lam) < TAIL_SWITCH_RESIDUAL
             ):
                 break
-        if not converged and steps < max_steps and tau < TAU_MAX:
+        if not converged and steps < max_steps:
             switched_at = tau
-            h = TAIL_FIRST_STEP
-            while steps < max_steps and tau + h < TAU_MAX:  # phase 2
-                dlam = field(tau, lam)
-                J = jacobian(tau, lam)
-                try:
-                    update = scipy.linalg.solve(np.eye(m) - h * J, h * dlam, check_finite=False)
-                except (np.linalg.LinAlgError, ValueError):
+            for _ in range(MAX_TAIL_STEPS):
+                lam = _extended_newton_step(reduction, A, y, lam)
+                if lam is None:
+                    lam = lams[-1]
                     break
-                trial = lam + update
-                # accept only steps that keep x finite and do not let the residual grow
-                trial_residual = _relative_residual(reduction, A, y, trial)
-                if not trial_residual <= max(_relative_residual(reduction, A, y, lam), TAIL_NOISE):
-                    h /= 2
-                    if h < TAIL_MIN_STEP:
-                        break
-                    continue
-                tau, lam = tau + h, trial
-                h *= 2
                 steps += 1
-                taus.append(tau)
+                taus.append(math.inf)
                 lams.append(lam)
                 tail_flags.append(True)
-                if progress is not None:
-                    progress(math.expm1(tau), steps)
                 remaining = remaining_change(reduction, A, y, lam)
                 if remaining <= rtol_limit:
                     converged = True
@@ -150,7 +139,7 @@ def integrate_to_limit(
     else:
         message = f"did not reach the limit (estimated remaining relative change {remaining:.1e})"
     if switched_at is not None:
-        message += f"; fixed-point tail phase from t = {math.expm1(switched_at):.3e}"
+        message += f"; Newton on the flow's stationarity condition from t = {math.expm1(switched_at):.3e}"
     _, x, _ = dual_vector_field(reduction, A, y, lam)
     y_norm = max(float(np.linalg.norm(y)), np.finfo(float).tiny)
     trajectory = None
@@ -159,7 +148,7 @@ def integrate_to_limit(
         products = np.array([reduction.product(A.T @ row)[0] for row in lam_arr])
         trajectory = Trajectory(
             t=np.expm1(np.array(taus)), states=lam_arr, product=products, state_names=("lambda",)
-        )
+        )  # the tail's samples have t = inf: they approximate the limit, not a time
     return FlowResult(
         limit=x,
         t_reached=math.expm1(tau),
@@ -179,14 +168,37 @@ def integrate_to_limit(
 
 
 def remaining_change(reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray) -> float:
-    """‖δx‖ / ‖x‖ with δx = diag(dx/dg) Aᵀ(-J⁻¹λ') computed by least squares on A D^{1/2}."""
+    """‖δx‖ / ‖x‖ with δx = diag(dx/dg) Aᵀ(-J⁻¹λ'), J⁻¹ applied by ``solve_weighted_normal``."""
     dlam, x, dx = dual_vector_field(reduction, A, y, lam)
     if not (np.all(np.isfinite(dlam)) and np.all(np.isfinite(dx))):
         return math.inf
-    root = np.sqrt(np.abs(dx))
-    w = scipy.linalg.lstsq(A * root, dlam / reduction.rate, check_finite=False, lapack_driver="gelsd")[0]
+    step = solve_weighted_normal(A, np.abs(dx), dlam / reduction.rate)
     scale = float(np.linalg.norm(x))
-    return float(np.linalg.norm(root * w)) / scale if scale > 0 else math.inf
+    return float(np.linalg.norm(dx * (A.T @ step))) / scale if scale > 0 else math.inf
+
+
+def _extended_newton_step(
+    reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray
+) -> np.ndarray | None:
+    """One Newton step on A x(Aᵀλ) = y, halved or extended by doubling on the residual norm."""
+    dlam, _, dx = dual_vector_field(reduction, A, y, lam)
+    step = solve_weighted_normal(A, np.abs(dx), dlam / reduction.rate)  # J⁻¹(-λ') up to sign
+    base = _relative_residual(reduction, A, y, lam)
+    t, best = 1.0, None
+    while t >= 2.0**-40:
+        value = _relative_residual(reduction, A, y, lam + t * step)
+        if value < base:
+            best = (value, t)
+            break
+        t /= 2
+    if best is None:
+        return None
+    while best[1] < MAX_EXTENSION:
+        value = _relative_residual(reduction, A, y, lam + 2 * best[1] * step)
+        if not value < best[0]:
+            break
+        best = (value, 2 * best[1])
+    return lam + best[1] * step
 
 
 def _relative_residual(reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray) -> float:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -57,10 +57,12 @@ class Branch:
 
     depth: int
     p0: tuple[Fraction, ...]
+    log_p0: np.ndarray = field(init=False, repr=False, compare=False)
 
-    @property
-    def log_p0(self) -> np.ndarray:
-        return np.array([_log_fraction(p) if p > 0 else -math.inf for p in self.p0])
+    def __post_init__(self) -> None:
+        # computed once: the logs of exact rationals with ~100-digit denominators are not free
+        logs = np.array([_log_fraction(p) if p > 0 else -math.inf for p in self.p0])
+        object.__setattr__(self, "log_p0", logs)
 
     def value(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """p(h) and dp/dh in float64 (see the module docstring); NaN where h leaves the domain."""

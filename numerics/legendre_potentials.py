@@ -53,6 +53,9 @@ class MilEntropy:
 
     x0: tuple[Fraction, ...]
 
+    def restrict(self, keep: Sequence[int]) -> MilEntropy:
+        return MilEntropy(tuple(self.x0[k] for k in keep))
+
     def theta0(self) -> np.ndarray:
         return np.array([0.5 * _log(x) for x in self.x0])  # ∇F(x0) = ½ log x0
 
@@ -76,6 +79,9 @@ class MilEntropy:
         z = [(2 * t).exp() for t in theta]
         return z, [2 * v for v in z]
 
+    def conjugate_arb(self, theta: Sequence[arb]) -> arb:
+        return sum(((2 * t).exp() for t in theta), arb(0)) / 2
+
 
 @dataclass(frozen=True)
 class MilPower:
@@ -83,6 +89,13 @@ class MilPower:
 
     x0: tuple[Fraction, ...]
     depth: int
+
+    def restrict(self, keep: Sequence[int]) -> MilPower:
+        return MilPower(tuple(self.x0[k] for k in keep), self.depth)
+
+    def float64_digits_lost(self) -> int:
+        """θ = θ0 + Aᵀμ is O(1) on the support while |θ0| = x0^{-(L-2)/L}/(L-2): digits cancelled."""
+        return max(0, math.ceil(max(math.log10(abs(t)) for t in self.theta0())))
 
     def theta0(self) -> np.ndarray:
         L = self.depth
@@ -125,6 +138,16 @@ class MilPower:
             dz.append(L * v / q)
         return z, dz
 
+    def conjugate_arb(self, theta: Sequence[arb]) -> arb:
+        L = self.depth
+        total = arb(0)
+        for t in theta:
+            q = (L - 2) * (-t)
+            if not q > 0:
+                raise ArithmeticError("θ left the domain θ < 0 of mil (21), L > 2")
+            total += q ** (arb(-2) / (L - 2))
+        return total / 2
+
 
 @dataclass(frozen=True)
 class KrrHypentropy:
@@ -160,6 +183,9 @@ class KrrHypentropy:
             z.append(two_s * t.sinh())
             dz.append(two_s * t.cosh())
         return z, dz
+
+    def conjugate_arb(self, theta: Sequence[arb]) -> arb:
+        return sum((2 * _ball(s) * (t.cosh() - 1) for s, t in zip(self.scale2, theta, strict=True)), arb(0))
 
 
 @dataclass(frozen=True)
@@ -212,3 +238,14 @@ class KrrDepthPotential:
             z.append(s * (lo ** (-e) - hi ** (-e)))
             dz.append(s * e * (lo ** (-e - 1) + hi ** (-e - 1)))
         return z, dz
+
+    def conjugate_arb(self, theta: Sequence[arb]) -> arb:
+        D = self.depth
+        k = arb(-2) / (D - 2)
+        total = arb(0)
+        for t in theta:
+            lo, hi = 1 - t, 1 + t
+            if not (lo > 0 and hi > 0):
+                raise ArithmeticError("θ left (-1, 1), the domain of h_D (krr Theorem 3)")
+            total += lo**k + hi**k
+        return _ball(self.scale) * (D - 2) * total / 2

@@ -1,0 +1,186 @@
+"""Flow limits: the reduced dual flow and the dual-Newton projections against baselines.
+
+Three ratios, each against a baseline timed in the same run (issue 3's performance goals):
+
+1. float64 flow limit, large instance (N = 1000, M = 150, s = 10): ``numerics.dual_flow``
+   against scipy's LSODA on mil (15) in log coordinates and log time
+   (``numerics.factor_flows_lsoda_baseline``, capped at ``--lsoda-cap`` seconds) and against
+   the papers' gradient descent (step 1e-2, capped at ``--gd-cap`` seconds: a lower bound);
+2. 50-digit projection, large instance: float64 Newton then arb refinement
+   (``numerics.bregman_projection``) against arb Newton started from μ = 0 (no float64 start);
+3. float64 projections per second on small instances (N = 20, M = 14, s = 3) against scipy's
+   SLSQP on the primal problem min D_F(z, x0) s.t. Az = y, z ≥ 0.
+
+Instances: A Gaussian/√M, x* ≥ 0 s-sparse with entries in [0.5, 2], y = A x* computed exactly
+from the float64 entries (so x* ∈ S₊ exactly), seeds fixed.  Run from the repository root:
+
+    .venv/bin/python bench/bench_flow_limits.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import time
+import warnings
+from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import minimize
+
+from checks.flow_instances import FlowInstance, parse_flow_instance
+from numerics.bregman_projection import project, refine
+from numerics.dual_flow import integrate_to_limit
+from numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
+
+AGREEMENT = 1e-10  # relative agreement with the projection that counts as "reached the limit"
+GD_STEP = 1e-2  # the papers' experiments
+
+
+def instance(n: int, m: int, s: int, depth: int, alpha: str, seed: int) -> FlowInstance:
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n)) / np.sqrt(m)
+    x = np.zeros(n)
+    x[rng.choice(n, s, replace=False)] = rng.uniform(0.5, 2.0, s)
+    data = {
+        "model": "positive",
+        "A": [[repr(float(a)) for a in row] for row in A],
+        "x_star": [repr(float(v)) for v in x],
+        "L": depth,
+        "init": {"alpha": alpha},
+    }
+    return parse_flow_instance(data)
+
+
+def arrays(inst: FlowInstance) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        np.array([[float(a) for a in row] for row in inst.A]),
+        np.array([float(v) for v in inst.y]),
+    )
+
+
+def relative_gap(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+
+
+def gradient_descent_gap(A, y, depth, alpha, reference, cap_s) -> tuple[float, int]:
+    """mil (18) by gradient descent with the papers' step, for cap_s seconds: (gap, iterations)."""
+    x = np.full(A.shape[1], float(alpha))
+    start, k = time.perf_counter(), 0
+    while time.perf_counter() - start < cap_s:
+        for _ in range(1000):
+            x = x - GD_STEP * depth * (A.T @ (A @ x**depth - y)) * x ** (depth - 1)
+        k += 1000
+        if relative_gap(x**depth, reference) <= AGREEMENT:
+            break
+    return relative_gap(x**depth, reference), k
+
+
+def flow_vs_baselines(quick: bool, lsoda_cap: float, gd_cap: float) -> None:
+    print("\n## 1. float64 flow limit, N = 1000, M = 150, s = 10\n")
+    print(
+        "| L | alpha | dual flow (s) | gap to projection | LSODA (s) | LSODA gap | ratio | GD gap after cap |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    alphas = ["1e-2", "1e-12"] if quick else ["1e-2", "1e-6", "1e-12", "1e-30"]
+    for depth in (2, 3):
+        for alpha in alphas:
+            inst = instance(1000, 150, 10, depth, alpha, 0)
+            if depth > 2 and (depth - 2) * -math.log10(float(Fraction(alpha))) > 6:
+                print(f"| {depth} | {alpha} | float64 refused: needs more digits (see --dps) | | | | | |")
+                continue
+            A, y = arrays(inst)
+            reference = project(inst.projection()).value
+            flow = integrate_to_limit(inst.reduction(), A, y, keep_trajectory=False)
+            gap = relative_gap(flow.limit, reference)
+            base = lsoda_log_time_baseline(
+                A, y, depth, np.full(A.shape[1], float(Fraction(alpha))), max_wall_s=lsoda_cap
+            )
+            base_gap = relative_gap(base.limit, reference)
+            ratio = base.wall_s / flow.wall_s
+            bound = ">= " if base_gap > AGREEMENT else ""
+            gd_gap, gd_iterations = gradient_descent_gap(A, y, depth, Fraction(alpha), reference, gd_cap)
+            print(
+                f"| {depth} | {alpha} | {flow.wall_s:.2f} | {gap:.1e} | {base.wall_s:.1f} | {base_gap:.1e} | "
+                f"{bound}{ratio:.0f}x | {gd_gap:.1e} ({gd_iterations} it.) |"
+            )
+
+
+def high_precision_projection(quick: bool) -> None:
+    print("\n## 2. projection at 50 digits, N = 1000, M = 150, s = 10 (L = 2)\n")
+    print("| alpha | float64 + arb (s) | certified digits | arb from mu = 0 (s) | ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    for alpha in ["1e-6"] if quick else ["1e-2", "1e-12", "1e-30"]:
+        inst = instance(1000, 150, 10, 2, alpha, 0)
+        problem = inst.projection()
+        start = time.perf_counter()
+        low = project(problem)
+        high = refine(problem, low.info["dual"], 50)
+        ours = time.perf_counter() - start
+        start = time.perf_counter()
+        cold = refine(problem, None, 50)
+        baseline = time.perf_counter() - start
+        print(
+            f"| {alpha} | {ours:.2f} | {high.certified_digits} | {baseline:.2f}"
+            f"{'' if cold.converged else ' (did not converge)'} | {baseline / ours:.1f}x |"
+        )
+
+
+def slsqp_projection(inst: FlowInstance) -> np.ndarray:
+    """Baseline: SLSQP on min Σ z log z - z - z log x0 (mil (21), L = 2, up to constants)."""
+    A, y = arrays(inst)
+    log_x0 = np.log(np.array([float(u) ** 2 for u in inst.u0]))
+
+    def objective(z):
+        z = np.maximum(z, 1e-300)
+        return float(np.sum(z * np.log(z) - z - z * log_x0))
+
+    def gradient(z):
+        return np.log(np.maximum(z, 1e-300)) - log_x0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = minimize(
+            objective,
+            np.full(A.shape[1], 1.0 / A.shape[1]),
+            jac=gradient,
+            method="SLSQP",
+            bounds=[(0, None)] * A.shape[1],
+            constraints=[{"type": "eq", "fun": lambda z: A @ z - y, "jac": lambda z: A}],
+            options={"ftol": 1e-14, "maxiter": 1000},
+        )
+    return result.x
+
+
+def small_throughput(quick: bool) -> None:
+    print("\n## 3. float64 projections per second, N = 20, M = 14, s = 3 (L = 2, alpha = 1e-3)\n")
+    count = 50 if quick else 200
+    instances = [instance(20, 14, 3, 2, "1e-3", seed) for seed in range(count)]
+    problems = [inst.projection() for inst in instances]  # the face LP is set-up, not solving
+    start = time.perf_counter()
+    ours = [project(problem).value for problem in problems]
+    ours_rate = count / (time.perf_counter() - start)
+    start = time.perf_counter()
+    base = [slsqp_projection(inst) for inst in instances]
+    base_rate = count / (time.perf_counter() - start)
+    worst = max(relative_gap(b, o) for b, o in zip(base, ours, strict=True))
+    print("| dual Newton (limits/s) | SLSQP on the primal (limits/s) | ratio | largest SLSQP gap |")
+    print("| --- | --- | --- | --- |")
+    print(f"| {ours_rate:.0f} | {base_rate:.1f} | {ours_rate / base_rate:.0f}x | {worst:.1e} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer cases (a smoke run)")
+    parser.add_argument("--lsoda-cap", type=float, default=120.0, help="seconds per LSODA run")
+    parser.add_argument("--gd-cap", type=float, default=30.0, help="seconds per gradient-descent run")
+    args = parser.parse_args()
+    print(f"# flow limits benchmark ({platform.machine()}, Python {platform.python_version()})")
+    small_throughput(args.quick)
+    high_precision_projection(args.quick)
+    flow_vs_baselines(args.quick, args.lsoda_cap, args.gd_cap)
+
+
+if __name__ == "__main__":
+    main()

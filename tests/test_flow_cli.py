@@ -1,0 +1,142 @@
+"""``dlncheck flow``: limits on good instances, one-line errors and exit code 2 on bad ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks.cli import main
+
+SMALL_A = [["1", "1/2", "-1/3", "2"], ["0", "1", "1", "-1/2"]]
+
+
+def _write(tmp_path: Path, data: dict | str, name: str = "flow.json") -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args, "--no-progress"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_flow_both_reports_agreement_and_writes_the_documented_json_keys(tmp_path, capsys):
+    data = {
+        "model": "signed",
+        "A": SMALL_A,
+        "x_star": ["1", "0", "0", "-1/2"],
+        "L": 2,
+        "init": {"alpha": "1e-8"},
+    }
+    out_file = tmp_path / "out.json"
+    code, out, err = _run(capsys, "flow", _write(tmp_path, data), "--json", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    for key in ("limit", "residual", "certified_digits", "t_reached", "wall_s", "agree_digits"):
+        assert key in doc
+    assert doc["agree_digits"] >= 9 and len(doc["limit"]) == 4
+    assert "agree to" in out
+
+
+def test_flow_project_at_50_digits_certifies_the_signed_limit(tmp_path, capsys):
+    data = {
+        "model": "signed",
+        "A": SMALL_A,
+        "x_star": ["1", "0", "0", "-1/2"],
+        "L": 2,
+        "init": {"alpha": "1e-30"},
+    }
+    out_file = tmp_path / "out.json"
+    code, _, err = _run(
+        capsys, "flow", _write(tmp_path, data), "--method", "project", "--dps", "50", "--json", str(out_file)
+    )
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    assert doc["certified_digits"] >= 50
+    assert all(len(v.replace("-", "").replace(".", "").split("e")[0]) >= 50 for v in doc["limit"])
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (
+            {"model": "nope", "A": SMALL_A, "y": ["1", "1"], "L": 2, "init": {"alpha": "1e-3"}},
+            "model must be",
+        ),
+        ({"model": "positive", "A": SMALL_A, "y": ["1"], "L": 2, "init": {"alpha": "1e-3"}}, "has length 1"),
+        (
+            {"model": "positive", "A": SMALL_A, "y": ["1", "nan"], "L": 2, "init": {"alpha": "1e-3"}},
+            "non-finite",
+        ),
+        (
+            {"model": "positive", "A": SMALL_A, "y": ["1", "1"], "L": 2, "init": {"alpha": "-1"}},
+            "must be positive",
+        ),
+        (
+            {"model": "positive", "A": SMALL_A, "y": ["1", "1"], "L": 1, "init": {"alpha": "1e-3"}},
+            "L must be",
+        ),
+        (
+            {"model": "positive", "A": [["1", "2"], ["3"]], "y": ["1", "1"], "L": 2, "init": {"alpha": "1"}},
+            "ragged",
+        ),
+        ({"model": "positive", "A": SMALL_A, "y": ["0", "0"], "L": 2, "init": {"alpha": "1e-3"}}, "y = 0"),
+        (
+            {"model": "signed", "A": SMALL_A, "y": ["1", "1"], "L": 2, "init": {"x0": ["1", "1", "1", "1"]}},
+            "do not fit",
+        ),
+        (
+            {
+                "model": "positive",
+                "A": SMALL_A,
+                "x_star": ["1", "0", "0", "1"],
+                "L": 3,
+                "init": {"alpha": "1e-30"},
+            },
+            "digits",
+        ),
+    ],
+)
+def test_flow_rejects_bad_instances_with_one_line_and_exit_code_2(tmp_path, capsys, data, fragment):
+    code, out, err = _run(capsys, "flow", _write(tmp_path, data), "--method", "project")
+    assert code == 2
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_flow_rejects_malformed_json_and_leaves_no_output_file(tmp_path, capsys):
+    out_file = tmp_path / "out.json"
+    code, _, err = _run(capsys, "flow", _write(tmp_path, "{not json"), "--json", str(out_file))
+    assert code == 2 and "malformed JSON" in err and not out_file.exists()
+
+
+def test_flow_reports_an_empty_positive_solution_set(tmp_path, capsys):
+    """y = -e1 with A = I has no nonnegative solution: said in one line, exit code 2."""
+    data = {
+        "model": "positive",
+        "A": [["1", "0"], ["0", "1"]],
+        "y": ["-1", "1"],
+        "L": 2,
+        "init": {"alpha": "1e-3"},
+    }
+    code, _, err = _run(capsys, "flow", _write(tmp_path, data), "--method", "project")
+    assert code == 2 and "no nonnegative solution" in err and err.count("\n") == 1
+
+
+def test_flow_at_tiny_alpha_and_depth_3_names_the_precision_it_needs_and_then_works(tmp_path, capsys):
+    data = {
+        "model": "signed",
+        "A": SMALL_A,
+        "x_star": ["1", "0", "0", "-1/2"],
+        "L": 3,
+        "init": {"alpha": "1e-20"},
+    }
+    path = _write(tmp_path, data)
+    code, _, err = _run(capsys, "flow", path, "--method", "project")
+    assert code == 2 and "--dps" in err
+    needed = int(err.split("--dps ")[1].split()[0])
+    code, out, err = _run(capsys, "flow", path, "--method", "project", "--dps", str(needed))
+    assert code == 0, err
