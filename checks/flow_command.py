@@ -15,18 +15,25 @@ import math
 import time
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from checks.flow_instances import FlowInstance
 from checks.instances import InstanceError
 from numerics.bregman_projection import ProjectionError, project, refine
 from numerics.dual_flow import integrate_to_limit
+from numerics.dual_flow_precise import integrate_precisely
 from numerics.positive_face import EmptyPositiveSetError
 
 FLOAT64_DIGITS = 16
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
 # below this many the float64 path is refused and the needed precision is named.
 FLOAT64_USABLE_DIGITS = 10
+# The limit is a fixed point of (★), so the path's accuracy does not enter it: a looser Radau
+# tolerance than the trajectory default saves steps (numerics.dual_flow).
+FLOW_RTOL = 1e-6
+# Integration at high precision factors M × M arb matrices every step: small instances only.
+PRECISE_FLOW_MAX_ENTRIES = 400
 
 
 class FlowFailure(Exception):
@@ -61,14 +68,26 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
     except EmptyPositiveSetError as exc:
         raise InstanceError(str(exc)) from None
     if method in ("integrate", "both"):
-        if need > FLOAT64_DIGITS:
+        if need > (dps if high else FLOAT64_DIGITS):
             raise InstanceError(
-                f"float64 integration cannot resolve L = {instance.depth} at this initialization scale: "
-                f"it needs about {need} digits (use --method project --dps {need + 10})"
+                f"precision too low: integrating L = {instance.depth} at this initialization scale needs "
+                f"about {need} digits; rerun with --dps {need + 10} or more"
             )
-        flow = integrate_to_limit(instance.reduction(), A, y, keep_trajectory=False, progress=progress)
+        if high:
+            if len(instance.A) * instance.N > PRECISE_FLOW_MAX_ENTRIES:
+                raise InstanceError(
+                    f"integration at {dps} digits is for small instances "
+                    f"(M·N <= {PRECISE_FLOW_MAX_ENTRIES}); use --method project for this one"
+                )
+            flow = integrate_precisely(instance.reduction(), instance.A, instance.y, dps, progress=progress)
+            shown = [_show_arb(v, dps) for v in flow.limit]
+        else:
+            flow = integrate_to_limit(
+                instance.reduction(), A, y, rtol=FLOW_RTOL, keep_trajectory=False, progress=progress
+            )
+            shown = [_show(v, FLOAT64_DIGITS) for v in flow.limit]
         out["integrate"] = {
-            "limit": [_show(v, FLOAT64_DIGITS) for v in flow.limit],
+            "limit": shown,
             "converged": flow.converged,
             "message": flow.message,
             "residual": flow.residual,
@@ -111,25 +130,29 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
     out["certified_digits"] = primary.get("certified_digits")
     out["t_reached"] = out["integrate"]["t_reached"] if flow is not None else None
     if flow is not None and proj is not None:
-        out["agree_digits"] = _agree_digits(flow.limit, proj.value)
+        out["agree_digits"] = _agree_digits(flow.limit, proj.value, dps if high else FLOAT64_DIGITS)
     out["wall_s"] = time.perf_counter() - start
     out["converged"] = all(part["converged"] for key, part in out.items() if key in ("integrate", "project"))
     return out
 
 
-def _as_float(v) -> float:
-    return float(v.mid()) if hasattr(v, "mid") else float(v)
+def _agree_digits(a, b, digits: int) -> int:
+    """Significant digits on which two vectors agree, norm-wise relative to ‖b‖∞ (at most ``digits``)."""
+    with mpmath.workdps(digits + 20):
+        a = [_as_mpf(v) for v in a]
+        b = [_as_mpf(v) for v in b]
+        scale = max(abs(v) for v in b)
+        diff = max(abs(u - v) for u, v in zip(a, b, strict=True))
+        if diff == 0 or scale == 0:
+            return digits
+        return max(0, min(digits, int(mpmath.floor(-mpmath.log10(diff / scale)))))
 
 
-def _agree_digits(a, b) -> int:
-    """Significant digits on which two vectors agree, norm-wise relative to ‖b‖∞."""
-    a = np.array([_as_float(v) for v in a])
-    b = np.array([_as_float(v) for v in b])
-    scale = float(np.max(np.abs(b)))
-    diff = float(np.max(np.abs(a - b)))
-    if diff == 0:
-        return FLOAT64_DIGITS
-    return max(0, min(FLOAT64_DIGITS, math.floor(-math.log10(diff / scale))))
+def _as_mpf(v) -> mpmath.mpf:
+    """An arb's midpoint or a float, as an mpf at the current mpmath precision."""
+    if hasattr(v, "mid"):
+        return mpmath.mpf(v.mid().str(mpmath.mp.dps, radius=False, more=True))
+    return mpmath.mpf(float(v))
 
 
 def _show(v: float, digits: int) -> str:

@@ -140,3 +140,22 @@ def test_flow_at_tiny_alpha_and_depth_3_names_the_precision_it_needs_and_then_wo
     needed = int(err.split("--dps ")[1].split()[0])
     code, out, err = _run(capsys, "flow", path, "--method", "project", "--dps", str(needed))
     assert code == 0, err
+
+
+def test_flow_integrated_at_30_digits_agrees_with_the_certified_projection(tmp_path, capsys):
+    """The arbitrary-precision integration of (★) and the arb projection, on mil's signed flow."""
+    data = {
+        "model": "krr",
+        "A": SMALL_A,
+        "x_star": ["1", "0", "0", "-1/2"],
+        "L": 2,
+        "init": {"alpha": "1e-3"},
+        "params": {"w0": ["1", "2", "1/2", "1"]},
+    }
+    out_file = tmp_path / "out.json"
+    code, _, err = _run(capsys, "flow", _write(tmp_path, data), "--dps", "30", "--json", str(out_file))
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    # the integration stops when the predicted remaining change is below 1e-(30 - 8)
+    assert doc["agree_digits"] >= 20
+    assert doc["integrate"]["converged"] and doc["project"]["certified_digits"] >= 30
