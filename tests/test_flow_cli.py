@@ -102,7 +102,7 @@ def test_flow_project_at_50_digits_certifies_the_signed_limit(tmp_path, capsys):
     ],
 )
 def test_flow_rejects_bad_instances_with_one_line_and_exit_code_2(tmp_path, capsys, data, fragment):
-    code, out, err = _run(capsys, "flow", _write(tmp_path, data), "--method", "project")
+    code, _, err = _run(capsys, "flow", _write(tmp_path, data), "--method", "project")
     assert code == 2
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
 
@@ -138,7 +138,7 @@ def test_flow_at_tiny_alpha_and_depth_3_names_the_precision_it_needs_and_then_wo
     code, _, err = _run(capsys, "flow", path, "--method", "project")
     assert code == 2 and "--dps" in err
     needed = int(err.split("--dps ")[1].split()[0])
-    code, out, err = _run(capsys, "flow", path, "--method", "project", "--dps", str(needed))
+    code, _, err = _run(capsys, "flow", path, "--method", "project", "--dps", str(needed))
     assert code == 0, err
 
 
