@@ -76,7 +76,8 @@ def _check_nonempty(A: np.ndarray, y: np.ndarray) -> None:
         w = farkas.x
         margin = float(np.min(A.T @ w))
         raise EmptyPositiveSetError(
-            f"no nonnegative solution of Az = y: Farkas vector w with <y, w> = -1 and min(Aᵀw) = {margin:.1e}",
+            "no nonnegative solution of Az = y: Farkas vector w with <y, w> = -1 and "
+            f"min(Aᵀw) = {margin:.1e}",
             w,
         )
     raise EmptyPositiveSetError("no nonnegative solution of Az = y (the feasibility LP is infeasible)", None)
