@@ -80,16 +80,6 @@ class Branch:
             dp = np.where(np.isinf(c), 0.0, -(p ** ((2 * L - 2) / L)))
         return p, dp
 
-    def domain(self) -> tuple[np.ndarray, np.ndarray]:
-        """The interval of h where p(h) is finite: (-c/s, +inf) for L > 2, R for L = 2."""
-        n = len(self.p0)
-        if self.depth == 2:
-            return np.full(n, -np.inf), np.full(n, np.inf)
-        s = (self.depth - 2) / self.depth
-        with np.errstate(over="ignore"):
-            c = np.exp(-s * self.log_p0)
-        return -c / s, np.full(n, np.inf)
-
     def value_arb(self, h: Sequence[arb]) -> tuple[list[arb], list[arb]]:
         """p(h) and dp/dh as arb balls at the current ``ctx.prec``."""
         L = self.depth
@@ -150,25 +140,12 @@ class DiagonalReduction:
         pv, dpv = self.v.value(-g)
         return pu - pv, dpu + dpv
 
-    def domain(self) -> tuple[np.ndarray, np.ndarray]:
-        """Entrywise open interval (lo, hi) of g where x(g) is defined."""
-        lo, hi = self.u.domain()
-        if self.v is not None:
-            vlo, _ = self.v.domain()
-            hi = -vlo
-        return lo, hi
-
     def product_arb(self, g: Sequence[arb]) -> tuple[list[arb], list[arb]]:
         pu, dpu = self.u.value_arb(g)
         if self.v is None:
             return pu, dpu
         pv, dpv = self.v.value_arb([-x for x in g])
         return [a - b for a, b in zip(pu, pv, strict=True)], [a + b for a, b in zip(dpu, dpv, strict=True)]
-
-    def initial_product(self) -> tuple[Fraction, ...]:
-        if self.v is None:
-            return self.u.p0
-        return tuple(a - b for a, b in zip(self.u.p0, self.v.p0, strict=True))
 
 
 def positive_reduction(x0: Sequence[Fraction], depth: int, rate: float) -> DiagonalReduction:

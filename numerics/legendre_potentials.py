@@ -69,9 +69,6 @@ class MilEntropy:
     def step_scale(self, theta: np.ndarray) -> np.ndarray:
         return np.ones_like(theta)  # Δθ = 1 changes z by the factor e²
 
-    def upper(self, n: int) -> np.ndarray:
-        return np.full(n, np.inf)
-
     def theta0_arb(self) -> list[arb]:
         return [_ball(x).log() / 2 for x in self.x0]
 
@@ -118,9 +115,6 @@ class MilPower:
 
     def step_scale(self, theta: np.ndarray) -> np.ndarray:
         return np.abs(theta)  # relative change of θ = relative change of z (times L/(L-2))
-
-    def upper(self, n: int) -> np.ndarray:
-        return np.zeros(n)  # θ < 0
 
     def theta0_arb(self) -> list[arb]:
         L = self.depth
@@ -170,9 +164,6 @@ class KrrHypentropy:
     def step_scale(self, theta: np.ndarray) -> np.ndarray:
         return np.ones_like(theta)
 
-    def upper(self, n: int) -> np.ndarray:
-        return np.full(n, np.inf)
-
     def theta0_arb(self) -> list[arb]:
         return [arb(0) for _ in self.scale2]
 
@@ -196,6 +187,12 @@ class KrrDepthPotential:
     depth: int
     n: int
 
+    def float64_digits_lost(self) -> int:
+        """On the support 1 - |θ| ~ α^{D-2} = scale^{(D-2)/D}: that many digits of θ cancel."""
+        if self.scale >= 1:
+            return 0
+        return math.ceil((self.depth - 2) / self.depth * -_log(self.scale) / math.log(10))
+
     def theta0(self) -> np.ndarray:
         return np.zeros(self.n)
 
@@ -207,7 +204,7 @@ class KrrDepthPotential:
             ok = (lo > 0) & (hi > 0)
             z = np.where(ok, lo ** (-e) - hi ** (-e), np.nan)
             dz = np.where(ok, e * (lo ** (-e - 1) + hi ** (-e - 1)), np.nan)
-        s = float(self.scale) if self.scale > Fraction(1, 10**300) else 0.0
+        s = float(self.scale)  # project() refuses scales whose cancellation float64 cannot carry
         return s * z, s * dz
 
     def conjugate(self, theta: np.ndarray) -> float:
@@ -219,9 +216,6 @@ class KrrDepthPotential:
 
     def step_scale(self, theta: np.ndarray) -> np.ndarray:
         return 1 - np.abs(theta)
-
-    def upper(self, n: int) -> np.ndarray:
-        return np.ones(n)
 
     def theta0_arb(self) -> list[arb]:
         return [arb(0) for _ in range(self.n)]
