@@ -3,7 +3,7 @@
 Schema (``dlncheck.flow/1``); numbers are strings (decimal or rational) so exact values survive::
 
     {
-      "model":  "positive" | "signed" | "krr",
+      "model":  "positive" | "signed" | "krr" | "ms",
       "A":      [["1", "1/2", ...], ...],            # M x N
       "y":      ["...", ...]                         # length M, or instead:
       "x_star": ["...", ...],                        # length N: y = A x_star computed exactly
@@ -19,6 +19,9 @@ Models, with their loss normalization and time scale (``numerics.conventions``):
 
 * ``positive``: mil (15)/(18), x' = -∇L(x), L(x) = ½‖A x^{⊙L} - y‖²; limit x̃∞ = x∞^{⊙L}.
 * ``signed``:   mil (35), the flow of L^±(u, v) = ½‖A(u^{⊙L} - v^{⊙L}) - y‖²; limit ũ∞ - ṽ∞.
+* ``ms``:       ms's positive depth-2 flow, L(u) = ‖A u^{⊙2} - y‖² (no ½), u(0) = α𝟏; its limit is the
+  entropy projection of x0 = α²𝟏, which is ms Theorem II.2's x^∞ at the theorem's α = α²
+  (``numerics.conventions.ms_theorem_alpha_from_factor_scale``).
 * ``krr``:      krr Section 2/Theorem 1 and 3, f = ⟨w₊^{⊙D} - w₋^{⊙D}, x⟩, L(w) = Σ(f - y)² (no ½),
   w₊(0) = w₋(0) = α w0; limit β∞ = w₊∞^{⊙D} - w₋∞^{⊙D}.
 
@@ -40,7 +43,7 @@ from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEn
 from numerics.positive_face import PositiveFace, independent_rows, positive_face, unique_point
 
 SCHEMA = "dlncheck.flow/1"
-MODELS = ("positive", "signed", "krr")
+MODELS = ("positive", "signed", "krr", "ms")
 TOP_LEVEL_KEYS = frozenset({"schema", "model", "A", "y", "x_star", "L", "init", "params", "dps"})
 MAX_DEPTH = 64
 
@@ -62,10 +65,12 @@ class FlowInstance:
 
     def reduction(self) -> DiagonalReduction:
         """The model reduced to the dual flow (★) of ``numerics.dual_reduction``."""
-        weight = conventions.KRR_LOSS_WEIGHT if self.model == "krr" else conventions.MIL_LOSS_WEIGHT
+        weight = {"krr": conventions.KRR_LOSS_WEIGHT, "ms": conventions.MS_LOSS_WEIGHT}.get(
+            self.model, conventions.MIL_LOSS_WEIGHT
+        )
         # w' = -2·weight·L [Aᵀr] ⊙ w^{L-1} for the loss weight·‖A w^{⊙L}... - y‖², so kL = 2·weight·L²
         rate = 2 * weight * self.depth**2
-        if self.model == "positive":
+        if self.model in ("positive", "ms"):
             return positive_reduction(self.u0, self.depth, rate)
         return signed_reduction(self.u0, self.v0 if self.v0 is not None else self.u0, self.depth, rate)
 
@@ -85,6 +90,7 @@ class FlowInstance:
                 (self._mil_potential(tuple(v**L for v in v0)), -1),
             )
             return ProjectionProblem(self.A, self.y, branches)
+        # positive and ms: mil (21) (for ms, Theorem II.2's B_E(·, α𝟙) has the same minimizer)
         face = self.face()
         potential = self._mil_potential(tuple(u**L for u in self.u0))
         if not face.forced:
@@ -138,6 +144,8 @@ def parse_flow_instance(data: Any) -> FlowInstance:
     depth = data.get("L")
     if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= MAX_DEPTH:
         raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {depth!r}")
+    if model == "ms" and depth != 2:
+        raise InstanceError("model ms is the depth-2 flow of Matt-Stöger: L must be 2")
     init = data.get("init")
     if not isinstance(init, dict) or not init:
         raise InstanceError(
@@ -155,8 +163,8 @@ def parse_flow_instance(data: Any) -> FlowInstance:
         for i, w in enumerate(shape):
             _positive(w, f"params.w0[{i}]")
         u0 = tuple(alpha * w for w in shape)
-        v0 = u0 if model != "positive" else None
-    elif set(init) == {"x0"} and model == "positive":
+        v0 = u0 if model in ("signed", "krr") else None
+    elif set(init) == {"x0"} and model in ("positive", "ms"):
         u0, v0 = _positive_vector(init["x0"], "init.x0", n), None
     elif set(init) == {"u0", "v0"} and model == "signed":
         u0, v0 = _positive_vector(init["u0"], "init.u0", n), _positive_vector(init["v0"], "init.v0", n)

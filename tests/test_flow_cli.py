@@ -159,3 +159,22 @@ def test_flow_integrated_at_30_digits_agrees_with_the_certified_projection(tmp_p
     # the integration stops when the predicted remaining change is below 1e-(30 - 8)
     assert doc["agree_digits"] >= 20
     assert doc["integrate"]["converged"] and doc["project"]["certified_digits"] >= 30
+
+
+def test_ms_flow_reaches_the_limit_of_the_positive_flow_of_mil_18(tmp_path, capsys):
+    """ms's loss has no ½ (its dual flow runs at rate 8, mil (18)'s at 4): the limit is the same."""
+    base = {"A": SMALL_A, "x_star": ["1", "0", "0", "1/2"], "L": 2, "init": {"alpha": "1e-3"}}
+    docs = {}
+    for model in ("ms", "positive"):
+        out_file = tmp_path / f"{model}.json"
+        code, _, err = _run(
+            capsys,
+            "flow",
+            _write(tmp_path, base | {"model": model}, f"{model}-in.json"),
+            "--json",
+            str(out_file),
+        )
+        assert code == 0, err
+        docs[model] = json.loads(out_file.read_text())
+    assert docs["ms"]["limit"] == docs["positive"]["limit"]  # both are the same projection
+    assert docs["ms"]["agree_digits"] >= 9
