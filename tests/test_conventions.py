@@ -59,7 +59,9 @@ def test_loss_weights_are_each_papers_normalization():
     f = A @ (w[:5] ** 3 - w[5:] ** 3)
     assert krr_signed_flow(A, Y, 3).loss(w) == pytest.approx(np.sum((f - Y) ** 2))  # krr Sec. 2, (10)
     r3 = A @ x**3 - Y
-    assert HadamardPowerFlow(A, Y, 3, cv.wn_loss_weight(3), False).loss(x) == pytest.approx(r3 @ r3 / 6)  # wn (9)
+    assert HadamardPowerFlow(A, Y, 3, cv.wn_loss_weight(3), False).loss(x) == pytest.approx(
+        r3 @ r3 / 6
+    )  # wn (9)
 
 
 def test_ms_flow_at_t_is_mils_depth2_flow_at_2t():
@@ -72,9 +74,13 @@ def test_ms_flow_at_t_is_mils_depth2_flow_at_2t():
 @pytest.mark.parametrize("depth", [2, 3])
 def test_krr_flow_at_t_is_mils_signed_flow_at_2t_with_the_same_factor_scale(depth):
     w0, alpha = np.array([1.0, -2.0, 0.5, 1.5, 0.8]), 0.3
-    krr = sampled(krr_signed_flow(A, Y, depth), krr_initial_factors(cv.krr_alpha_from_factor_scale(alpha), w0), TIMES)
+    krr = sampled(
+        krr_signed_flow(A, Y, depth), krr_initial_factors(cv.krr_alpha_from_factor_scale(alpha), w0), TIMES
+    )
     u0 = alpha * w0  # mil's factors at the same scale
-    mil = sampled(mil_signed_flow(A, Y, depth), np.concatenate([u0, u0]), [cv.mil_time_from_krr_time(t) for t in TIMES])
+    mil = sampled(
+        mil_signed_flow(A, Y, depth), np.concatenate([u0, u0]), [cv.mil_time_from_krr_time(t) for t in TIMES]
+    )
     assert np.max(np.abs(krr - mil)) <= TRAJECTORY_AGREEMENT
 
 
@@ -107,7 +113,9 @@ def test_krr_theorem4_sensing_flow_is_mils_signed_flow_at_t_and_krrs_at_t_over_2
     a = 0.3
     mu = cv.krr_theorem4_mu_from_factor_scale(a)
     sensing = sampled(krr_commuting_sensing_flow(A, Y), krr_theorem4_initial_state(mu, 5), TIMES)
-    mil = sampled(mil_signed_flow(A, Y, 2), np.full(10, a), [cv.mil_signed_time_from_sensing_time(t) for t in TIMES])
+    mil = sampled(
+        mil_signed_flow(A, Y, 2), np.full(10, a), [cv.mil_signed_time_from_sensing_time(t) for t in TIMES]
+    )
     krr = sampled(krr_signed_flow(A, Y, 2), np.full(10, a), [cv.krr_time_from_sensing_time(t) for t in TIMES])
     for other in (mil, krr):
         u, v = other[:, :5], other[:, 5:]
@@ -130,14 +138,19 @@ def _one_row_entropy_projection(a: np.ndarray, y: float, x0: np.ndarray) -> np.n
         a_mp, x_mp = [mpf(float(v)) for v in a], [mpf(float(v)) for v in x0]
 
         def f(lam):
-            return mp.fsum(ai * xi * mp.exp(ai * lam) for ai, xi in zip(a_mp, x_mp, strict=True)) - mpf(float(y))
+            return mp.fsum(ai * xi * mp.exp(ai * lam) for ai, xi in zip(a_mp, x_mp, strict=True)) - mpf(
+                float(y)
+            )
 
         lo, hi = mpf(-1), mpf(1)
         while f(lo) > 0:
             lo *= 2
         while f(hi) < 0:
             hi *= 2
-        lam = mp.findroot(f, (lo, hi), solver="anderson")
+        for _ in range(4 * mp.prec):  # bisection: f is increasing, anderson stalls on e^{a lambda}
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if f(mid) > 0 else (mid, hi)
+        lam = (lo + hi) / 2
         return np.array([float(xi * mp.exp(ai * lam)) for ai, xi in zip(a_mp, x_mp, strict=True)])
 
 
@@ -155,7 +168,9 @@ def test_ms_theorem_alpha_is_the_product_scale_not_the_factor_scale():
     assert np.linalg.norm(converted.limit - target) <= LIMIT_AGREEMENT * np.linalg.norm(target)
     as_printed = integrate_factor_flow(ms_positive_flow(a[None, :], np.array([y])), np.full(5, alpha))
     assert np.linalg.norm(as_printed.limit - target) >= WRONG_CONVENTION_GAP * np.linalg.norm(target)
-    assert cv.ms_theorem_alpha_from_factor_scale(cv.factor_scale_from_ms_theorem_alpha(alpha)) == pytest.approx(alpha)
+    assert cv.ms_theorem_alpha_from_factor_scale(
+        cv.factor_scale_from_ms_theorem_alpha(alpha)
+    ) == pytest.approx(alpha)
 
 
 def test_mil_and_krr_alpha_are_factor_scales_and_their_limits_coincide():
@@ -163,7 +178,9 @@ def test_mil_and_krr_alpha_are_factor_scales_and_their_limits_coincide():
     the same limit (time rescaling does not move it); mil Fig. 4's axis is alpha^L."""
     a = 0.05
     mil = integrate_factor_flow(mil_signed_flow(A, Y, 2), np.full(10, cv.mil_alpha_from_factor_scale(a)))
-    krr = integrate_factor_flow(krr_signed_flow(A, Y, 2), krr_initial_factors(cv.krr_alpha_from_factor_scale(a), np.ones(5)))
+    krr = integrate_factor_flow(
+        krr_signed_flow(A, Y, 2), krr_initial_factors(cv.krr_alpha_from_factor_scale(a), np.ones(5))
+    )
     assert mil.converged and krr.converged
     assert np.linalg.norm(mil.limit - krr.limit) <= LIMIT_AGREEMENT * np.linalg.norm(krr.limit)
     product0 = mil_positive_flow(A, Y, 3).product(np.full(5, a))

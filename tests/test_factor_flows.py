@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from mpmath import mp, mpf
 
@@ -97,8 +97,11 @@ def state_size(blocks, n: int, depth: int) -> int:
     return {"L": depth, "2L": 2 * depth, "sensing": 2}.get(blocks, blocks) * n
 
 
+ALL_FAMILIES = tuple(sorted(MODEL_FAMILIES))
+
+
 @st.composite
-def model_states(draw, families=tuple(sorted(MODEL_FAMILIES))):
+def model_states(draw, families=ALL_FAMILIES):
     """(model, state) for the given families, depth 2..4, states of either sign where allowed."""
     name = draw(st.sampled_from(families))
     build, blocks, signed_states = MODEL_FAMILIES[name]
@@ -263,7 +266,11 @@ def one_row_power_limit(a, y, depth, u0, v0=None):
             else:
                 e = mpf(L) / (L - 2)
                 up = [(u ** (2 - L) - ai * lam) ** (-e) for u, ai in zip(u0, a, strict=True)]
-                vm = [] if v0 is None else [(v ** (2 - L) + ai * lam) ** (-e) for v, ai in zip(v0, a, strict=True)]
+                vm = (
+                    []
+                    if v0 is None
+                    else [(v ** (2 - L) + ai * lam) ** (-e) for v, ai in zip(v0, a, strict=True)]
+                )
             return [p - (vm[i] if vm else 0) for i, p in enumerate(up)]
 
         low = high = None
@@ -298,7 +305,9 @@ def one_row_pair_limit(a, y, plus0, minus0, scale):
         s = mpf(scale)
 
         def entries(lam):
-            return [s * (p * mp.exp(ai * lam) - q * mp.exp(-ai * lam)) for p, q, ai in zip(P0, Q0, a, strict=True)]
+            return [
+                s * (p * mp.exp(ai * lam) - q * mp.exp(-ai * lam)) for p, q, ai in zip(P0, Q0, a, strict=True)
+            ]
 
         def f(lam):
             return mp.fsum(ai * p for ai, p in zip(a, entries(lam), strict=True)) - mpf(float(y))
@@ -359,6 +368,22 @@ def test_krr_theorem1_shape_w0_enters_as_alpha2_w0_squared():
     assert _relative_error(result.limit, exact) <= LIMIT_AGREEMENT
 
 
+def _well_separated(a: np.ndarray) -> bool:
+    """Same-sign entries differ by NEAR_TIE or more (relative): near ties make the limit's split
+    between them ill-conditioned (exact ties are fine: those entries move identically)."""
+    for side in (a[a > 0], -a[a < 0]):
+        ratios = np.diff(np.sort(side)) / np.sort(side)[:-1]
+        if np.any((ratios > 0) & (ratios < NEAR_TIE)):
+            return False
+    return True
+
+
+# Depth 3, alpha = 1e-8, y = 0.5: a = (1, -1, -1, 1 + 1e-13) splits the limit
+# 0.2499976 : 0.2500024 (sensitivity ~2e7 to the gap; a drawn near tie failed at 1.02e-6),
+# a = (1, -1, -1, 1.01) gives (1e-18, ..., 0.495): gaps of 1% or more are well conditioned.
+NEAR_TIE = 1e-2
+
+
 @st.composite
 def mixed_sign_rows(draw, max_cols: int = 6):
     """A single row a with entries of both signs (so {x >= 0: <a, x> = y} is never empty)."""
@@ -366,11 +391,15 @@ def mixed_sign_rows(draw, max_cols: int = 6):
     magnitudes = draw(positive_vectors(n, -0.5, 0.3))
     signs = np.array(draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=n, max_size=n)))
     signs[0], signs[1] = 1.0, -1.0
-    return signs * magnitudes
+    row = signs * magnitudes
+    assume(_well_separated(row))
+    return row
 
 
 def _check_one_row_positive(a, y, depth, alpha):
-    result = integrate_factor_flow(mil_positive_flow(a[None, :], np.array([y]), depth), np.full(a.size, alpha))
+    result = integrate_factor_flow(
+        mil_positive_flow(a[None, :], np.array([y]), depth), np.full(a.size, alpha)
+    )
     exact = one_row_power_limit(a, y, depth, np.full(a.size, alpha))
     assert result.converged, result.message
     assert _relative_error(result.limit, exact) <= LIMIT_AGREEMENT
@@ -435,7 +464,11 @@ def test_identical_factors_stay_identical_and_follow_the_reduced_flow_at_t_over_
     assert np.max(np.abs(factors - factors[:, :1])) <= TRAJECTORY_AGREEMENT
     assert np.max(np.abs(factors[:, 0] - reduced.trajectory.states)) <= TRAJECTORY_AGREEMENT
     same_time = integrate_factor_flow(
-        mil_positive_flow(SMALL_A, SMALL_Y, depth), x0, sample_times=times, stop_when_converged=False, t_max=times[-1]
+        mil_positive_flow(SMALL_A, SMALL_Y, depth),
+        x0,
+        sample_times=times,
+        stop_when_converged=False,
+        t_max=times[-1],
     )
     assert np.max(np.abs(factors[:, 0] - same_time.trajectory.states)) > 1e-2  # Lemma A.2 as printed
 
@@ -535,7 +568,10 @@ GD_CASES = {
         lambda: mil_overparameterized_flow(SMALL_A, SMALL_Y, 2),
         np.array([0.3, 0.1, 0.2, 0.05, 0.1, 0.3, 0.25, 0.5]),
     ),
-    "krr u⊙v": (lambda: krr_asymmetric_flow(SMALL_A, SMALL_Y), np.array([0.3, -0.1, 0.2, 0.05, 0.1, 0.3, -0.2, 0.4])),
+    "krr u⊙v": (
+        lambda: krr_asymmetric_flow(SMALL_A, SMALL_Y),
+        np.array([0.3, -0.1, 0.2, 0.05, 0.1, 0.3, -0.2, 0.4]),
+    ),
     "krr δ/Δ": (lambda: krr_commuting_sensing_flow(SMALL_A, SMALL_Y), krr_theorem4_initial_state(0.3, 4)),
     "ms": (lambda: ms_positive_flow(SMALL_A, SMALL_Y), np.full(4, 0.3)),
 }
@@ -570,7 +606,9 @@ def test_sensing_gradient_step_is_gradient_descent_on_U_V_and_on_mils_signed_fac
     rng = np.random.default_rng(11)
     U, V, step = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)), 0.05
     factor_model = krr_asymmetric_flow(np.repeat(SMALL_A, 3, axis=1), SMALL_Y)
-    moved = np.concatenate([U.ravel(), V.ravel()]) + step * factor_model.rhs(np.concatenate([U.ravel(), V.ravel()]))
+    moved = np.concatenate([U.ravel(), V.ravel()]) + step * factor_model.rhs(
+        np.concatenate([U.ravel(), V.ravel()])
+    )
     U1, V1 = moved[: U.size].reshape(U.shape), moved[U.size :].reshape(V.shape)
     sensing = krr_commuting_sensing_flow(SMALL_A, SMALL_Y)
     assert np.allclose(
