@@ -227,17 +227,26 @@ def relative_residual(A: np.ndarray, y: np.ndarray, product: np.ndarray) -> floa
 
 
 @dataclass
-class _History:
-    """Products at accepted steps, for the window of the stopping test."""
+class _WindowClock:
+    """Time elapsed since the stopping test's clock origin, and the products seen since.
 
-    t: list[float]
+    Elapsed time is accumulated segment by segment (unit * expm1(sigma)), never as a
+    difference of absolute times: at t ~ 1e34 (depth 5, alpha ~ 1e-12) float64 cannot
+    resolve the O(1) of time in which the flow settles after its escape.
+    """
+
+    unit: float
+    offset: float  # elapsed time at the start of the current segment
+    elapsed: list[float]
     product: list[np.ndarray]
 
-    def change_since(self, t_start: float, product: np.ndarray) -> float:
-        """Relative motion of p since the last sample at or before t_start (inf: none)."""
-        k = bisect.bisect_right(self.t, t_start) - 1
-        if k < 0:
+    def change_over_window(self, elapsed: float, product: np.ndarray) -> float:
+        """Relative motion of p over the last STOP_WINDOW_SIGMA of this clock (inf: too early)."""
+        sigma = math.log1p(elapsed / self.unit)
+        if sigma < STOP_WINDOW_SIGMA:
             return math.inf
+        start = self.unit * math.expm1(sigma - STOP_WINDOW_SIGMA)
+        k = bisect.bisect_right(self.elapsed, start) - 1
         scale = max(float(np.linalg.norm(product)), np.finfo(float).tiny)
         return float(np.linalg.norm(product - self.product[k])) / scale
 
@@ -339,7 +348,7 @@ def integrate_factor_flow(
             counts[key] += getattr(solver, key)
 
     segment, solver = open_segment(0.0, time_unit, theta)
-    window_clock = segment  # the clock of the stopping test's window (module doc)
+    window = _WindowClock(time_unit, 0.0, [0.0], [model.product(x0)])  # module doc
     samples = [] if sample_times is None else sorted(float(t) for t in sample_times)
     record_t: list[float] = []
     record_x: list[np.ndarray] = []
@@ -353,9 +362,8 @@ def integrate_factor_flow(
         samples.pop(0)
     if sample_times is None:
         record(0.0, theta)
-    history = _History([0.0], [model.product(x0)])
     steps, change, t, residual = 0, math.inf, 0.0, 1.0
-    failed_at, failures_here = math.nan, 0
+    failures_in_a_row = 0
     verdict = ""  # the stopping test's message once it has passed
     stop = ""  # why the loop ended otherwise
     while not (verdict and stop_when_converged):
@@ -368,18 +376,19 @@ def integrate_factor_flow(
             if not restart_clock:
                 stop = f"{method} failed at t = {t:.6g}: {step_message}"
                 break
-            failures_here = failures_here + 1 if t == failed_at else 1
-            failed_at = t
-            if failures_here > MAX_FAILED_RESTARTS:
+            failures_in_a_row += 1
+            if failures_in_a_row > MAX_FAILED_RESTARTS:
                 stop = f"{method} failed at t = {t:.6g} after {MAX_FAILED_RESTARTS} restarts: {step_message}"
                 break
             close_segment(solver)  # restart from the last accepted state on a finer clock
             counts["restarts"] += 1
             unit = segment.unit * math.exp(sigma_old) * RESTART_STEP
+            window.offset += segment.unit * math.expm1(sigma_old)
             segment, solver = open_segment(t, unit, theta_old)
             if residual > RESTART_RESIDUAL:
-                window_clock = segment
+                window = _WindowClock(unit, 0.0, [0.0], [window.product[-1]])
             continue
+        failures_in_a_row = 0
         steps += 1
         theta, t = solver.y.copy(), segment.time(solver.t)
         interpolant = None
@@ -394,14 +403,10 @@ def integrate_factor_flow(
             stop = f"the flow left float64's range at t = {t:.6g}"
             break
         residual = relative_residual(model.A, model.y, product)
-        window_sigma = window_clock.sigma(t)
-        change = (
-            history.change_since(window_clock.time(window_sigma - STOP_WINDOW_SIGMA), product)
-            if window_sigma >= STOP_WINDOW_SIGMA
-            else math.inf
-        )
-        history.t.append(t)
-        history.product.append(product)
+        elapsed = window.offset + segment.unit * math.expm1(solver.t)
+        change = window.change_over_window(elapsed, product)
+        window.elapsed.append(elapsed)
+        window.product.append(product)
         if not verdict and residual <= residual_tol and change <= state_tol:
             verdict = (
                 f"converged at t = {t:.6g}: relative residual {residual:.2e} <= {residual_tol:g} "
@@ -423,8 +428,9 @@ def integrate_factor_flow(
         ):
             close_segment(solver)
             counts["restarts"] += 1
-            segment, solver = open_segment(t, segment.unit * math.exp(solver.t) * step, theta)
-            window_clock = segment
+            unit = segment.unit * math.exp(solver.t) * step
+            segment, solver = open_segment(t, unit, theta)
+            window = _WindowClock(unit, 0.0, [0.0], [product])
     close_segment(solver)
     converged = bool(verdict)
     if not converged:
