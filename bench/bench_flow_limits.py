@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 
 from checks.flow_instances import FlowInstance, parse_flow_instance
 from numerics.bregman_projection import project, refine
-from numerics.dual_flow import integrate_to_limit
+from numerics.dual_flow import flow_limit
 from numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
 
 AGREEMENT = 1e-10  # relative agreement with the projection that counts as "reached the limit"
@@ -105,7 +105,7 @@ def flow_vs_baselines(quick: bool, lsoda_cap: float, gd_cap: float) -> None:
                 continue
             A, y = arrays(inst)
             reference = project(inst.projection()).value
-            flow = integrate_to_limit(inst.reduction(), A, y, keep_trajectory=False)
+            flow = flow_limit(inst.reduction(), A, y)
             gap = relative_gap(flow.limit, reference)
             base = lsoda_log_time_baseline(
                 A, y, depth, np.full(A.shape[1], float(Fraction(alpha))), max_wall_s=lsoda_cap

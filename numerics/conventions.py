@@ -5,7 +5,8 @@ Loss weights c in  E = c ||A p - y||^2  (checked against each paper's definition
     mil  c = 1/2       mil (3), (4), (5), (6), (7)
     ms   c = 1         ms Sec. I: L(x) = sum_i (<a_i, x> - y_i)^2 = ||Ax - y||^2, L~(u) = L(u^{⊙2})
     krr  c = 1         krr Sec. 2: L(w) = sum_n (f(w, x_n) - y_n)^2; also Sec. 6 and (67)
-    wn   c = 1/(2L)    wn (9)
+    wn   c = 1/(2L)    wn (9), the loss of the weight_normalization* modules; the paper also
+                       writes c = 1/2 (wn (2), (4), (6)) and c = 1 (wn (22))
 
 Dimensions.  mil and wn: A in R^{M x N} (M measurements, N unknowns), the convention here.
 ms writes A in R^{N x d} and krr X in R^{N x d}: their N is our M, their d our N.
@@ -30,6 +31,8 @@ import math
 MIL_LOSS_WEIGHT = 0.5  # mil (4)-(7): (1/2) ||A p - y||^2
 MS_LOSS_WEIGHT = 1.0  # ms Sec. I: ||A u^{⊙2} - y||^2, no 1/2
 KRR_LOSS_WEIGHT = 1.0  # krr Sec. 2: sum_n (f(w, x_n) - y_n)^2, no 1/2
+WN_HALF_LOSS_WEIGHT = 0.5  # wn (2), (4), (6): (1/2) ||A x^{⊙L} - b||^2
+WN_UNNORMALIZED_LOSS_WEIGHT = 1.0  # wn (22): ||A(u^{⊙L} - v^{⊙L}) - b||^2, no 1/2
 
 
 def wn_loss_weight(depth: int) -> float:

@@ -10,23 +10,32 @@ limit is reached only at t ~ 1e10 and beyond.  Two phases:
    Jacobian, in the log time τ = ln(1 + t) (dλ/dτ = (1 + t) λ'), in which algebraic decay is
    smooth and escape times like log(1/α) are crossed in O(1) steps.  Radau's local error
    control keeps the samples accurate to ``rtol``.
-2. **Tail** (t → ∞): once the residual A x - y is at the level where its float64 rounding
-   (~1e-16 ‖y‖), amplified by 1 + t, dominates Radau's error estimate, Radau's step collapses
-   (below ``TAIL_SWITCH_STEP`` in τ).  The rest of the way is not integrated: (★) is the
-   gradient flow of a strictly convex function of λ, so its limit is the solution of the
-   flow's own stationarity condition A x(Aᵀλ) = y, which Newton's method finds from the
-   integrated state (the x of (★), from the flow's closed form, not from any paper's
-   potential).  Its steps are extended (t = 1, 2, 4, … times the Newton step while the
-   residual keeps falling): on a face of S₊ (``numerics.positive_face``) λ has no finite
-   limit, the forced coordinates decay like e^{-g}, and plain Newton would gain only a factor
-   e per step.  The tail's samples are marked in ``info["tail_samples"]``; ``t_reached`` is
-   where the error-controlled integration ended.
+2. **Tail** (t → ∞).  The rest of the way is not integrated: (★) is the gradient flow of a
+   strictly convex function of λ, so its limit is the solution of the flow's own stationarity
+   condition A x(Aᵀλ) = y, which Newton's method finds from the integrated state (the x of
+   (★), from the flow's closed form, not from any paper's potential).  The tail is tried once
+   the flow has crossed its escape and fits the data to ``TAIL_TRY_RESIDUAL`` (relative
+   residual), and again after every further fall of the residual by ``TAIL_RETRY_FACTOR``;
+   when Newton does not reach the stopping test from there, the integration goes on.  It is
+   taken unconditionally when Radau's step collapses (below ``TAIL_SWITCH_STEP`` in τ: float64
+   rounding of A x - y, amplified by 1 + t, then dominates Radau's error estimate) or Radau
+   stops.  Newton's steps are extended (t = 1, 2, 4, … times the step while the residual keeps
+   falling): on a face of S₊ (``numerics.positive_face``) λ has no finite limit, the forced
+   coordinates decay like e^{-g}, and plain Newton would gain only a factor e per step.  The
+   tail's samples are marked in ``info["tail_samples"]``; ``t_reached`` is where the
+   error-controlled integration ended.
+
+   Since the limit is a fixed point of (★), the accuracy of the path does not enter it:
+   :func:`flow_limit` integrates with the loose ``LIMIT_PATH_RTOL`` (a few times fewer steps)
+   and repeats at ``RTOL`` only if that run does not arrive.
 
 Stopping test.  Near the limit (★) is linear, λ(∞) - λ(t) ≈ -J⁻¹λ', so the remaining change
-of x is δx = diag(dx/dg) Aᵀ(-J⁻¹λ').  With D = |dx/dg| and B = A D^{1/2}, δx = D^{1/2} w with
-w the minimum-norm solution of B w = λ'/kL, computed by least squares on B (condition number
-√cond(J), where a solve with J itself would lose all digits).  The flow has arrived when
-‖δx‖ ≤ ``rtol_limit`` ‖x‖.  The reported limit is the state the flow reached.
+of x is δx = diag(dx/dg) Aᵀ(-J⁻¹λ').  With D = |dx/dg| and B = A D^{1/2}, δx = -D^{1/2} B⁺ r,
+r = A x - y, from the SVD of B (condition number √cond(J), where a solve with J itself would
+lose all digits), over the singular directions where r rises above its own rounding error
+(:func:`_newton_direction`).  The flow has arrived when ‖δx‖ ≤ ``rtol_limit`` ‖x‖; the tail
+then takes one more Newton step if it lowers the residual.  The reported limit is the state
+the flow reached.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
@@ -42,9 +52,12 @@ from scipy.integrate import Radau
 
 from numerics.dual_reduction import DiagonalReduction, dual_jacobian, dual_vector_field
 from numerics.results import FlowResult, Trajectory
-from numerics.weighted_normal_equations import solve_weighted_normal
 
-RTOL = 1e-8  # Radau's local error tolerance on λ in phase 1
+RTOL = 1e-8  # Radau's local error tolerance on λ in phase 1 (trajectories)
+# ... when only the limit is wanted (flow_limit): on 228 random instances (20 x 14 and 200 x 60,
+# positive and signed, L = 2 with α down to 1e-12, L = 3 down to 1e-4) every run at 1e-4
+# arrived within 4e-10 of the projection; at 1e-3 a twelfth did not arrive.
+LIMIT_PATH_RTOL = 1e-4
 ATOL = 1e-10  # guards λ ≈ 0 at the start; λ grows like log(1/α) or α^{-(L-2)}
 LIMIT_RTOL = 1e-9  # default: remaining relative change of x at which the flow has arrived (the
 # least-squares estimate itself is only good to ~1e-10 relative in float64)
@@ -54,9 +67,18 @@ TAIL_SWITCH_STEP = 1e-3
 # ... but only once the relative residual is this small (early on, small steps are the
 # transient, not rounding).
 TAIL_SWITCH_RESIDUAL = 1e-6
+# Newton on the stationarity condition is also tried as soon as the relative residual falls
+# below TAIL_TRY_RESIDUAL (and again after each further fall by TAIL_RETRY_FACTOR): when it
+# converges the limit is reached without integrating the slow approach; when it does not, the
+# integration goes on from where it was.
+TAIL_TRY_RESIDUAL = 1e-3
+TAIL_RETRY_FACTOR = 100.0
 MAX_TAIL_STEPS = 200
 MAX_EXTENSION = 2.0**30  # the tail's step extension tries 1, 2, 4, ... times the Newton step
 MAX_STEPS = 5_000
+# Rounding error of r = A x - y, in units of eps·‖|A||x| + |y|‖ (a few ulps per entry of the
+# M·N-term sums, with margin): components of r below it carry no information.
+RESIDUAL_ROUNDING = 8.0
 CHECK_EVERY = 5  # phase-1 steps between stopping tests (each costs a least-squares solve)
 
 
@@ -91,7 +113,11 @@ def integrate_to_limit(
     message = ""
     solver = Radau(field, 0.0, np.zeros(m), TAU_MAX, rtol=rtol, atol=atol, jac=jacobian)
     tau, lam = 0.0, np.zeros(m)
-    switched_at = None
+    switched_at, tail = None, None
+    # ‖δx‖ ≥ ‖A δx‖/‖A‖_F = ‖r‖/‖A‖_F to first order (A x(λ + δλ) = y): while that lower
+    # bound exceeds the target the least-squares estimate of δx need not be computed.
+    a_norm = max(float(np.linalg.norm(A)), np.finfo(float).tiny)
+    next_tail_try = TAIL_TRY_RESIDUAL
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=scipy.linalg.LinAlgWarning)
         while steps < max_steps:  # phase 1
@@ -99,39 +125,56 @@ def integrate_to_limit(
             steps += 1
             if failure is not None or solver.status == "failed":
                 break
+            if not _finite_state(reduction, A, solver.y):
+                # scipy's Radau accepts a step whose error estimate is NaN (it only rejects
+                # error > 1): such a step left x's domain (θ ≤ 0 for L > 2).  Restart from the
+                # last accepted state with a tenth of the step.
+                solver = Radau(
+                    field,
+                    tau,
+                    lam,
+                    TAU_MAX,
+                    rtol=rtol,
+                    atol=atol,
+                    jac=jacobian,
+                    first_step=max(solver.step_size, 1e-12) / 10,
+                )
+                continue
             tau, lam = solver.t, solver.y.copy()
             taus.append(tau)
             lams.append(lam)
             tail_flags.append(False)
             if progress is not None:
                 progress(math.expm1(tau), steps)
-            if steps % CHECK_EVERY == 0 or solver.status != "running":
+            residual, x_norm = _residual_and_size(reduction, A, y, lam)
+            if (steps % CHECK_EVERY == 0 or solver.status != "running") and (
+                residual * float(np.linalg.norm(y)) <= rtol_limit * x_norm * a_norm
+            ):
                 remaining = remaining_change(reduction, A, y, lam)
                 if remaining <= rtol_limit:
                     converged = True
                     break
             if solver.status != "running":
                 break
-            if (
-                solver.step_size < TAIL_SWITCH_STEP
-                and _relative_residual(reduction, A, y, lam) < TAIL_SWITCH_RESIDUAL
-            ):
-                break
-        if not converged and steps < max_steps:
-            switched_at = tau
-            for _ in range(MAX_TAIL_STEPS):
-                lam = _extended_newton_step(reduction, A, y, lam)
-                if lam is None:
-                    lam = lams[-1]
+            collapsed = solver.step_size < TAIL_SWITCH_STEP and residual < TAIL_SWITCH_RESIDUAL
+            if collapsed or residual < next_tail_try:
+                tail = _newton_tail(reduction, A, y, lam, rtol_limit)
+                if tail.converged or collapsed:
                     break
-                steps += 1
-                taus.append(math.inf)
-                lams.append(lam)
-                tail_flags.append(True)
-                remaining = remaining_change(reduction, A, y, lam)
-                if remaining <= rtol_limit:
-                    converged = True
-                    break
+                # not yet in Newton's reach: integrate on, and try again when the residual
+                # has fallen by another TAIL_RETRY_FACTOR
+                tail, next_tail_try = None, residual / TAIL_RETRY_FACTOR
+        if tail is None and not converged and steps < max_steps:
+            # Radau stopped (failed or reached TAU_MAX): finish on the stationarity condition
+            tail = _newton_tail(reduction, A, y, lam, rtol_limit)
+    if tail is not None:
+        switched_at = tau
+        steps += len(tail.lams)
+        taus.extend([math.inf] * len(tail.lams))
+        lams.extend(tail.lams)
+        tail_flags.extend([True] * len(tail.lams))
+        converged, remaining = tail.converged, tail.remaining
+        lam = tail.lams[-1] if tail.lams else lam
     if converged:
         message = f"converged: estimated remaining relative change of x {remaining:.1e}"
     elif steps >= max_steps:
@@ -167,22 +210,118 @@ def integrate_to_limit(
     )
 
 
+def flow_limit(
+    reduction: DiagonalReduction,
+    A: np.ndarray,
+    y: np.ndarray,
+    *,
+    rtol_limit: float = LIMIT_RTOL,
+    progress: Callable[[float, int], None] | None = None,
+) -> FlowResult:
+    """The limit of (★) only: a loose path (``LIMIT_PATH_RTOL``), then ``RTOL`` if it fails."""
+    first = integrate_to_limit(
+        reduction, A, y, rtol_limit=rtol_limit, rtol=LIMIT_PATH_RTOL, keep_trajectory=False, progress=progress
+    )
+    if first.converged:
+        return first
+    second = integrate_to_limit(
+        reduction, A, y, rtol_limit=rtol_limit, rtol=RTOL, keep_trajectory=False, progress=progress
+    )
+    return FlowResult(
+        limit=second.limit,
+        t_reached=second.t_reached,
+        converged=second.converged,
+        message=second.message + f" (repeated at rtol {RTOL:g} after: {first.message})",
+        residual=second.residual,
+        steps=first.steps + second.steps,
+        trajectory=None,
+        wall_s=first.wall_s + second.wall_s,
+        info=second.info,
+    )
+
+
 def remaining_change(reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray) -> float:
-    """‖δx‖ / ‖x‖ with δx = diag(dx/dg) Aᵀ(-J⁻¹λ'), J⁻¹ applied by ``solve_weighted_normal``."""
+    """‖δx‖ / ‖x‖ for the linearized remaining change δx of :func:`_newton_direction`."""
+    direction = _newton_direction(reduction, A, y, lam)
+    if direction is None:
+        return math.inf
+    _, change, x = direction
+    scale = float(np.linalg.norm(x))
+    return float(np.linalg.norm(change)) / scale if scale > 0 else math.inf
+
+
+def _newton_direction(
+    reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Newton's step Δ on A x(Aᵀλ) = y, the change of x it predicts, and x; None if not finite.
+
+    With D = |dx/dg|, B = A D^{1/2} = U S Vᵀ and r = A x - y: Δ = (A D Aᵀ)⁺ r = U S⁻² Uᵀ r and
+    δx = -D AᵀΔ = -D^{1/2} V S⁻¹ Uᵀ r, over the singular directions whose component of r,
+    |u_jᵀ r|, exceeds the rounding error of r itself (``RESIDUAL_ROUNDING`` · eps ·
+    ‖|A| |x| + |y|‖): a smaller component may be rounding alone, and divided by a tiny s_j it
+    would swamp both.  This matters on a face of S₊ (``numerics.positive_face``), where the
+    forced coordinates' D falls below 1e-50 and B is numerically rank deficient: a full solve
+    gives an astronomically large Δ, while what remains of x is only the forced coordinates'
+    own tiny values.
+    """
     dlam, x, dx = dual_vector_field(reduction, A, y, lam)
     if not (np.all(np.isfinite(dlam)) and np.all(np.isfinite(dx))):
-        return math.inf
-    step = solve_weighted_normal(A, np.abs(dx), dlam / reduction.rate)
-    scale = float(np.linalg.norm(x))
-    return float(np.linalg.norm(dx * (A.T @ step))) / scale if scale > 0 else math.inf
+        return None
+    r = dlam / reduction.rate
+    root_d = np.sqrt(np.abs(dx))
+    U, S, Vt = np.linalg.svd(A * root_d, full_matrices=False)
+    coefficients = U.T @ r
+    floor = RESIDUAL_ROUNDING * np.finfo(float).eps * float(np.linalg.norm(np.abs(A) @ np.abs(x) + np.abs(y)))
+    keep = (S > 0) & (np.abs(coefficients) > floor)
+    scaled = coefficients[keep] / S[keep]
+    step = U[:, keep] @ (scaled / S[keep])
+    change = -root_d * (Vt[keep].T @ scaled)
+    return step, change, x
+
+
+@dataclass
+class _Tail:
+    lams: list[np.ndarray]
+    converged: bool
+    remaining: float
+
+
+def _newton_tail(
+    reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray, rtol_limit: float
+) -> _Tail:
+    """Extended Newton steps on A x(Aᵀλ) = y from λ until the stopping test passes (or stalls).
+
+    Once it passes, one more step is taken if it lowers the residual: Newton converges
+    quadratically there, so it costs one solve and leaves the limit at float64's floor.
+    """
+    lams: list[np.ndarray] = []
+    remaining = remaining_change(reduction, A, y, lam)
+    for _ in range(MAX_TAIL_STEPS):
+        if remaining <= rtol_limit:
+            polished = _extended_newton_step(reduction, A, y, lam)
+            if polished is not None:
+                after = remaining_change(reduction, A, y, polished)
+                if after <= remaining:
+                    lams.append(polished)
+                    remaining = after
+            return _Tail(lams, True, remaining)
+        nxt = _extended_newton_step(reduction, A, y, lam)
+        if nxt is None:
+            break
+        lam = nxt
+        lams.append(lam)
+        remaining = remaining_change(reduction, A, y, lam)
+    return _Tail(lams, remaining <= rtol_limit, remaining)
 
 
 def _extended_newton_step(
     reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray
 ) -> np.ndarray | None:
     """One Newton step on A x(Aᵀλ) = y, halved or extended by doubling on the residual norm."""
-    dlam, _, dx = dual_vector_field(reduction, A, y, lam)
-    step = solve_weighted_normal(A, np.abs(dx), dlam / reduction.rate)  # J⁻¹(-λ') up to sign
+    direction = _newton_direction(reduction, A, y, lam)
+    if direction is None:
+        return None
+    step = direction[0]
     base = _relative_residual(reduction, A, y, lam)
     t, best = 1.0, None
     while t >= 2.0**-40:
@@ -199,6 +338,21 @@ def _extended_newton_step(
             break
         best = (value, 2 * best[1])
     return lam + best[1] * step
+
+
+def _finite_state(reduction: DiagonalReduction, A: np.ndarray, lam: np.ndarray) -> bool:
+    x, dx = reduction.product(A.T @ lam)
+    return bool(np.all(np.isfinite(x)) and np.all(np.isfinite(dx)))
+
+
+def _residual_and_size(
+    reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray
+) -> tuple[float, float]:
+    """(‖A x - y‖/‖y‖, ‖x‖) at λ; the residual is inf where x is not finite."""
+    x = reduction.product(A.T @ lam)[0]
+    value = float(np.linalg.norm(A @ x - y)) / max(float(np.linalg.norm(y)), np.finfo(float).tiny)
+    size = float(np.linalg.norm(x))
+    return (value, size) if math.isfinite(value) and math.isfinite(size) else (math.inf, math.inf)
 
 
 def _relative_residual(reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray) -> float:

@@ -63,21 +63,28 @@ class Branch:
         # computed once: the logs of exact rationals with ~100-digit denominators are not free
         logs = np.array([_log_fraction(p) if p > 0 else -math.inf for p in self.p0])
         object.__setattr__(self, "log_p0", logs)
+        if self.depth > 2:
+            with np.errstate(over="ignore"):  # c = p0^{-(L-2)/L}: +inf for p0 = 0 (stays 0)
+                c = np.exp(-(self.depth - 2) / self.depth * logs)
+            object.__setattr__(self, "_c", c)
+            object.__setattr__(self, "_stays_zero", np.isinf(c))
 
     def value(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """p(h) and dp/dh in float64 (see the module docstring); NaN where h leaves the domain."""
         L = self.depth
-        log_p0 = self.log_p0
         if L == 2:
-            p = np.exp(log_p0 - h)
+            p = np.exp(self.log_p0 - h)
             return p, -p
-        s = (L - 2) / L
+        # p = θ^{-L/(L-2)}, θ = c + s h, s = (L-2)/L, so dp/dh = -s·L/(L-2)·θ^{-L/(L-2)-1} = -p/θ
+        exponent = L // (L - 2) if L % (L - 2) == 0 else L / (L - 2)  # integer powers are cheaper
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            c = np.exp(-s * log_p0)  # p0^{-(L-2)/L}; +inf for p0 = 0 (branch stays 0)
-            theta = c + s * h
-            p = np.where(theta > 0, theta ** (-L / (L - 2)), np.nan)
-            p = np.where(np.isinf(c), 0.0, p)
-            dp = np.where(np.isinf(c), 0.0, -(p ** ((2 * L - 2) / L)))
+            theta = self._c + ((L - 2) / L) * h
+            theta = np.where(theta > 0, theta, np.nan)
+            p = theta**-exponent if isinstance(exponent, float) else 1.0 / theta**exponent
+            dp = -p / theta
+            if self._stays_zero.any():
+                p = np.where(self._stays_zero, 0.0, p)
+                dp = np.where(self._stays_zero, 0.0, dp)
         return p, dp
 
     def value_arb(self, h: Sequence[arb]) -> tuple[list[arb], list[arb]]:

@@ -13,8 +13,10 @@ projection is then computed on the remaining face (the columns outside the suppo
 S₊ has a relatively interior point, and the forced coordinates are exactly 0.
 
 The certificate w is checked again in float64 with a named margin and, when the data are
-exact rationals and small enough, in exact arithmetic (w is rebuilt exactly in the null space
-of [A_Pᵀ; yᵀ], P the free coordinates).
+small enough, in exact arithmetic (the LP's w projected exactly onto the null space of
+[A_Pᵀ; yᵀ], P the free coordinates).  An empty S₊ is detected, and proven by an exact Farkas
+vector, by :func:`numerics.sparse_recovery.require_nonnegative_solution`; the exact linear
+algebra is sparse_recovery's too (python-flint).
 """
 
 from __future__ import annotations
@@ -24,8 +26,21 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.linalg
-import sympy as sp
+from flint import fmpq, fmpq_mat
 from scipy.optimize import linprog
+
+from numerics.sparse_recovery import (
+    FarkasCertificate,
+    InfeasibleSystemError,
+    LinearSystem,
+    fractions_of,
+    linear_system,
+    pivot_columns,
+    project_onto_affine,
+    require_nonnegative_solution,
+    short,
+    solve_full_column_rank,
+)
 
 # (Aᵀw)_n above this (relative to ‖A‖ ‖w‖) counts as positive in the LP's float answer.
 SUPPORT_TOL = 1e-9
@@ -48,47 +63,39 @@ class PositiveFace:
         return tuple(k for k in range(n) if k not in set(self.forced))
 
 
-class EmptyPositiveSetError(ValueError):
-    """{z ≥ 0 : Az = y} is empty; ``certificate`` is a w with Aᵀw ≥ 0 and ⟨y, w⟩ < 0."""
+class EmptyPositiveSetError(InfeasibleSystemError):
+    """{z ≥ 0 : Az = y} is empty; ``certificate`` is the exact Farkas vector (Aᵀw ≥ 0, ⟨y, w⟩ < 0),
+    or None when HiGHS finds no point but no exact vector was found."""
 
-    def __init__(self, message: str, certificate: np.ndarray):
-        super().__init__(message)
-        self.certificate = certificate
+    def __init__(self, message: str, certificate: FarkasCertificate | None):
+        super().__init__(message, certificate)
 
 
-def _check_nonempty(A: np.ndarray, y: np.ndarray) -> None:
-    """Raise EmptyPositiveSetError with a Farkas vector when S₊ is empty (two small LPs)."""
-    m, n = A.shape
-    feasible = linprog(np.zeros(n), A_eq=A, b_eq=y, bounds=[(0, None)] * n, method="highs")
-    if feasible.status != 2:  # 2: infeasible
-        return
-    # Farkas: S₊ = ∅ iff some w has Aᵀw ≥ 0 and ⟨y, w⟩ < 0; normalize ⟨y, w⟩ = -1
-    farkas = linprog(
-        np.zeros(m),
-        A_ub=-A.T,
-        b_ub=np.zeros(n),
-        A_eq=y[None, :],
-        b_eq=[-1.0],
-        bounds=[(None, None)] * m,
-        method="highs",
-    )
-    if farkas.status == 0:
-        w = farkas.x
-        margin = float(np.min(A.T @ w))
+def _check_nonempty(system: LinearSystem) -> None:
+    """Raise EmptyPositiveSetError when S₊ is empty (sparse_recovery's exact Farkas machinery)."""
+    try:
+        found = require_nonnegative_solution(system)
+    except InfeasibleSystemError as error:
+        w = error.certificate
         raise EmptyPositiveSetError(
-            "no nonnegative solution of Az = y: Farkas vector w with <y, w> = -1 and "
-            f"min(Aᵀw) = {margin:.1e}",
+            "no nonnegative solution of Az = y: the exact Farkas vector w in .certificate has Aᵀw ≥ 0 "
+            f"and <y, w> = {short(w.inner_product)} < 0",
             w,
+        ) from None
+    if not found:
+        raise EmptyPositiveSetError(
+            "no nonnegative solution of Az = y by HiGHS's feasibility LP; no exact Farkas vector was "
+            "found (.certificate is None)",
+            None,
         )
-    raise EmptyPositiveSetError("no nonnegative solution of Az = y (the feasibility LP is infeasible)", None)
 
 
 def positive_face(A_exact: tuple[tuple[Fraction, ...], ...], y_exact: tuple[Fraction, ...]) -> PositiveFace:
     """The forced zeros of {z ≥ 0 : Az = y}, with a Farkas certificate."""
-    A = np.array([[float(a) for a in row] for row in A_exact])
-    y = np.array([float(v) for v in y_exact])
+    system = linear_system(A_exact, y_exact)
+    A, y = system.A, system.y
     m, n = A.shape
-    _check_nonempty(A, y)
+    _check_nonempty(system)
     # variables (w, u); minimize -Σu
     c = np.concatenate([np.zeros(m), -np.ones(n)])
     A_ub = np.hstack([-A.T, np.eye(n)])  # u - Aᵀw ≤ 0
@@ -106,7 +113,7 @@ def positive_face(A_exact: tuple[tuple[Fraction, ...], ...], y_exact: tuple[Frac
     if not forced:
         return PositiveFace((), None, True, "S₊ has a strictly positive point (the face LP's optimum is 0)")
     if m * n <= EXACT_LIMIT_ENTRIES:
-        exact_w = _exact_certificate(A_exact, y_exact, forced, w)
+        exact_w = _exact_certificate(system, forced, w)
         if exact_w is not None:
             return PositiveFace(
                 forced, exact_w, True, f"{len(forced)} coordinate(s) forced to 0 (exact certificate)"
@@ -135,39 +142,36 @@ def independent_rows(A_exact: tuple[tuple[Fraction, ...], ...], columns: tuple[i
     return tuple(sorted(int(p) for p in pivots[:rank]))
 
 
-def _exact_certificate(A_exact, y_exact, forced, w_float) -> tuple[Fraction, ...] | None:
-    """An exact w ⟂ y with (Aᵀw)_P = 0 and (Aᵀw)_Z > 0, near the LP's float w, or None."""
-    m, n = len(A_exact), len(A_exact[0])
+def _exact_certificate(system: LinearSystem, forced: tuple[int, ...], w_float) -> tuple[Fraction, ...] | None:
+    """An exact w ⟂ y with (Aᵀw)_P = 0 and (Aᵀw)_Z > 0: the LP's float w projected exactly, or None.
+
+    The constraints say C ᵀw = 0 for the columns C = [A_P, y]; w is the point of that subspace
+    nearest to the float w (read as its exact binary value), through independent columns of C.
+    """
+    m, n = system.shape
     free = [k for k in range(n) if k not in set(forced)]
-    rows = [[A_exact[i][k] for i in range(m)] for k in free] + [list(y_exact)]
-    basis = sp.Matrix(rows).nullspace() if rows else [sp.eye(m)[:, i] for i in range(m)]
-    if not basis:
-        return None
-    B = np.array([[float(v) for v in vec] for vec in basis]).T  # m x k
-    coeffs = np.linalg.lstsq(B, w_float, rcond=None)[0]
-    for denominator in (10**6, 10**9, 10**12):
-        c = [Fraction(float(v)).limit_denominator(denominator) for v in coeffs]
-        w = [
-            sum((_fraction(vec[i]) * ci for vec, ci in zip(basis, c, strict=True)), Fraction(0))
-            for i in range(m)
-        ]
-        aw = [sum((A_exact[i][k] * w[i] for i in range(m)), Fraction(0)) for k in range(n)]
-        if all(aw[k] > 0 for k in forced) and all(aw[k] == 0 for k in free):
-            return tuple(w)
+    At, y = system.A_exact.transpose().entries(), system.y_exact.entries()  # row k of Aᵀ: column k
+    C = [[At[k * m + i] for k in free] + [y[i]] for i in range(m)]
+    independent = pivot_columns(fmpq_mat(m, len(free) + 1, [v for row in C for v in row]))
+    kept = fmpq_mat(m, len(independent), [C[i][j] for i in range(m) for j in independent])
+    start = fmpq_mat(m, 1, [fmpq(*float(v).as_integer_ratio()) for v in w_float])  # exact binary value
+    w = project_onto_affine(kept, fmpq_mat(len(independent), 1, [0] * len(independent)), start)
+    aw = (system.A_exact.transpose() * w).entries()
+    orthogonal = (system.y_exact.transpose() * w)[0, 0] == 0
+    if orthogonal and all(aw[k] > 0 for k in forced) and all(aw[k] == 0 for k in free):
+        return fractions_of(w)
     return None
-
-
-def _fraction(value) -> Fraction:
-    rational = sp.Rational(value)
-    return Fraction(int(rational.p), int(rational.q))
 
 
 def unique_point(
     A_face: tuple[tuple[Fraction, ...], ...], y_face: tuple[Fraction, ...]
 ) -> tuple[Fraction, ...] | None:
     """The exact solution of a square system A_face z = y (None if singular or not ≥ 0)."""
-    solution = sp.Matrix(A_face).LUsolve(sp.Matrix(y_face)) if A_face else None
+    if not A_face:
+        return None
+    system = linear_system(A_face, y_face)
+    solution = solve_full_column_rank(system.A_exact, system.y_exact)
     if solution is None:
         return None
-    point = tuple(_fraction(v) for v in solution)
+    point = fractions_of(solution)
     return point if all(v >= 0 for v in point) else None

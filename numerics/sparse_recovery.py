@@ -198,7 +198,7 @@ def _rows_of(mat: fmpq_mat, rows: Sequence[int]) -> fmpq_mat:
     return fmpq_mat(len(rows), n, [e[i * n + j] for i in rows for j in range(n)])
 
 
-def _pivot_columns(mat: fmpq_mat) -> list[int]:
+def pivot_columns(mat: fmpq_mat) -> list[int]:
     """A maximal set of independent columns, greedy in column order, decided mod PRIME."""
     m, n = mat.nrows(), mat.ncols()
     if m == 0 or n == 0:
@@ -215,12 +215,12 @@ def _pivot_columns(mat: fmpq_mat) -> list[int]:
     return pivots
 
 
-def _solve_full_column_rank(mat: fmpq_mat, rhs: fmpq_mat) -> fmpq_mat | None:
+def solve_full_column_rank(mat: fmpq_mat, rhs: fmpq_mat) -> fmpq_mat | None:
     """The x with mat·x = rhs exactly (mat of full column rank), or None if there is none."""
     k = mat.ncols()
     if k == 0:
         return fmpq_mat(0, 1, []) if rhs == fmpq_mat(rhs.nrows(), 1, [0] * rhs.nrows()) else None
-    rows = _pivot_columns(mat.transpose())
+    rows = pivot_columns(mat.transpose())
     if len(rows) < k:
         return None
     x = _rows_of(mat, rows).solve(_rows_of(rhs, rows))
@@ -331,7 +331,7 @@ def _grown_basis(
         key=lambda j: abs(reduced_hat[j]),
     )
     grown = order + active
-    return [grown[i] for i in _pivot_columns(_columns_of(entries, m, n, grown))]
+    return [grown[i] for i in pivot_columns(_columns_of(entries, m, n, grown))]
 
 
 def _dual_candidates(
@@ -339,7 +339,7 @@ def _dual_candidates(
 ) -> Iterator[tuple[str, fmpq_mat]]:
     m, n = lp.B.nrows(), lp.B.ncols()
     order = support + [j for j in lp.tight if j not in set(support)]
-    basis = [order[i] for i in _pivot_columns(_columns_of(entries, m, n, order))]
+    basis = [order[i] for i in pivot_columns(_columns_of(entries, m, n, order))]
     yield (
         "float dual projected onto {B_Tᵀλ = c_T}",
         project_onto_affine(_columns_of(entries, m, n, basis), _rows_of(lp.c, basis), dual_hat),
@@ -385,7 +385,7 @@ def _residual_basis(lp: StandardFormLP, entries: list, support: list[int]) -> li
         return None
     by_slack = [others[k] for k in np.argsort(res.ineqlin.residual, kind="stable")]
     order = equal + by_slack
-    basis = [order[i] for i in _pivot_columns(_columns_of(entries, m, n, order))]
+    basis = [order[i] for i in pivot_columns(_columns_of(entries, m, n, order))]
     return basis if len(basis) == m else None
 
 
@@ -457,11 +457,11 @@ def certify_optimum(lp: StandardFormLP, x_hat: np.ndarray, dual_hat: np.ndarray)
     tried: list[list[int]] = []
     for rtol in SUPPORT_RTOLS:
         candidate = [int(j) for j in np.flatnonzero(x_hat > rtol * scale)]
-        support = [candidate[i] for i in _pivot_columns(_columns_of(entries, m, n, candidate))]
+        support = [candidate[i] for i in pivot_columns(_columns_of(entries, m, n, candidate))]
         if support in tried:
             continue
         tried.append(support)
-        x_support = _solve_full_column_rank(_columns_of(entries, m, n, support), lp.b)
+        x_support = solve_full_column_rank(_columns_of(entries, m, n, support), lp.b)
         if x_support is None or any(v < 0 for v in x_support.entries()):
             continue
         x_values = [fmpq(0)] * n
@@ -482,7 +482,7 @@ def certify_optimum(lp: StandardFormLP, x_hat: np.ndarray, dual_hat: np.ndarray)
         return _exact_simplex(lp, entries, basis)
     # B_T x_T = b holds exactly but no dual was found: pivot from a basis around T
     basis = _grown_basis(lp, entries, tried[0], reduced_hat, fill=True)
-    if len(basis) == m and _solve_full_column_rank(_columns_of(entries, m, n, tried[0]), lp.b) is not None:
+    if len(basis) == m and solve_full_column_rank(_columns_of(entries, m, n, tried[0]), lp.b) is not None:
         return _exact_simplex(lp, entries, basis)
     return None
 
@@ -652,6 +652,21 @@ def _solve_l1(system: LinearSystem, positive: bool, certify: bool) -> tuple[Opti
         wall_s=time.perf_counter() - start,
     )
     return res, certificate
+
+
+def require_nonnegative_solution(A: Any, y: Any = None) -> bool:
+    """Raise :class:`InfeasibleSystemError` (exact Farkas vector) when {z ≥ 0 : Az = y} is empty.
+
+    HiGHS decides first, on the positive ℓ1 problem (infeasible exactly when the set is empty);
+    when it finds no point, :func:`farkas_vector` makes the proof exact.  Returns True when
+    HiGHS finds a point (feasible to its tolerance, not certified), False when it finds none
+    and no exact Farkas vector was found either (emptiness reported, not proven).
+    """
+    lp = l1_program(linear_system(A, y), positive=True)
+    if solve_float(lp).status != 2:  # 2: infeasible
+        return True
+    _raise_if_infeasible(lp, positive=True)
+    return False
 
 
 def certify_l1_minimizer(A: Any, y: Any = None, *, positive: bool = True) -> L1Certificate:
@@ -889,7 +904,7 @@ def l2_minimizer_exact(A: Any, y: Any = None) -> tuple[Fraction, ...]:
     set when Az = y is consistent).  Raises :class:`InfeasibleSystemError` if Az = y is inconsistent.
     """
     system = linear_system(A, y)
-    rows = _pivot_columns(system.A_exact.transpose())
+    rows = pivot_columns(system.A_exact.transpose())
     A_rows = _rows_of(system.A_exact, rows)
     w = (A_rows * A_rows.transpose()).solve(_rows_of(system.y_exact, rows))
     z = A_rows.transpose() * w

@@ -32,6 +32,13 @@ from typing import Literal
 
 import numpy as np
 
+from numerics.conventions import (
+    WN_HALF_LOSS_WEIGHT,
+    WN_UNNORMALIZED_LOSS_WEIGHT,
+    time_between_loss_weights,
+    wn_loss_weight,
+)
+
 LearningRates = Literal["constant", "r_squared"]
 
 
@@ -149,11 +156,12 @@ def check_state(model: WeightNormalizedModel, state) -> np.ndarray:
 def time_under_eq9(t: float, depth: int, loss: Literal["half", "unnormalized"]) -> float:
     """The time of wn (9)'s flow at which it is where the flow of another normalization is at t.
 
-    ∇(1/2 ||·||²) = L ∇(1/(2L) ||·||²), so the flow of the 1/2-loss (wn (2), (4), (6)) at time t is
-    the flow of (9) at time L t; the unnormalized loss of wn (22) runs 2L times faster.  The
-    η̃-rule is unchanged by this (both η's scale alike); η_r = r² is, too.
+    wn (9) weights the loss by 1/(2L); the 1/2-loss of wn (2), (4), (6) runs L times faster, the
+    unnormalized loss of wn (22) 2L times (:func:`numerics.conventions.time_between_loss_weights`).
+    The η̃-rule is unchanged by this (both η's scale alike); η_r = r² is, too.
     """
-    return {"half": depth, "unnormalized": 2 * depth}[loss] * t
+    weight = {"half": WN_HALF_LOSS_WEIGHT, "unnormalized": WN_UNNORMALIZED_LOSS_WEIGHT}[loss]
+    return time_between_loss_weights(t, from_weight=weight, to_weight=wn_loss_weight(depth))
 
 
 # ----------------------------------------------------------------------------------------

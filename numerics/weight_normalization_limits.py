@@ -16,6 +16,22 @@ Lemma 3.9 derives from rows of A summing to 0).  The potentials' gradients diver
 projection has every entry > 0 wherever S_+ has a point with every entry > 0.  The signed model
 is the positive one for [A, -A] (see :mod:`numerics.weight_normalization`).
 
+The projections are computed by :mod:`numerics.bregman_projection` with mil's potentials of
+:mod:`numerics.legendre_potentials`, because F of wn (57) *is* F of mil (21):
+
+    wn (57):  F(x̃) = ½ ⟨x̃ ⊙ log x̃ - x̃, 1⟩ (L = 2),   L/(2(2-L)) ⟨x̃^{⊙2/L}, 1⟩ (L > 2)
+    mil (21): F(x)  = ½ Σ xₙ log xₙ - xₙ       (L = 2),   L/(2(2-L)) Σ xₙ^{2/L}      (L > 2)
+
+the same function of the same variable (wn's x̃ = x^{⊙L} is mil's product x), so D_F(z, q) and
+its minimizer over S_+ agree term by term.  The dual quantities match as well: ∇F = ½ log x
+(L = 2), x^{2/L-1}/(2-L) = -x^{-(L-2)/L}/(L-2) (L > 2), whose inverse is MilEntropy's
+z(θ) = e^{2θ} and MilPower's z(θ) = ((L-2)(-θ))^{-L/(L-2)}; the conjugate
+F*(∇F(z)) = ⟨∇F(z), z⟩ - F(z) = ½ Σ zₙ^{2/L} (L > 2; -zₙ^{2/L}/(L-2) + L zₙ^{2/L}/(2(L-2))),
+½ Σ zₙ (L = 2), as both classes evaluate it (SymPy: the two F agree for symbolic L, the
+inverse and the conjugate for L = 2, ..., 7 with θ = -s, s > 0; the tests check L = 2-5).
+D_F(z, q) = F(z) - ⟨∇F(q), z⟩ + const, the objective that
+:class:`~numerics.bregman_projection.ProjectionProblem` minimizes, so the minimizers coincide.
+
 Also here: the error of wn (16) and both sides of the bound (14) with (19) (Theorem 2.1).
 """
 
@@ -23,41 +39,41 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
+from flint import arb, arb_mat
 from mpmath import mp
 from scipy.optimize import brentq, linprog
 
+from numerics.bregman_projection import (
+    FLOAT64_MAX_DIGITS_LOST,
+    MAX_NEWTON_ITERATIONS,
+    ProjectionProblem,
+    project,
+    refine,
+)
+from numerics.legendre_potentials import MilEntropy, MilPower
 from numerics.results import LimitResult
 from numerics.weight_normalization import WeightNormalizedModel, check_state, end_to_end_from_power
 from numerics.weight_normalization_invariants import log_gamma, magnification
 
 # ||u0|| = 1 up to the rounding of a float64 normalization (a few ulps, with margin).
 UNIT_NORM_RTOL = 1e-12
-# Relative feasibility ||A z - b||/||b|| accepted from the dual Newton method: a few hundred
-# roundings of the M·N-term products.
+# Relative feasibility ||A z - b||/||b|| of the returned float64 z (evaluated in float64) below
+# which a projection counts as converged: a few hundred roundings of the M·N-term products.
 PROJECTION_TOL = 1e-12
-# Largest change of log z per Newton step (see _step_cap).
-MAX_LOG_CHANGE = 2.0
-# For L > 2, float64 suffices while the dual's cancellation costs at most this many digits
-# (16 - 4 = 12 left, comfortably below PROJECTION_TOL).
-FLOAT64_CANCELLATION_DIGITS = 4
-# Guard digits of the high-precision polish beyond the 17 of a float64 result.
-POLISH_GUARD_DIGITS = 8
-POLISH_MAX_ITER = 200
-# Float64 Newton hands over to the polish when STALL_WINDOW iterations did not halve the
-# residual (with dps given only; the continuation keeps such solves warm-started, near λ).
-STALL_WINDOW = 5
-# The polish aims below PROJECTION_TOL: its result is rounded to float64 afterwards.
-POLISH_TOL_FACTOR = 1e-2
-# Continuation in the scale of q (L > 2): stages of e^2 in q, each solved to a loose accuracy
-# that is enough for a warm start.
-CONTINUATION_STEP = 2.0
-CONTINUATION_TOL = 1e-6
-# Armijo constant and halving limit of the damped Newton line search.
-ARMIJO = 1e-4
-MAX_HALVINGS = 60
+# Significant digits that identify a float64 (17 round-trip).  Every projection is refined in
+# arb to at least these (plus the digits θ0 + Aᵀμ cancels, L > 2) and then rounded, so rounding
+# to float64 is its only error: float64 Newton alone stops near 1e-11 (numerics.bregman_projection).
+FLOAT64_DIGITS = 17
+# Correct significant digits of a float64 correctly rounded from a certified ball.
+ROUNDED_DIGITS = 15
+# Bits by which one stage of the scale continuation (L > 2, see _descend_in_scale) lowers q: its
+# start is the last solution times 2^-64, from which refine's Newton converged in every trial
+# (2^-128 still did; one jump of 2^-228 did not).  A stage that fails is retried at half the step.
+CONTINUATION_BITS = 64
 # Relative accuracy of the scalar fixed point r_∞ (brentq's xtol, relative): below the flow's.
 FIXED_POINT_RTOL = 1e-13
 # Bracket search: multiply/divide r by this until the fixed-point equation changes sign.
@@ -69,47 +85,65 @@ LP_FEASIBILITY_TOL = 1e-9
 
 
 # ----------------------------------------------------------------------------------------
-# Bregman projection onto S_+ for F of wn (57)
+# Bregman projection onto S_+ for F of wn (57) (= mil (21))
 
 
-def _primal(design: np.ndarray, log_q: np.ndarray, lam: np.ndarray, depth: int) -> np.ndarray | None:
-    """z(λ) = (∇F)^{-1}(∇F(q) + A^T λ), or None outside the dual domain (L > 2).
+def _exact_exp(log_value: float) -> Fraction:
+    """e^{log_value} correctly rounded to 53 bits, as an exact rational at any scale.
 
-    L = 2:  log z = log q + 2 A^T λ.
-    L > 2:  z^{-k} = q^{-k} - (L - 2) A^T λ with k = (L - 2)/L, which must stay > 0.
+    A float64 would underflow for the tiny scales γ^L x̃(0) of the constant-rate limit; the
+    rational keeps the float64 rounding and nothing else.
     """
-    shift = design.T @ lam
-    with np.errstate(over="ignore"):  # an overflowing trial step is rejected, not an error
-        if depth == 2:
-            z = np.exp(log_q + 2 * shift)
-        else:
-            k = (depth - 2) / depth
-            base = np.exp(-k * log_q) - (depth - 2) * shift
-            if np.any(base <= 0) or not np.all(np.isfinite(base)):
-                return None
-            z = base ** (-1 / k)
-    return z if np.all(np.isfinite(z)) else None
+    with mp.workprec(53):
+        mantissa, exponent = mp.exp(mp.mpf(log_value)).man_exp
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
 
 
-def _step_cap(design: np.ndarray, log_q: np.ndarray, lam: np.ndarray, step: np.ndarray, depth: int) -> float:
-    """The factor (<= 1) that limits a Newton step to change no entry of z by more than e^2.
+def _rational(ball: arb) -> Fraction:
+    """The midpoint of an arb ball, exactly (a dyadic rational)."""
+    mantissa, exponent = ball.mid().man_exp()
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
 
-    From a far-off start (a tiny scale γ^L x̃(0)) the full Newton step overshoots by many orders
-    of magnitude, beyond what halving can repair; capped steps walk there in O(log) iterations.
+
+def _wn_potential(q: tuple[Fraction, ...], depth: int) -> MilEntropy | MilPower:
+    return MilEntropy(q) if depth == 2 else MilPower(q, depth)  # F of wn (57) = mil (21)
+
+
+def wn_projection_problem(
+    design: np.ndarray, b: np.ndarray, log_q: np.ndarray, depth: int
+) -> ProjectionProblem:
+    """argmin_{z >= 0, A z = b} D_F(z, q) for F of wn (57), posed for :mod:`numerics.bregman_projection`.
+
+    F of (57) is mil (21) (module docstring): MilEntropy (L = 2), MilPower (L > 2), measured
+    from q = e^{log_q}.  The float64 data are read exactly (``Fraction(float)``).
     """
-    shift = design.T @ step
+    A_exact = tuple(tuple(Fraction(float(a)) for a in row) for row in np.asarray(design, dtype=float))
+    b_exact = tuple(Fraction(float(v)) for v in np.asarray(b, dtype=float))
+    q = tuple(_exact_exp(float(v)) for v in np.asarray(log_q, dtype=float))
+    return ProjectionProblem(A_exact, b_exact, ((_wn_potential(q, depth), 1),))
+
+
+def _digits_lost(log_q: np.ndarray, depth: int) -> float:
+    """log10 max |θ0| for L > 2, |θ0| = q^{-(L-2)/L}/(L-2): the digits θ0 + Aᵀμ cancels.
+
+    ``MilPower.float64_digits_lost`` before its ceiling, from log q so that no scale overflows.
+    """
+    k = (depth - 2) / depth
+    return (float(np.max(-k * np.asarray(log_q, dtype=float))) - math.log(depth - 2)) / math.log(10)
+
+
+def projection_digits(log_q: np.ndarray, depth: int) -> int | None:
+    """Digits at which an L > 2 projection is computed beyond float64, or None (float64 suffices).
+
+    For L > 2 an O(1) entry of z comes from θ = θ0 + Aᵀμ with |θ0| = q^{-(L-2)/L}/(L-2), a
+    difference of numbers as large as max |θ0|: float64 loses log10 max |θ0| digits there, and
+    :func:`numerics.bregman_projection.project` refuses more than FLOAT64_MAX_DIGITS_LOST.
+    L = 2 works with θ = ½ log q + Aᵀμ, which loses nothing that matters.
+    """
     if depth == 2:
-        change = 2 * float(np.max(np.abs(shift)))  # |Δ log z|
-    else:
-        k = (depth - 2) / depth
-        base = np.exp(-k * log_q) - (depth - 2) * (design.T @ lam)
-        change = float(np.max(np.abs((depth - 2) * shift / base))) / k  # ~ |Δ log z|
-    return 1.0 if change <= MAX_LOG_CHANGE else MAX_LOG_CHANGE / change
-
-
-def _dual_objective(z: np.ndarray, b: np.ndarray, lam: np.ndarray, depth: int) -> float:
-    """ψ(λ) = Σ F*(∇F(q) + A^T λ) - b·λ, where F*(∇F(z)) = z^{2/L}/2 for F of (57)."""
-    return 0.5 * float(np.sum(z ** (2 / depth))) - float(b @ lam)
+        return None
+    lost = max(0, math.ceil(_digits_lost(log_q, depth)))
+    return None if lost <= FLOAT64_MAX_DIGITS_LOST else FLOAT64_DIGITS + lost
 
 
 def bregman_projection(
@@ -119,190 +153,102 @@ def bregman_projection(
     depth: int,
     *,
     tol: float = PROJECTION_TOL,
-    max_iter: int = 500,
+    max_iter: int = MAX_NEWTON_ITERATIONS,
     lam0: np.ndarray | None = None,
     dps: int | None = None,
 ) -> LimitResult:
-    """argmin_{z >= 0, A z = b} D_F(z, q) for F of wn (57), by damped Newton on the dual.
+    """argmin_{z >= 0, A z = b} D_F(z, q) for F of wn (57), by :mod:`numerics.bregman_projection`.
 
-    The dual ψ(λ) = Σ F*(∇F(q) + A^T λ) - b·λ is convex with ∇ψ = A z(λ) - b and
-    ∇²ψ = A diag(1/F''(z)) A^T = A diag(L z^{2 - 2/L}) A^T; its minimizer gives the projection.
-    ``log_q`` is log q (so tiny scales γ^L x̃(0) need not be formed).  ``info['dual']`` holds λ.
-    With ``dps`` (L > 2), the float64 result is polished by Newton steps whose z(λ) and residual
-    are computed at ``dps`` digits (mpmath, local context); :func:`projection_digits` says how
-    many are needed.  The returned z is float64 either way.
-
-    For L > 2 and a small q without a warm start ``lam0``, the scale is approached by
-    continuation: q e^c for c from -max log q down to 0 in steps of CONTINUATION_STEP, each
-    stage started from the last one's λ scaled by e^{k Δc} (exact for the q^{-k} part).
+    ``log_q`` is log q (tiny scales γ^L x̃(0) are formed as exact rationals, never as floats).
+    Where float64 can carry the potential (:func:`projection_digits` is None): float64 Newton
+    (:func:`~numerics.bregman_projection.project`, at most ``max_iter`` iterations), then
+    :func:`~numerics.bregman_projection.refine` at ``dps`` digits (default FLOAT64_DIGITS) from
+    its dual point, or from ``lam0`` if Newton failed.  Beyond float64 (L > 2, small q): the
+    scale continuation of :func:`_descend_in_scale` at ``dps`` digits (default
+    :func:`projection_digits`).  The returned z is float64, rounded from the refined one;
+    ``converged`` needs the refinement's convergence and ||A z - b||/||b|| <= ``tol`` in float64.
+    ``info['dual']`` holds μ with ∇F(z) = ∇F(q) + Aᵀμ (KKT).
     """
     started = time.perf_counter()
-    design = np.asarray(design, dtype=float)
+    problem = wn_projection_problem(design, b, log_q, depth)
+    needed = projection_digits(log_q, depth)
+    if needed is None:
+        digits = dps if dps is not None else FLOAT64_DIGITS
+        low = project(problem, max_iter)
+        start = np.asarray(lam0, dtype=float) if not low.converged and lam0 is not None else low.info["dual"]
+        high = refine(problem, start, digits)
+        dual, iterations = _floats(high.info["dual"]), low.iterations + high.iterations
+    else:
+        digits = dps if dps is not None else needed
+        high, dual, iterations = _descend_in_scale(problem, log_q, depth, digits)
+    value = np.array([float(v.mid()) for v in high.value])
+    certified = high.certified_digits
     b = np.asarray(b, dtype=float)
-    log_q = np.asarray(log_q, dtype=float)
-    lam = np.zeros(design.shape[0]) if lam0 is None else np.array(lam0, dtype=float)
-    iterations = 0
-    if depth > 2 and lam0 is None and float(np.max(log_q)) < -CONTINUATION_STEP:
-        k = (depth - 2) / depth
-        offsets = np.arange(-float(np.max(log_q)), 0.0, -CONTINUATION_STEP)
-        for offset in offsets:
-            shifted = log_q + offset
-            digits = projection_digits(shifted, depth)
-            stage = _solve(design, b, shifted, depth, lam, CONTINUATION_TOL, max_iter, digits)
-            iterations += stage.iterations
-            if not stage.converged:
-                break
-            step = min(CONTINUATION_STEP, offset)
-            lam = stage.lam * math.exp(k * step)  # predictor for q e^{offset - step}
-    final = _solve(design, b, log_q, depth, lam, tol, max_iter, dps)
+    feasibility = float(np.linalg.norm(np.asarray(design, dtype=float) @ value - b) / np.linalg.norm(b))
     return LimitResult(
-        value=final.z,
-        residual=final.residual,
-        residual_kind="relative feasibility ||A z - b||/||b||",
-        converged=final.converged,
-        message=final.message,
-        iterations=iterations + final.iterations,
-        dps=dps if depth > 2 else None,
+        value=value,
+        residual=high.residual,
+        residual_kind=high.residual_kind,
+        converged=high.converged and feasibility <= tol,
+        message=f"refined at {digits} digits, rounded to float64: {high.message}"
+        + ("" if feasibility <= tol else f"; float64 ||A z - b||/||b|| = {feasibility:.1e} > {tol:.0e}"),
+        iterations=iterations,
+        certified_digits=None if certified is None else min(certified, ROUNDED_DIGITS),
+        dps=digits,
         wall_s=time.perf_counter() - started,
-        info={"dual": final.lam},
+        info={"dual": dual},
     )
 
 
-@dataclass(frozen=True)
-class _Stage:
-    z: np.ndarray
-    lam: np.ndarray
-    residual: float
-    converged: bool
-    message: str
-    iterations: int
+def _descend_in_scale(
+    problem: ProjectionProblem, log_q: np.ndarray, depth: int, digits: int
+) -> tuple[LimitResult, np.ndarray, int]:
+    """The projection of q for L > 2 where float64 cannot carry ∇F(q): from 2^J q down to q.
 
-
-def _solve(design, b, log_q, depth, lam, tol, max_iter, dps) -> _Stage:
-    """Damped Newton on the dual in float64 from λ, then (dps given, L > 2) the polish."""
-    z = _primal(design, log_q, lam, depth)
-    if z is None:
-        lam = np.zeros(design.shape[0])
-        z = _primal(design, log_q, lam, depth)
-    norm_b = float(np.linalg.norm(b))
-    value = _dual_objective(z, b, lam, depth)
-    residual = float(np.linalg.norm(design @ z - b)) / norm_b
-    message = f"not converged: {max_iter} Newton iterations"
-    converged, iteration, history = False, 0, [residual]
-    while iteration < max_iter:
-        iteration += 1
-        if residual <= tol:
-            converged, message = True, f"converged: ||A z - b||/||b|| = {residual:.1e}"
-            break
-        grad = design @ z - b
-        hess = (design * (depth * z ** (2 - 2 / depth))) @ design.T
-        try:
-            step = -np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
-            step = -np.linalg.lstsq(hess, grad, rcond=None)[0]
-        cap = _step_cap(design, log_q, lam, step, depth)
-        step = step * cap
-        slope = float(grad @ step)
-        if slope >= 0:  # no descent direction left in float64: λ is as good as it gets
-            message = f"not converged: Newton stalled at ||A z - b||/||b|| = {residual:.1e}"
-            break
-        t = 1.0
-        for _ in range(MAX_HALVINGS):
-            trial_lam = lam + t * step
-            trial_z = _primal(design, log_q, trial_lam, depth)
-            if trial_z is not None:
-                trial_value = _dual_objective(trial_z, b, trial_lam, depth)
-                trial_residual = float(np.linalg.norm(design @ trial_z - b)) / norm_b
-                # Armijo on ψ; near the solution ψ = (large b·λ) - (large) loses the decrease to
-                # rounding, so a sufficient decrease of ||∇ψ|| = ||A z - b|| is accepted too.
-                if trial_value <= value + ARMIJO * t * slope or trial_residual <= (1 - ARMIJO * t) * residual:
-                    break
-            t *= 0.5
-        else:
-            message = "not converged: the Newton line search stalled"
-            break
-        lam, z, value, residual = trial_lam, trial_z, trial_value, trial_residual
-        history.append(residual)
-        if dps is not None and len(history) > STALL_WINDOW and residual > 0.5 * history[-1 - STALL_WINDOW]:
-            message = f"float64 Newton stalled at ||A z - b||/||b|| = {residual:.1e}"
-            break  # float64 has given what it can: the polish takes over
-    if dps is not None and depth > 2 and not converged:
-        z, lam, converged, message, extra = _polish(design, b, log_q, depth, lam, dps, tol)
-        iteration += extra
-        residual = float(np.linalg.norm(design @ z - b)) / norm_b
-    return _Stage(z, lam, residual, converged, message, iteration)
-
-
-def projection_digits(log_q: np.ndarray, depth: int) -> int | None:
-    """Working digits that make :func:`bregman_projection` accurate for L > 2, or None (float64).
-
-    For L > 2 an O(1) entry of z comes from z^{-k} = q^{-k} - (L-2)(A^T λ)_n, a difference of
-    numbers as large as max q^{-k} (= α^{-(L-2)}-ish for a small start): float64 loses
-    log10(max q^{-k}) of its digits there.  L = 2 works with log z = log q + 2 A^T λ, which
-    loses nothing that matters.
+    ∇F of (57) is homogeneous for L > 2: ∇F(c x) = c^{-k} ∇F(x), k = (L-2)/L.  So if z_s is the
+    projection of 2^s q' (∇F(z_s) = ∇F(2^s q') + Aᵀμ_s), then ∇F(2^{-s} z_s) = ∇F(q') + Aᵀ(2^{sk} μ_s):
+    D_F(·, 2^{-s} z_s) and D_F(·, q') differ on S_+ by a constant and have the same minimizer.
+    Measured from 2^{-s} z_s, refine starts at μ = 0, the last solution scaled, exactly; a float64
+    dual point would lose the cancelled digits of θ0 + Aᵀμ (refine takes its start in float64),
+    and refine from μ = 0 at q itself overshoots (its line search doubles past the trust cap).
+    2^J q is the largest scale float64 can carry (project, then refine); stages of
+    CONTINUATION_BITS, halved when one fails, walk down.  Every stage runs at ``digits``: the
+    error of a stage grows by 2^{sk} in the next, in all by 10^(digits lost - FLOAT64_MAX_DIGITS_LOST).
+    Returns the last refinement, the dual μ of q (float64) and the Newton iterations.
     """
-    if depth == 2:
-        return None
-    magnitude = float(np.max(-(depth - 2) / depth * np.asarray(log_q))) / math.log(10)
-    if magnitude <= FLOAT64_CANCELLATION_DIGITS:
-        return None
-    return 17 + POLISH_GUARD_DIGITS + math.ceil(magnitude)
+    k = (depth - 2) / depth
+    q = problem.branches[0][0].x0
+    above = (_digits_lost(log_q, depth) - FLOAT64_MAX_DIGITS_LOST) * math.log2(10) / k
+    remaining = max(0, math.ceil(above)) + 1  # one bit of margin on the ceiling
+
+    def posed(x0: tuple[Fraction, ...]) -> ProjectionProblem:
+        return ProjectionProblem(problem.A_exact, problem.y_exact, ((_wn_potential(x0, depth), 1),))
+
+    top = posed(tuple(v * 2**remaining for v in q))
+    low = project(top)
+    result = refine(top, low.info["dual"], digits)
+    dual, iterations = _floats(result.info["dual"]), low.iterations + result.iterations
+    step = CONTINUATION_BITS
+    while remaining > 0 and result.converged:
+        step = min(step, remaining)
+        try:
+            trial = refine(posed(tuple(_rational(v) / 2**step for v in result.value)), None, digits)
+        except ArithmeticError:  # the start left F*'s domain θ < 0
+            trial = None
+        if trial is None or not trial.converged:
+            if step == 1:
+                message = f"scale continuation stalled at 2^{remaining} q"
+                return replace(result, converged=False, message=message), dual, iterations
+            step //= 2
+            continue
+        iterations += trial.iterations
+        dual = dual * 2.0 ** (step * k) + _floats(trial.info["dual"])
+        result, remaining = trial, remaining - step
+    return result, dual, iterations
 
 
-def _polish(design, b, log_q, depth, lam, dps: int, tol: float):
-    """Damped Newton on A z(λ) = b with z(λ) and the residual at ``dps`` digits, steps from float64."""
-    norm_b = float(np.linalg.norm(b))
-    n = design.shape[1]
-    with mp.workdps(dps):
-        minus_k = -mp.mpf(depth - 2) / depth
-        power = -mp.mpf(depth) / (depth - 2)  # z = base^{-1/k}
-        columns = [[mp.mpf(float(v)) for v in design[:, j]] for j in range(n)]  # float64 data is exact
-        rows = [[mp.mpf(float(v)) for v in row] for row in design]
-        b_mp = [mp.mpf(float(v)) for v in b]
-        q_k = [mp.exp(minus_k * mp.mpf(float(v))) for v in log_q]
-
-        def evaluate(lam_mp):
-            base = [q_k[j] - (depth - 2) * mp.fdot(columns[j], lam_mp) for j in range(n)]
-            if any(v <= 0 for v in base):
-                return None
-            z = [v**power for v in base]
-            res = np.array([float(mp.fdot(row, z) - bm) for row, bm in zip(rows, b_mp, strict=True)])
-            psi = mp.fsum(v ** (mp.mpf(2) / depth) for v in z) / 2 - mp.fdot(b_mp, lam_mp)  # ψ
-            return np.array([float(v) for v in z]), res, _floats(base), psi
-
-        lam_mp = [mp.mpf(float(v)) for v in lam]
-        start = evaluate(lam_mp)
-        if start is None:  # the float64 λ is outside the domain at this precision: start at λ = 0
-            lam_mp = [mp.mpf(0)] * len(lam_mp)
-            start = evaluate(lam_mp)
-        z_f, res_f, base_f, psi = start
-        for iteration in range(1, POLISH_MAX_ITER + 1):
-            residual = float(np.linalg.norm(res_f)) / norm_b
-            if residual <= tol * POLISH_TOL_FACTOR:
-                message = f"converged at {dps} digits: ||A z - b||/||b|| = {residual:.1e}"
-                return z_f, _floats(lam_mp), True, message, iteration
-            hess = (design * (depth * z_f ** (2 - 2 / depth))) @ design.T
-            step = np.linalg.lstsq(hess, -res_f, rcond=None)[0]
-            change = float(np.max(np.abs((depth - 2) * (design.T @ step) / base_f))) * depth / (depth - 2)
-            t = 1.0 if change <= MAX_LOG_CHANGE else MAX_LOG_CHANGE / change  # as in _step_cap
-            for _ in range(MAX_HALVINGS):
-                trial_lam = [v + mp.mpf(float(t * d)) for v, d in zip(lam_mp, step, strict=True)]
-                trial = evaluate(trial_lam)
-                if trial is not None and (
-                    trial[3] <= psi + ARMIJO * t * float(res_f @ step)
-                    or np.linalg.norm(trial[1]) <= (1 - ARMIJO * t) * np.linalg.norm(res_f)
-                ):
-                    break
-                t *= 0.5
-            else:
-                message = f"polish at {dps} digits stalled at {residual:.1e}"
-                return z_f, _floats(lam_mp), False, message, iteration
-            lam_mp, (z_f, res_f, base_f, psi) = trial_lam, trial
-    return z_f, _floats(lam_mp), False, f"polish at {dps} digits did not converge", POLISH_MAX_ITER
-
-
-def _floats(values) -> np.ndarray:
-    return np.array([float(v) for v in values])
+def _floats(column: arb_mat) -> np.ndarray:
+    return np.array([float(column[i, 0].mid()) for i in range(column.nrows())])
 
 
 # ----------------------------------------------------------------------------------------
@@ -337,9 +283,7 @@ def r_squared_flow_limit(model: WeightNormalizedModel, state0) -> LimitResult:
     started = time.perf_counter()
     state0 = check_state(model, state0)
     _, log_q = _log_power0(model, state0)
-    projection = bregman_projection(
-        model.design, model.b, log_q, model.depth, dps=projection_digits(log_q, model.depth)
-    )
+    projection = bregman_projection(model.design, model.b, log_q, model.depth)
     return _as_limit(model, projection, started)
 
 
@@ -366,23 +310,18 @@ def constant_rate_flow_limit(
     if model.eta_u != 1.0 or not math.isclose(np.linalg.norm(state0[1:]), 1.0, rel_tol=UNIT_NORM_RTOL):
         raise ValueError("Lemma 3.8 needs η_u = 1 and ||u0|| = 1 (rescale by Lemma 3.1 first)")
     r0, log_q0 = _log_power0(model, state0)
-    dual: dict[str, np.ndarray | None] = {"lam": None}
 
-    def project(r: float) -> LimitResult:
+    def projection_at(r: float) -> LimitResult:
         log_q = log_q0 + model.depth * log_gamma(r0, r, model.eta)
-        dps = projection_digits(log_q, model.depth)
-        result = bregman_projection(model.design, model.b, log_q, model.depth, lam0=dual["lam"], dps=dps)
-        if not result.converged:  # a warm start far from this scale can fail: retry cold
-            result = bregman_projection(model.design, model.b, log_q, model.depth, dps=dps)
+        result = bregman_projection(model.design, model.b, log_q, model.depth)
         if not result.converged:
             raise ArithmeticError(f"Bregman projection at r = {r:.6g} failed: {result.message}")
-        dual["lam"] = result.info["dual"]
         return result
 
     def phi(r: float) -> float:
-        return _radius(project(r).value, model.depth) - r
+        return _radius(projection_at(r).value, model.depth) - r
 
-    r = r_guess if r_guess is not None else _radius(project(r0).value, model.depth)
+    r = r_guess if r_guess is not None else _radius(projection_at(r0).value, model.depth)
     value = phi(r)
     factor = BRACKET_FACTOR if value > 0 else 1 / BRACKET_FACTOR
     for _ in range(MAX_BRACKET_STEPS):
@@ -395,7 +334,7 @@ def constant_rate_flow_limit(
         raise ArithmeticError("no sign change of the fixed-point equation of r_∞ was found")
     bracket = (min(r, r_next), max(r, r_next))
     r_inf = brentq(phi, *bracket, rtol=FIXED_POINT_RTOL)
-    projection = project(r_inf)
+    projection = projection_at(r_inf)
     return _as_limit(
         model,
         projection,

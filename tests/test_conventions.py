@@ -26,6 +26,7 @@ from numerics.factor_flows_sensing import (
     krr_theorem4_initial_state,
     sensing_state_from_factors,
 )
+from numerics.weight_normalization import time_under_eq9
 
 # Two integrations (BDF at rtol 1e-10: global error ~1e-8) compared at the same converted
 # times: 1e-6 absolute on O(1) factors leaves two digits of margin.
@@ -194,3 +195,16 @@ def test_time_conversion_is_the_ratio_of_loss_weights():
     assert cv.krr_time_from_printed_krr_time(3.0) == 1.5
     assert cv.krr_time_from_sensing_time(3.0) == 1.5
     assert cv.mil_reduced_time_from_overparameterized_time(3.0, 3) == 1.0
+
+
+@pytest.mark.parametrize("depth", [2, 3, 5, 8])
+def test_wn_eq9_time_is_the_loss_weight_conversion_from_the_other_wn_normalizations(depth):
+    """wn (9) weights the loss by 1/(2L): the 1/2-loss of wn (2), (4), (6) runs L times faster,
+    the unnormalized wn (22) 2L times; wn's wrapper is time_between_loss_weights."""
+    t = 0.7
+    assert cv.wn_loss_weight(depth) == 1 / (2 * depth)
+    assert time_under_eq9(t, depth, "half") == pytest.approx(depth * t, rel=1e-15)
+    assert time_under_eq9(t, depth, "unnormalized") == pytest.approx(2 * depth * t, rel=1e-15)
+    assert time_under_eq9(t, depth, "half") == cv.time_between_loss_weights(
+        t, from_weight=cv.WN_HALF_LOSS_WEIGHT, to_weight=cv.wn_loss_weight(depth)
+    )

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from checks.flow_instances import parse_flow_instance
 from numerics.bregman_projection import project, refine
 from numerics.dual_flow import integrate_to_limit
+from numerics.positive_face import EmptyPositiveSetError
+from numerics.sparse_recovery import InfeasibleSystemError
 
 # float64: the flow's stopping test and the projection's Newton both stop near 1e-10 relative
 # (least-squares solves with condition √cond(Hessian)); 1e-8 leaves two digits of margin.
@@ -53,6 +55,39 @@ def test_positive_limit_on_a_singleton_face_is_the_unique_nonnegative_solution()
     result = project(instance.projection())
     assert result.converged and np.max(np.abs(result.value - x_star)) <= 1e-12
     _agree_in_float64(0, 3, -1, "positive")
+
+
+def _inner(row, w) -> Fraction:
+    return sum((a * b for a, b in zip(row, w, strict=True)), Fraction(0))
+
+
+def test_forced_zeros_of_the_positive_face_carry_an_exact_certificate():
+    """Rechecked in Fractions: w ⟂ y, (Aᵀw)_P = 0 on the free coordinates, > 0 on the forced ones."""
+    data = sparse_nonnegative_instance(0, 8, 14, 2) | {"model": "positive", "L": 2, "init": {"alpha": "1e-1"}}
+    instance = parse_flow_instance(data)
+    face = instance.face()
+    assert face.exact and face.forced, face.message
+    w = face.certificate
+    columns = list(zip(*instance.A, strict=True))
+    assert _inner(instance.y, w) == 0
+    assert all(_inner(columns[k], w) > 0 for k in face.forced)
+    assert all(_inner(columns[k], w) == 0 for k in face.free(instance.N))
+
+
+def test_empty_positive_set_is_refused_with_an_exact_farkas_vector():
+    """z₂ + z₃ = -2 has no solution z ≥ 0: one line, and an exact w with Aᵀw ≥ 0, <y, w> < 0."""
+    A, y = [["1", "1", "0"], ["0", "1", "1"]], ["1", "-2"]
+    data = {"model": "positive", "A": A, "y": y, "L": 3, "init": {"alpha": "1e-2"}}
+    instance = parse_flow_instance(data)
+    with pytest.raises(EmptyPositiveSetError) as raised:
+        instance.projection()
+    error = raised.value
+    assert isinstance(error, InfeasibleSystemError)
+    assert "no nonnegative solution" in str(error) and "Farkas" in str(error) and "\n" not in str(error)
+    w = error.certificate.w
+    columns = list(zip(*instance.A, strict=True))
+    assert all(_inner(column, w) >= 0 for column in columns)
+    assert _inner(instance.y, w) == error.certificate.inner_product < 0
 
 
 def _agree_in_float64(seed: int, depth: int, log10_alpha: int, model: str) -> None:

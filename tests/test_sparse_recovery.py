@@ -25,6 +25,7 @@ from numerics.sparse_recovery import (
     l2_minimizer,
     l2_minimizer_exact,
     linear_system,
+    require_nonnegative_solution,
 )
 
 # Float64 values of a certified minimizer are correctly rounded; HiGHS's own point is feasible to
@@ -281,6 +282,29 @@ def test_nonnegative_matrix_with_a_negative_datum_is_proved_infeasible(m, n, dat
     with pytest.raises(InfeasibleSystemError) as raised:
         l1_minimizer(A, y)
     assert_farkas_exact(A, y, raised.value)
+
+
+@pytest.mark.parametrize(
+    ("A", "y"),
+    [
+        ([[1, 1]], [-1]),
+        ([[1, 0], [0, 1]], [2, -1]),
+        ([[1, 2, -1], [1, 1, 0]], [-1, -2]),
+    ],
+)
+def test_empty_nonnegative_solution_set_is_proved_by_an_exact_farkas_vector(A, y):
+    """The feasibility check that numerics.positive_face uses: HiGHS's verdict, made exact."""
+    with pytest.raises(InfeasibleSystemError) as raised:
+        require_nonnegative_solution(A, y)
+    assert_farkas_exact(A, y, raised.value)
+
+
+@pytest.mark.parametrize(
+    ("A", "y"),
+    [([[1, 1]], [1]), ([[1, -1, 0], [0, 0, 1]], [0, 1]), ([[1, 1, 0], [0, 0, 1]], [0, 1])],
+)
+def test_nonempty_nonnegative_solution_set_passes_the_feasibility_check(A, y):
+    assert require_nonnegative_solution(A, y) is True
 
 
 def test_inconsistent_system_raises_for_signed_l1_and_exact_l2():

@@ -394,6 +394,30 @@ def test_constant_rate_flow_limit_is_the_bregman_projection_of_the_rescaled_init
     assert math.isclose(predicted.info["r_inf"], result.info["r_final"], rel_tol=LIMIT_AGREEMENT)
 
 
+@pytest.mark.parametrize("depth", [2, 3, 4, 5])
+def test_potential_eq57_is_the_potential_eq21_that_the_projection_minimizes(depth):
+    """F of wn (57) is mil (21): the projection's potential has θ0 = ∇F(x) of (57), inverts it,
+    and its conjugate satisfies Fenchel's equality F*(∇F(x)) = <∇F(x), x> - F(x)."""
+    x = np.exp(np.random.default_rng(depth).uniform(-2, 1, 6))
+    potential = lim.wn_projection_problem(A6, B6, np.log(x), depth).branches[0][0]
+    grad = inv.bregman_gradient(x, depth)
+    assert_close_relative(potential.theta0(), grad, IDENTITY_TOL)
+    assert_close_relative(potential.primal(grad)[0], x, IDENTITY_TOL)
+    fenchel = float(grad @ x) - inv.bregman_potential(x, depth)
+    assert math.isclose(potential.conjugate(grad), fenchel, rel_tol=IDENTITY_TOL)
+
+
+def test_depth_3_limit_beyond_float64_cancellation_reaches_the_flow_limit():
+    """α = 1e-7, L = 3: θ0 + Aᵀμ cancels 7 digits, more than float64 Newton takes; the projection
+    descends in scale (homogeneity of ∇F) and still matches the integrated r² flow."""
+    model, state0 = make(dict(FLOWS["positive L=3 r_squared"], alpha=1e-7))
+    assert lim.projection_digits(np.log(wn.factor_power(model, state0)), model.depth) is not None
+    result = integrate_flow(model, state0)
+    predicted = lim.r_squared_flow_limit(model, state0)
+    assert result.converged and predicted.converged, (result.message, predicted.message)
+    assert_close_relative(result.limit, predicted.value, LIMIT_AGREEMENT)
+
+
 def test_r_inf_is_the_norm_of_the_limits_L_th_root_not_of_the_limit(flows):
     """Theorem 2.1 prints r_∞ = ||x̃_∞||_2; lim r(t) is ||x̃_∞^{⊙1/L}||_2 (as (21) and Lemma 3.8 use)."""
     model, _, result = flows["positive L=2 constant"]
