@@ -112,6 +112,9 @@ class ProjectionProblem:
     # exact rational solution: every potential projects onto it.
     unique_solution: tuple[Fraction, ...] | None = None
     note: str = ""  # how the problem was set up (e.g. the face certificate), echoed in messages
+    # Where Newton starts when no start is given: μ = 0 unless the problem says otherwise (a
+    # problem posed in a shifted dual, ``numerics.power_shift``, has θ0 on the boundary at 0).
+    dual_start: tuple[float, ...] | None = None
 
     def embed(self, values: Sequence, zero) -> tuple:
         """The solution on the kept columns, padded with exact zeros to the full width."""
@@ -212,24 +215,37 @@ def _trust_ratio(problem: ProjectionProblem, A: np.ndarray, state: _State, step:
     return ratio
 
 
-def project(problem: ProjectionProblem, max_iterations: int = MAX_NEWTON_ITERATIONS) -> LimitResult:
-    """Float64 trust-region Newton on the dual; the value is z (the end-to-end vector)."""
+def project(
+    problem: ProjectionProblem,
+    max_iterations: int = MAX_NEWTON_ITERATIONS,
+    *,
+    start_dual: np.ndarray | None = None,
+) -> LimitResult:
+    """Float64 trust-region Newton on the dual from ``start_dual`` (default ``problem.dual_start``,
+    else μ = 0); the value is z (the end-to-end vector)."""
     start = time.perf_counter()
     A, y = problem.A, problem.y
+    if problem.unique_solution is not None:  # exact, whatever the potential's scale
+        return _unique_point_result(problem, start)
     theta0 = [pot.theta0() for pot, _ in problem.branches]
     lost = max(getattr(pot, "float64_digits_lost", lambda: 0)() for pot, _ in problem.branches)
     if lost > FLOAT64_MAX_DIGITS_LOST or not all(np.all(np.isfinite(t)) for t in theta0):
         raise ProjectionError(
             f"float64 cannot resolve this initialization scale in this potential (about {lost} digits "
-            "cancel); use a higher precision"
+            "cancel); use a higher precision, or pose the problem in the shifted dual "
+            "(numerics.power_shift.shifted_projection)"
         )
-    if problem.unique_solution is not None:
-        return _unique_point_result(problem, start)
     # The tests' floors rise with the digits θ0 + Aᵀμ cancels; RESIDUAL_TOL already sits
     # ~3 digits above float64's unit roundoff, so only cancellation beyond that counts.
     cancelled = max(1.0, 10.0 ** (lost - 3))
-    state = _evaluate(problem, A, y, theta0, np.zeros(A.shape[0]))
+    mu0 = _default_start(problem, start_dual)
+    state = _evaluate(
+        problem, A, y, theta0, np.zeros(A.shape[0]) if mu0 is None else np.array(mu0, dtype=float)
+    )
     y_norm = max(float(np.linalg.norm(y)), np.finfo(float).tiny)
+    if not _finite(state):
+        why = "the start lies outside the potential's domain (give a start_dual inside it)"
+        return _projection_result(problem, state, y_norm, False, why, 0, start)
     trust = INITIAL_TRUST
     for iteration in range(1, max_iterations + 1):
         step = _descent_direction(A, state)
@@ -251,6 +267,12 @@ def project(problem: ProjectionProblem, max_iterations: int = MAX_NEWTON_ITERATI
         trust = trust * TRUST_GROWTH if (capped and t == 1.0) else max(trust * t, INITIAL_TRUST)
     message = f"no convergence in {max_iterations} iterations"
     return _projection_result(problem, state, y_norm, False, message, max_iterations, start)
+
+
+def _default_start(problem: ProjectionProblem, start_dual):
+    if start_dual is not None:
+        return start_dual
+    return problem.dual_start
 
 
 def _unique_point_result(problem: ProjectionProblem, start: float, dps: int | None = None) -> LimitResult:
@@ -383,15 +405,31 @@ class _ArbProblem:
 
 
 def _norm(v: arb_mat) -> float:
-    """Euclidean norm of the midpoints, as a float (inf when it overflows float64)."""
+    """Euclidean norm of the midpoints, as a float (inf when it overflows float64).
+
+    Scaled by the largest entry: squares of entries below 1e-154 would underflow to 0, and a
+    residual that reads 0 makes every line-search trial look acceptable.
+    """
     try:
-        return math.sqrt(sum(float(abs(v[i, 0]).mid()) ** 2 for i in range(v.nrows())))
+        values = [float(abs(v[i, 0]).mid()) for i in range(v.nrows())]
     except OverflowError:
         return math.inf
+    largest = max(values, default=0.0)
+    if largest == 0 or not math.isfinite(largest):
+        return largest
+    return largest * math.sqrt(sum((x / largest) ** 2 for x in values))
 
 
-def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) -> LimitResult:
+def refine(
+    problem: ProjectionProblem, start_dual: np.ndarray | Sequence[Fraction] | None, dps: int
+) -> LimitResult:
     """Newton on the dual at ``dps`` (+ guard + spread) digits from a dual point, then certify.
+
+    ``start_dual``: float64 values, exact rationals (a start that float64 cannot carry: at
+    L > 2 and small α the dual is ~α^{-(L-2)} and its O(1) part is what matters, e.g. a shifted
+    solution mapped back by ``numerics.power_shift``), or None for ``problem.dual_start``, else 0.
+    An exact start is read at enough digits to keep ``dps`` digits below its largest entry,
+    and the working precision keeps those digits too.
 
     Every entry of z is wanted to ``dps`` significant digits, and the entries span many orders
     of magnitude (down to ~α² off the support): Newton at a fixed number of digits resolves
@@ -408,13 +446,21 @@ def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) 
         if problem.unique_solution is not None:
             return _unique_point_result(problem, start, dps)
         m = len(problem.A_exact)
-        mu = arb_mat([[arb(float(v))] for v in (start_dual if start_dual is not None else np.zeros(m))])
-        spread = _float64_spread_digits(problem, start_dual)
+        start_dual = _default_start(problem, start_dual)
+        exact_start = start_dual is not None and any(isinstance(v, Fraction) for v in start_dual)
+        magnitude = _magnitude_digits(start_dual) if exact_start else 0
+        ctx.prec = _digits_to_bits(dps + GUARD_DIGITS + magnitude)
+        if exact_start:
+            mu = arb_mat([[_exact_arb(Fraction(v))] for v in start_dual]).mid()
+            spread = None
+        else:
+            mu = arb_mat([[arb(float(v))] for v in (start_dual if start_dual is not None else np.zeros(m))])
+            spread = _float64_spread_digits(problem, start_dual)
         if spread is None:  # float64 cannot evaluate the start: measure it in arb
             spread = _spread_digits(_ArbProblem(problem).primal(mu)[1])
         iterations = 0
         for _ in range(MAX_PRECISION_RAISES):
-            ctx.prec = _digits_to_bits(dps + GUARD_DIGITS + spread)
+            ctx.prec = _digits_to_bits(dps + GUARD_DIGITS + max(spread, magnitude))
             ap = _ArbProblem(problem)
             mu, z, dz, r, rel, used = _newton_at_working_precision(ap, mu, dps)
             iterations += used
@@ -447,7 +493,11 @@ def refine(problem: ProjectionProblem, start_dual: np.ndarray | None, dps: int) 
             certified_digits=cert.digits,
             dps=dps,
             wall_s=time.perf_counter() - start,
-            info={"dual": mu, "krawczyk": cert.success, "working_digits": dps + GUARD_DIGITS + spread},
+            info={
+                "dual": mu,
+                "krawczyk": cert.success,
+                "working_digits": dps + GUARD_DIGITS + max(spread, magnitude),
+            },
         )
     finally:
         ctx.prec = saved
@@ -510,6 +560,14 @@ def _entrywise_step(ap: _ArbProblem, z, dz, step: arb_mat, t: float) -> float:
         scale = max(abs(float(z[j].mid())), abs(float(dz[j].mid())), 1e-300)
         worst = max(worst, abs(float((dz[j] * h_step[j, 0]).mid())) * t / scale)
     return worst
+
+
+def _magnitude_digits(start_dual: Sequence[Fraction]) -> int:
+    """Decimal digits above 1 of the start's largest entry (what an exact start's O(1) part needs)."""
+    largest = max((abs(Fraction(v)) for v in start_dual), default=Fraction(0))
+    if largest <= 1:
+        return 0
+    return math.ceil(math.log10(largest.numerator) - math.log10(largest.denominator))
 
 
 def _float64_spread_digits(problem: ProjectionProblem, start_dual: np.ndarray | None) -> int | None:

@@ -29,6 +29,12 @@ limit is reached only at t ~ 1e10 and beyond.  Two phases:
    :func:`flow_limit` integrates with the loose ``LIMIT_PATH_RTOL`` (a few times fewer steps)
    and repeats at ``RTOL`` only if that run does not arrive.
 
+Shifted variables (``numerics.power_shift``).  A ``start`` other than λ = 0 and a ``metric`` G
+(symmetric positive definite) integrate λ' = kL G (A x(Aᵀλ) - y) instead: that is (★) itself
+written in the variable η of an invertible linear change λ = λ_s + Rη (then A, y are RᵀA, Rᵀy
+and G = (RᵀR)⁻¹), so times and states are the model's.  The tail and the stopping test do not
+see G: the limit is the solution of the same stationarity condition.
+
 Stopping test.  Near the limit (★) is linear, λ(∞) - λ(t) ≈ -J⁻¹λ', so the remaining change
 of x is δx = diag(dx/dg) Aᵀ(-J⁻¹λ').  With D = |dx/dg| and B = A D^{1/2}, δx = -D^{1/2} B⁺ r,
 r = A x - y, from the SVD of B (condition number √cond(J), where a solve with J itself would
@@ -61,6 +67,7 @@ LIMIT_PATH_RTOL = 1e-4
 ATOL = 1e-10  # guards λ ≈ 0 at the start; λ grows like log(1/α) or α^{-(L-2)}
 LIMIT_RTOL = 1e-9  # default: remaining relative change of x at which the flow has arrived (the
 # least-squares estimate itself is only good to ~1e-10 relative in float64)
+START_STEP = 1e-6  # first step in τ from a given start (scipy's own choice from λ = 0 is near it)
 TAU_MAX = 690.0  # τ = ln(1 + t): t up to e^690 ≈ 1e300, the float64 horizon
 # A Radau step in τ below this means rounding noise in A x - y controls the error estimate.
 TAIL_SWITCH_STEP = 1e-3
@@ -93,26 +100,41 @@ def integrate_to_limit(
     max_steps: int = MAX_STEPS,
     keep_trajectory: bool = True,
     progress: Callable[[float, int], None] | None = None,
+    start: np.ndarray | None = None,
+    metric: np.ndarray | None = None,
 ) -> FlowResult:
-    """Integrate (★) from λ = 0 until the stopping test says the limit is reached."""
-    start = time.perf_counter()
+    """Integrate (★) from λ = ``start`` (default 0) until the stopping test says the limit is reached.
+
+    ``metric``: G in λ' = kL G (A x - y), for a flow written in shifted variables (module docstring).
+    """
+    wall_start = time.perf_counter()
     A = np.asarray(A, dtype=float)
     y = np.asarray(y, dtype=float)
     m = A.shape[0]
+    lam0 = np.zeros(m) if start is None else np.array(start, dtype=float)
+    G = None if metric is None else np.asarray(metric, dtype=float)
 
     def field(tau: float, lam: np.ndarray) -> np.ndarray:
         dlam, _, _ = dual_vector_field(reduction, A, y, lam)
+        if G is not None:
+            dlam = G @ dlam
         return math.exp(tau) * np.nan_to_num(dlam, nan=np.inf)
 
     def jacobian(tau: float, lam: np.ndarray) -> np.ndarray:
         _, _, dx = dual_vector_field(reduction, A, y, lam)
-        return math.exp(tau) * dual_jacobian(reduction, A, np.nan_to_num(dx))
+        jac = dual_jacobian(reduction, A, np.nan_to_num(dx))
+        return math.exp(tau) * (jac if G is None else G @ jac)
 
-    taus, lams, tail_flags = [0.0], [np.zeros(m)], [False]
+    taus, lams, tail_flags = [0.0], [lam0.copy()], [False]
     steps, converged, remaining = 0, False, math.inf
     message = ""
-    solver = Radau(field, 0.0, np.zeros(m), TAU_MAX, rtol=rtol, atol=atol, jac=jacobian)
-    tau, lam = 0.0, np.zeros(m)
+    # scipy's first-step heuristic, 0.01‖λ‖/‖λ'‖, would leap far past e^τ's range from a start
+    # of size α^{-(L-2)}; from λ = 0 it picks about START_STEP itself
+    first_step = None if start is None else START_STEP
+    solver = Radau(
+        field, 0.0, lam0.copy(), TAU_MAX, rtol=rtol, atol=atol, jac=jacobian, first_step=first_step
+    )
+    tau, lam = 0.0, lam0.copy()
     switched_at, tail = None, None
     # ‖δx‖ ≥ ‖A δx‖/‖A‖_F = ‖r‖/‖A‖_F to first order (A x(λ + δλ) = y): while that lower
     # bound exceeds the target the least-squares estimate of δx need not be computed.
@@ -200,7 +222,7 @@ def integrate_to_limit(
         residual=float(np.linalg.norm(A @ x - y)) / y_norm,
         steps=steps,
         trajectory=trajectory,
-        wall_s=time.perf_counter() - start,
+        wall_s=time.perf_counter() - wall_start,
         info={
             "dual": lam,
             "tail_from_t": None if switched_at is None else math.expm1(switched_at),
@@ -217,16 +239,18 @@ def flow_limit(
     *,
     rtol_limit: float = LIMIT_RTOL,
     progress: Callable[[float, int], None] | None = None,
+    start: np.ndarray | None = None,
+    metric: np.ndarray | None = None,
 ) -> FlowResult:
-    """The limit of (★) only: a loose path (``LIMIT_PATH_RTOL``), then ``RTOL`` if it fails."""
-    first = integrate_to_limit(
-        reduction, A, y, rtol_limit=rtol_limit, rtol=LIMIT_PATH_RTOL, keep_trajectory=False, progress=progress
-    )
+    """The limit of (★) only: a loose path (``LIMIT_PATH_RTOL``), then ``RTOL`` if it fails.
+
+    ``start`` and ``metric`` as in :func:`integrate_to_limit` (shifted variables).
+    """
+    common = {"keep_trajectory": False, "progress": progress, "start": start, "metric": metric}
+    first = integrate_to_limit(reduction, A, y, rtol_limit=rtol_limit, rtol=LIMIT_PATH_RTOL, **common)
     if first.converged:
         return first
-    second = integrate_to_limit(
-        reduction, A, y, rtol_limit=rtol_limit, rtol=RTOL, keep_trajectory=False, progress=progress
-    )
+    second = integrate_to_limit(reduction, A, y, rtol_limit=rtol_limit, rtol=RTOL, **common)
     return FlowResult(
         limit=second.limit,
         t_reached=second.t_reached,

@@ -28,6 +28,11 @@ compared with the papers' Bregman projections (``numerics.bregman_projection``).
 
 Float64 evaluation keeps the initialization in logarithms, so α down to 1e-100 and below is
 no tiny number in the state.  High-precision evaluation uses python-flint's ``arb`` balls.
+
+For L > 2 the sum c + s g cancels about log10 c digits on the support (c ~ α^{-(L-2)}, while
+c + s g = O(1) there); ``numerics.power_shift`` removes that by an exact change of the dual
+variable, after which a branch is θ = θ̂ + s h with an exactly computed offset θ̂ in place of c
+(:class:`Branch`'s ``offset``).
 """
 
 from __future__ import annotations
@@ -48,26 +53,38 @@ def _log_fraction(x: Fraction) -> float:
     return math.log(x.numerator) - math.log(x.denominator)
 
 
+def _ball(x: Fraction) -> arb:
+    return arb(x.numerator) / x.denominator
+
+
 @dataclass(frozen=True)
 class Branch:
     """One positive product p = w^{⊙L} of a model, with its exact initial value p0 = w(0)^{⊙L}.
 
     ``p0`` entries may be 0 (a branch that stays 0, as ṽ in the u⊙v model with u0 = v0).
+    ``offset`` (L > 2 only): θ = offset + s h replaces θ = c + s h, the branch seen from a
+    shifted dual variable (``numerics.power_shift``); exact rationals, rounded once to float64.
     """
 
     depth: int
     p0: tuple[Fraction, ...]
+    offset: tuple[Fraction, ...] | None = None
     log_p0: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # computed once: the logs of exact rationals with ~100-digit denominators are not free
         logs = np.array([_log_fraction(p) if p > 0 else -math.inf for p in self.p0])
         object.__setattr__(self, "log_p0", logs)
+        if self.offset is not None and (self.depth == 2 or len(self.offset) != len(self.p0)):
+            raise ValueError("a branch offset needs L > 2 and one entry per coordinate")
         if self.depth > 2:
             with np.errstate(over="ignore"):  # c = p0^{-(L-2)/L}: +inf for p0 = 0 (stays 0)
                 c = np.exp(-(self.depth - 2) / self.depth * logs)
+            stays_zero = np.isinf(c)
+            if self.offset is not None:
+                c = np.array([float(v) for v in self.offset])
             object.__setattr__(self, "_c", c)
-            object.__setattr__(self, "_stays_zero", np.isinf(c))
+            object.__setattr__(self, "_stays_zero", stays_zero)
 
     def value(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """p(h) and dp/dh in float64 (see the module docstring); NaN where h leaves the domain."""
@@ -75,7 +92,7 @@ class Branch:
         if L == 2:
             p = np.exp(self.log_p0 - h)
             return p, -p
-        # p = θ^{-L/(L-2)}, θ = c + s h, s = (L-2)/L, so dp/dh = -s·L/(L-2)·θ^{-L/(L-2)-1} = -p/θ
+        # p = θ^{-L/(L-2)}, θ = c + s h (or offset + s h), s = (L-2)/L, so dp/dh = -p/θ
         exponent = L // (L - 2) if L % (L - 2) == 0 else L / (L - 2)  # integer powers are cheaper
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             theta = self._c + ((L - 2) / L) * h
@@ -91,7 +108,7 @@ class Branch:
         """p(h) and dp/dh as arb balls at the current ``ctx.prec``."""
         L = self.depth
         out_p, out_dp = [], []
-        for p0, hn in zip(self.p0, h, strict=True):
+        for k, (p0, hn) in enumerate(zip(self.p0, h, strict=True)):
             if p0 == 0:
                 out_p.append(arb(0))
                 out_dp.append(arb(0))
@@ -103,7 +120,8 @@ class Branch:
                 out_dp.append(-p)
                 continue
             s = arb(L - 2) / L
-            theta = p0_ball ** (-s) + s * hn
+            start = p0_ball ** (-s) if self.offset is None else _ball(self.offset[k])
+            theta = start + s * hn
             if not theta > 0:
                 raise ArithmeticError("h left the domain of the branch (c + s h must be > 0)")
             p = theta ** (arb(-L) / (L - 2))

@@ -14,7 +14,8 @@ Everything is written from the papers' printed definitions, not from the flows
 * :class:`MilEntropy`  mil (21), L = 2:  F(x) = ½ Σ xₙ log xₙ - xₙ;  ∇F = ½ log x;
   z(θ) = e^{2θ};  F*(θ) = ½ Σ e^{2θₙ}.
 * :class:`MilPower`    mil (21), L > 2:  F(x) = L/(2(2-L)) Σ xₙ^{2/L};  ∇F = -x^{-(L-2)/L}/(L-2);
-  z(θ) = ((L-2)(-θ))^{-L/(L-2)} on θ < 0;  F*(θ) = ½ Σ ((L-2)(-θₙ))^{-2/(L-2)}.
+  z(θ) = ((L-2)(-θ))^{-L/(L-2)} on θ < 0;  F*(θ) = ½ Σ ((L-2)(-θₙ))^{-2/(L-2)}
+  (optionally posed in the shifted dual of ``numerics.power_shift``: θ0 from an exact offset).
 * :class:`KrrHypentropy` krr (19)-(21): Q_{α,w0}(β) = Σ α²w0ᵢ² q(βᵢ/(α²w0ᵢ²)),
   ∇Q = arcsinh(β/(2α²w0²)) (19);  β(θ) = 2α²w0² sinh θ;  Q*(θ) = Σ 2α²w0ᵢ²(cosh θᵢ - 1).
 * :class:`KrrDepthPotential` krr Theorem 3 (line after (12)): Q_α^D(β) = α^D Σ q_D(βᵢ/α^D),
@@ -82,20 +83,35 @@ class MilEntropy:
 
 @dataclass(frozen=True)
 class MilPower:
-    """mil (21) for L > 2, measured from x0 > 0."""
+    """mil (21) for L > 2, measured from x0 > 0.
+
+    ``offset``: when set, θ0 = -offset/(L-2) replaces ∇F(x0) = -x0^{-(L-2)/L}/(L-2): the problem
+    posed in a shifted dual variable (``numerics.power_shift``), in which (L-2)(-θ) =
+    offset - (L-2)σA'ᵀη no longer cancels; exact rationals, rounded once to float64.
+    """
 
     x0: tuple[Fraction, ...]
     depth: int
+    offset: tuple[Fraction, ...] | None = None
 
     def restrict(self, keep: Sequence[int]) -> MilPower:
-        return MilPower(tuple(self.x0[k] for k in keep), self.depth)
+        offset = None if self.offset is None else tuple(self.offset[k] for k in keep)
+        return MilPower(tuple(self.x0[k] for k in keep), self.depth, offset)
 
     def float64_digits_lost(self) -> int:
-        """θ = θ0 + Aᵀμ is O(1) on the support while |θ0| = x0^{-(L-2)/L}/(L-2): digits cancelled."""
+        """θ = θ0 + Aᵀμ is O(1) on the support while |θ0| = x0^{-(L-2)/L}/(L-2): digits cancelled.
+
+        With an ``offset`` the cancellation was done exactly before rounding: none is left here
+        (what the shift's float64 data still cost is ``numerics.power_shift``'s estimate).
+        """
+        if self.offset is not None:
+            return 0
         return max(0, math.ceil(max(math.log10(abs(t)) for t in self.theta0())))
 
     def theta0(self) -> np.ndarray:
         L = self.depth
+        if self.offset is not None:
+            return np.array([-float(q) / (L - 2) for q in self.offset])
         return np.array([-math.exp(-(L - 2) / L * _log(x)) / (L - 2) for x in self.x0])
 
     def primal(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,6 +134,8 @@ class MilPower:
 
     def theta0_arb(self) -> list[arb]:
         L = self.depth
+        if self.offset is not None:
+            return [-_ball(q) / (L - 2) for q in self.offset]
         return [-(_ball(x) ** (arb(-(L - 2)) / L)) / (L - 2) for x in self.x0]
 
     def primal_arb(self, theta: Sequence[arb]) -> tuple[list[arb], list[arb]]:

@@ -727,7 +727,7 @@ def l1_minimizer(A: Any, y: Any = None, *, positive: bool = True, certify: bool 
 # uniqueness
 
 
-def _strict_dual(lp: StandardFormLP, support: list[int], entries: list) -> fmpq_mat | None:
+def strict_dual(lp: StandardFormLP, support: list[int], entries: list) -> fmpq_mat | None:
     """An exact λ with B_Tᵀλ = c_T and c_j − B_jᵀλ > 0 off T, from the max-margin LP, or None.
 
     max δ  s.t.  B_Tᵀλ = c_T,  B_jᵀλ + δ ≤ c_j (j ∉ T),  0 ≤ δ ≤ MARGIN_CAP;  λ free.
@@ -796,7 +796,7 @@ def unique_optimum(
     off = [j for j in range(n) if j not in set(support)]
     if all(reduced[j] > 0 for j in off):
         return "certified", "the certificate's dual is strict off the support", None, optimum.dual
-    strict = _strict_dual(lp, support, entries)
+    strict = strict_dual(lp, support, entries)
     if strict is not None:
         return "certified", "a strict dual (max-margin LP, made exact) exists", None, strict
     # every optimum vanishes where the reduced cost is positive; cap the off-support mass at 1
