@@ -25,6 +25,14 @@ underflows.  Three choices make that possible:
 Stopping test (documented in :func:`integrate_flow`): extrapolation of the observed decay in the
 clock s, in which exponential convergence (in t) decays super-exponentially and algebraic
 convergence t^{-β} exponentially at rate β (after a restart, at most that rate: conservative).
+An extrapolation cannot tell a limit from a plateau near a saddle: for L > 2 the entries that
+escape a saddle grow at a log-rate ∝ x_n^{L-2}, which after an initialization α is ~α^{L-2} per
+unit t and, below tol, passes for no growth at all in the window where the motion into the saddle
+has just died out (the 3 x 6 test instance, L = 3, r² rates, α = 1e-9 stopped so at t ≈ 9e25
+with ||A x̃ - b|| = 0.30 ||b||).  So a decayed motion is accepted as the limit only where A x̃ = b
+to tol (:func:`_stationarity`); at a point where the KKT conditions of min_{x̃ >= 0} ||A x̃ - b||
+hold with A x̃ ≠ b the flow stops unconverged and says so (S_+ is then empty); anywhere else the
+decay is a plateau, and the integration goes on through it.
 """
 
 from __future__ import annotations
@@ -71,6 +79,14 @@ ROUNDING_MARGIN = 1e3
 # motion's time scale 1/||f|| is then below 1e-6 of the clock, whose float64 resolution would
 # soon not separate the steps of a late escape (t* ~ α^{-(L-2)}) and its O(1)-long aftermath.
 CLOCK_RESTART = 1e6
+# Slack on the KKT conditions of min_{x̃ >= 0} ||A x̃ - b|| at a point the decay test accepts: there
+# x̃ is within tol·||x̃|| of its limit (extrapolated), so a = A^T(A x̃ - b) is within
+# tol·||A^T A||·||x̃|| of a KKT point's; 10 covers the extrapolation's slack.
+KKT_MARGIN = 10.0
+# Restarts (clock and step size) from the last accepted state after a failed or non-finite solver
+# step before the flow gives up: a fresh solver starts with a small step, and one restart
+# usually suffices; a few more rule out a pathology of one step-size history.
+MAX_RECOVERIES = 3
 SOLVERS: dict[str, type] = {"Radau": Radau, "BDF": BDF, "LSODA": LSODA}
 
 
@@ -108,6 +124,11 @@ class _DecayMonitor:
     At the float64 rounding floor of A x̃ - b (see ROUNDING_MARGIN) the speed is rounding noise
     and shows no decay; there the caller may instead accept a window in which x̃ itself moved
     less than tol ||x̃|| (``window_change``).
+
+    The growth test is not enough at a saddle for L > 2: the escaping entries' log-rates are
+    ∝ x_n^{L-2}, and when that is below tol, the window in which the motion into the saddle has
+    just died out shows a decaying g and passes.  The callers therefore accept a passing window
+    only at an interpolating point (:func:`_stationarity`).
     """
 
     def __init__(self, window: float, min_rate: float, tol: float, geometric: bool):
@@ -169,11 +190,13 @@ def _reparameterized_system(model: WeightNormalizedModel) -> tuple[Callable, Cal
         return cache["f"], cache["J"]
 
     def fun(tau: float, z: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore", invalid="ignore"):  # a solver's trial point may overflow:
-            f, _ = field_and_jacobian(z[:-1], False)  # the non-finite value makes it reject the step
-        growth = math.exp(z[-1])
-        den = 1.0 + growth * float(np.linalg.norm(f))
-        return np.concatenate([growth * f / den, [1.0 / den]])
+        # A solver's trial point may overflow: Radau and BDF reject the step on the non-finite
+        # value; LSODA may accept it, and integrate_flow then restarts from the last good state.
+        with np.errstate(over="ignore", invalid="ignore"):
+            f, _ = field_and_jacobian(z[:-1], False)
+            growth = math.exp(z[-1])
+            den = 1.0 + growth * float(np.linalg.norm(f))
+            return np.concatenate([growth * f / den, [1.0 / den]])
 
     def jac(tau: float, z: np.ndarray) -> np.ndarray:
         f, J = field_and_jacobian(z[:-1], True)
@@ -197,6 +220,49 @@ def _at_rounding_floor(model: WeightNormalizedModel, power: np.ndarray) -> bool:
     scale = np.linalg.norm(model.design) * np.linalg.norm(power) + np.linalg.norm(model.b)
     residual = np.linalg.norm(model.design @ power - model.b)
     return bool(residual <= ROUNDING_MARGIN * np.finfo(float).eps * scale)
+
+
+Stationarity = Literal["interpolating", "non-interpolating", "saddle"]
+
+
+def _kkt_violation(model: WeightNormalizedModel, power: np.ndarray) -> float:
+    """How far x̃ > 0 is from the KKT conditions of min_{x̃ >= 0} ½||A x̃ - b||², relative.
+
+    With a = A^T(A x̃ - b) the conditions are a >= 0 and x̃ ⊙ a = 0 (the flow's limit satisfies
+    them: an entry with a_n < 0 grows, wn (23)); returned is max(max_n (-a_n)^+, max_n |a_n| x̃_n
+    / ||x̃||) over the scale ||A^T A||_2 ||x̃|| + ||a|| of a's error at a point tol-close to one.
+    """
+    a = model.design.T @ (model.design @ power - model.b)
+    norm_power = float(np.linalg.norm(power))  # 0 where every entry of x̃ underflowed
+    complementarity = float(np.max(np.abs(a) * power)) / norm_power if norm_power > 0 else 0.0
+    violation = max(float(np.max(-a)), complementarity, 0.0)
+    scale = float(np.linalg.norm(model.gram, 2)) * norm_power + float(np.linalg.norm(a))
+    return violation / scale if scale > 0 else 0.0  # a = 0 and x̃ = 0: KKT hold exactly
+
+
+def _stationarity(model: WeightNormalizedModel, power: np.ndarray, tol: float, floor: bool) -> Stationarity:
+    """What a point is where the motion of x̃ has (by the decay test) died out.
+
+    "interpolating": A x̃ = b to tol relative (or to float64 rounding): the flow's limit when
+    S_+ ≠ ∅ (wn Theorems 2.1, 2.3).  "non-interpolating": A x̃ ≠ b but the KKT conditions of
+    min_{x̃ >= 0} ||A x̃ - b|| hold (to KKT_MARGIN·tol), a global minimum of that convex problem
+    with a positive value, so b is not in A's nonnegative cone and S_+ = ∅.  "saddle": neither,
+    an entry with a_n < 0 is still to grow: the decay test was fooled by a plateau.
+    """
+    if floor or relative_residual(model, power) <= tol:
+        return "interpolating"
+    if _kkt_violation(model, power) <= KKT_MARGIN * tol:
+        return "non-interpolating"
+    return "saddle"
+
+
+def _non_interpolating_message(model: WeightNormalizedModel, power: np.ndarray, where: str) -> str:
+    return (
+        f"not converged: stationary at a non-interpolating point {where} (relative residual "
+        f"{relative_residual(model, power):.1e}; the KKT conditions of min over x̃ >= 0 of ||A x̃ - b|| "
+        f"hold to {_kkt_violation(model, power):.1e}, so b is not in A's nonnegative cone and S_+ is "
+        f"empty: wn's theorems do not apply and this is no interpolating limit)"
+    )
 
 
 def _speed_and_growth(model: WeightNormalizedModel, y: np.ndarray, one_plus_t: float):
@@ -239,9 +305,16 @@ def integrate_flow(
     At that floor the speed is noise and cannot show a decay; there ``converged`` is also True
     when x̃ moved less than tol·||x̃|| over the whole last window (the message says which test
     passed).
-    It is an extrapolation of the observed decay, not a proof.  The flow stops unconverged at
-    t_max, after max_steps solver steps, after max_wall_s seconds, or when the solver fails;
-    the message says which, and the result holds what was reached.
+    It is an extrapolation of the observed decay, not a proof, and a plateau near a saddle can
+    pass it (see the module docstring), so a point that passes is also classified
+    (``info['stationarity']``, :func:`_stationarity`): ``converged`` is True only at an
+    interpolating point, ||A x̃ - b|| <= tol·||b|| (or float64 rounding), so converged implies
+    ``residual <= tol``.  At a point where A x̃ ≠ b but the KKT conditions of
+    min_{x̃ >= 0} ||A x̃ - b|| hold (b outside A's nonnegative cone, S_+ empty) the flow stops
+    unconverged and the message says so; anywhere else it is a saddle's plateau, and the
+    integration goes on (``info['plateau_refusals']`` counts the steps refused so).  The flow stops
+    unconverged at t_max, after max_steps solver steps, after max_wall_s seconds, or when the
+    solver fails; the message says which, and the result holds what was reached.
     """
     state0 = check_state(model, state0)
     if method not in SOLVERS:
@@ -263,8 +336,11 @@ def integrate_flow(
         monitor.update(0.0, speed, growth, q)
         return solver, monitor, q
 
-    t_ref, restarts = 0.0, 0
-    solver, monitor, q = segment(np.log(state0))
+    t_ref, restarts, recoveries, recovered = 0.0, 0, 0, 0
+    stationarity: Stationarity | None = None
+    plateau_refusals = 0
+    y = np.log(state0)
+    solver, monitor, q = segment(y)
     times, states = [0.0], [state0.copy()]
     converged, message, steps = False, "", 0
     while True:
@@ -278,10 +354,22 @@ def integrate_flow(
             warnings.simplefilter("ignore", UserWarning)
             status = solver.step()
         steps += 1
-        if solver.status == "failed":
+        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
+            # LSODA accepts a step whose trial values overflowed (a NaN passes its error test):
+            # go back to the last accepted state and restart the clock there, with a fresh step.
+            if recoveries < MAX_RECOVERIES:
+                recoveries, recovered = recoveries + 1, recovered + 1
+                t_ref = times[-1]
+                solver, monitor, q = segment(y)
+                continue
             floor = " at the float64 rounding floor of A x̃ - b" if _at_rounding_floor(model, q) else ""
-            message = f"not converged: the {method} solver failed{floor} ({status})"
+            what = f"({status})" if solver.status == "failed" else "(a non-finite state)"
+            message = (
+                f"not converged: the {method} solver failed{floor} {what}, "
+                f"{MAX_RECOVERIES} restarts from t = {times[-1]:.3e} in a row"
+            )
             break
+        recoveries = 0
         y, clock = solver.y[:-1], float(solver.y[-1])
         clock_max = math.log1p(t_max - t_ref)
         if clock > clock_max:  # the last step overshot t_max: interpolate back onto it
@@ -291,20 +379,24 @@ def integrate_flow(
         q, speed, growth, norm_f = _speed_and_growth(model, y, math.exp(clock))
         speed_ok, growth_ok = monitor.update(clock, speed, growth, q)
         floor = _at_rounding_floor(model, q)
-        if speed_ok and (growth_ok or floor):
-            converged = True
-            message = (
-                f"converged: extrapolated remaining change of x̃ {monitor.remaining:.1e} "
-                f"<= tol·||x̃|| at t = {times[-1]:.3e}"
-            )
-            break
-        if floor and monitor.still_at_floor(q):
-            converged = True
-            message = (
-                f"converged to the float64 floor: A x̃ - b is rounding and x̃ moved "
-                f"{monitor.window_change:.1e} <= tol·||x̃|| over the last e-fold of t, at t = {times[-1]:.3e}"
-            )
-            break
+        decayed = speed_ok and (growth_ok or floor)
+        if decayed or (floor and monitor.still_at_floor(q)):
+            stationarity = _stationarity(model, q, tol, floor)
+            if stationarity == "interpolating":
+                converged = True
+                message = (
+                    f"converged: extrapolated remaining change of x̃ {monitor.remaining:.1e} "
+                    f"<= tol·||x̃|| at t = {times[-1]:.3e}"
+                    if decayed
+                    else f"converged to the float64 floor: A x̃ - b is rounding and x̃ moved "
+                    f"{monitor.window_change:.1e} <= tol·||x̃|| over the last e-fold of t, "
+                    f"at t = {times[-1]:.3e}"
+                )
+                break
+            if stationarity == "non-interpolating":
+                message = _non_interpolating_message(model, q, f"at t = {times[-1]:.3e}")
+                break
+            plateau_refusals += 1  # a saddle's plateau (an entry with a_n < 0 still to grow): go on
         if clock >= clock_max:
             message = f"not converged: reached t_max = {t_max:.3e}"
             break
@@ -330,11 +422,14 @@ def integrate_flow(
             "atol": atol,
             "tol": tol,
             "r_final": float(final[0]),
-            "log_state": np.log(final),
+            "log_state": y.copy(),  # not log(final): exp(y) may underflow
             "factor_power": power,
             "remaining_change": monitor.remaining,
             "decay_rate": monitor.rate,
             "clock_restarts": restarts,
+            "solver_recoveries": recovered,
+            "stationarity": stationarity,
+            "plateau_refusals": plateau_refusals,
         },
     )
 
@@ -376,7 +471,9 @@ def gradient_descent(
     (m ~ 1/h, one unit of flow time) the per-step decay ratio ϑ of ||Δx̃_k|| is measured and the
     remaining change is ||Δx̃_k|| ϑ/(1 - ϑ).  GD stops unconverged at max_steps or if an iterate
     leaves the positive orthant (step too large for wn Lemma 3.3's sign preservation).  As for the
-    flow, the growth test is waived once A x̃ - b is float64 rounding.
+    flow, the growth test is waived once A x̃ - b is float64 rounding, ``converged`` needs
+    ||A x̃ - b|| <= tol·||b||, GD stops unconverged (and says so) at a non-interpolating KKT point
+    and iterates on through a saddle's plateau.
     """
     state = check_state(model, state0).copy()
     if not (np.isfinite(step) and step > 0):
@@ -389,6 +486,8 @@ def gradient_descent(
     times, states = [0.0], [state.copy()]
     power = factor_power(model, state)
     converged, message, k = False, f"not converged: max_steps = {max_steps} iterations taken", 0
+    stop, plateau_refusals = False, 0
+    stationarity: Stationarity | None = None
     while k < max_steps:
         new = state + step * vector_field(model, state)
         k += 1
@@ -401,23 +500,28 @@ def gradient_descent(
             growth = max(float(np.max(_log_power_increment(model.depth, state, new))), 0.0)
             speed_ok, growth_ok = monitor.update(float(k), change, growth, new_power)
             floor = _at_rounding_floor(model, new_power)
-            if speed_ok and (growth_ok or floor):
-                converged = True
-                message = (
-                    f"converged: extrapolated remaining change of x̃ {monitor.remaining:.1e} "
-                    f"<= tol·||x̃|| after {k} iterations"
-                )
-            elif floor and monitor.still_at_floor(new_power):
-                converged = True
-                message = (
-                    f"converged to the float64 floor: A x̃ - b is rounding and x̃ moved "
-                    f"{monitor.window_change:.1e} <= tol·||x̃|| over the last {window} iterations"
-                )
+            decayed = speed_ok and (growth_ok or floor)
+            if decayed or (floor and monitor.still_at_floor(new_power)):
+                stationarity = _stationarity(model, new_power, tol, floor)
+                if stationarity == "interpolating":
+                    converged = stop = True
+                    message = (
+                        f"converged: extrapolated remaining change of x̃ {monitor.remaining:.1e} "
+                        f"<= tol·||x̃|| after {k} iterations"
+                        if decayed
+                        else f"converged to the float64 floor: A x̃ - b is rounding and x̃ moved "
+                        f"{monitor.window_change:.1e} <= tol·||x̃|| over the last {window} iterations"
+                    )
+                elif stationarity == "non-interpolating":
+                    stop = True
+                    message = _non_interpolating_message(model, new_power, f"after {k} iterations")
+                else:  # a saddle's plateau (see integrate_flow): iterate on
+                    plateau_refusals += 1
         state, power = new, new_power
-        if k % record_every == 0 or converged:
+        if k % record_every == 0 or stop:
             times.append(k * step)
             states.append(state.copy())
-        if converged:
+        if stop:
             break
     if times[-1] != k * step:
         times.append(k * step)
@@ -431,5 +535,12 @@ def gradient_descent(
         steps=k,
         trajectory=_trajectory(model, times, states, max_samples),
         wall_s=time.perf_counter() - started,
-        info={"step": step, "tol": tol, "r_final": float(state[0]), "factor_power": power},
+        info={
+            "step": step,
+            "tol": tol,
+            "r_final": float(state[0]),
+            "factor_power": power,
+            "stationarity": stationarity,
+            "plateau_refusals": plateau_refusals,
+        },
     )

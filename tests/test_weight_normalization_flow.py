@@ -9,9 +9,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
+from scipy.optimize import nnls
 
 from numerics import weight_normalization as wn
 from numerics import weight_normalization_invariants as inv
@@ -34,6 +35,15 @@ LIMIT_AGREEMENT = 10 * DEFAULT_TOL
 REFERENCE_AGREEMENT = 1e-7
 # Identities evaluated twice in float64 (chain rule vs closed form): a few hundred roundings.
 IDENTITY_TOL = 1e-11
+# A flow that escapes its saddles and ends at the float64 floor of A x̃ - b (as the L = 3, α = 1e-9
+# regression does) reaches the projection far below the stopping tolerance: hold it to tol itself.
+ESCAPED_LIMIT_AGREEMENT = DEFAULT_TOL
+# The initialization scales of the stopping-test property (log-spaced down to where, for L = 3,
+# the escaping entries' log-rates ~α^{L-2} fall below DEFAULT_TOL and fooled the decay test).
+SMALL_INIT_ALPHAS = (1e-3, 1e-6, 1e-9)
+# Wall time per drawn flow (they take 0.1-3 s): a plateau too long for the integrator ends
+# unconverged instead of eating the budget, and the property allows that.
+PROPERTY_WALL_S = 30.0
 
 # ----------------------------------------------------------------------------------------
 # instances
@@ -520,6 +530,123 @@ def test_small_initialization_on_a_larger_instance_reaches_the_predicted_limit(d
         else lim.r_squared_flow_limit(model, state0)
     )
     assert_close_relative(result.limit, predicted.value, LIMIT_AGREEMENT)
+
+
+# ----------------------------------------------------------------------------------------
+# the stopping test: a plateau near a saddle is no limit
+
+
+def near_one_sparse_saddle(model, column: int, fraction: float, tiny: float) -> np.ndarray:
+    """A state with x_k = fraction · (least-squares fit of b by column k)^{1/L}, all other x_n = tiny.
+
+    The flow runs into the saddle x̃ = fit · e_k in O(1) time and sits there until an entry with
+    a_n = (A^T(A x̃ - b))_n < 0 has grown: for L > 2 at a log-rate ∝ tiny^{L-2}, so that the motion
+    into the saddle dies out while the escape has not visibly begun.
+    """
+    a_k = model.design[:, column]
+    x = np.full(model.n_factors, tiny)
+    x[column] = fraction * (a_k @ model.b / (a_k @ a_k)) ** (1 / model.depth)
+    r = float(np.linalg.norm(x))
+    return wn.initial_state(model, r, x / r)
+
+
+@pytest.mark.parametrize("column", [1, 5])
+def test_a_decayed_approach_to_a_saddle_is_not_taken_for_the_limit(column):
+    """The decay test alone accepted the saddle (||A x̃ - b|| = 0.30 ||b|| for column 1, 0.16 for 5)."""
+    model = wn.weight_normalized_model(A6, B6, 3, rates="r_squared")
+    state0 = near_one_sparse_saddle(model, column, 0.9, 1e-9)
+    result = integrate_flow(model, state0)
+    assert result.converged, result.message
+    assert result.residual <= DEFAULT_TOL
+    predicted = lim.r_squared_flow_limit(model, state0)
+    assert predicted.converged, predicted.message
+    assert_close_relative(result.limit, predicted.value, LIMIT_AGREEMENT)
+
+
+def test_depth_3_r_squared_flow_from_alpha_1e_minus_9_escapes_its_saddles_to_the_projection():
+    """Regression: stopped 'converged' at t ≈ 9e25 on the plateau near x̃ ≈ 2.51 e_1 (0-based) with
+    ||A x̃ - b|| ≈ 0.30 ||b||; the flow escapes it and the next saddle (support {1, 2},
+    ||A x̃ - b|| ≈ 0.014 ||b||) to the projection."""
+    model, state0 = make(dict(FLOWS["positive L=3 r_squared"], alpha=1e-9))
+    result = integrate_flow(model, state0)
+    predicted = lim.r_squared_flow_limit(model, state0)
+    assert result.converged and predicted.converged, (result.message, predicted.message)
+    assert result.residual <= DEFAULT_TOL
+    assert result.info["stationarity"] == "interpolating"
+    assert_close_relative(result.limit, predicted.value, ESCAPED_LIMIT_AGREEMENT)
+
+
+def small_initialization_flow(A, b, depth: int, rates: str, alpha: float, **options):
+    eta = 0.5 if rates == "constant" else None
+    model = wn.weight_normalized_model(A, b, depth, rates=rates, eta=eta)
+    return integrate_flow(model, wn.uniform_initial_state(model, alpha), **options)
+
+
+@pytest.mark.parametrize("alpha", SMALL_INIT_ALPHAS)
+@pytest.mark.parametrize("rates", ["constant", "r_squared"])
+@pytest.mark.parametrize("depth", [2, 3])
+def test_a_converged_flow_from_a_small_initialization_fits_the_data(depth, rates, alpha):
+    """converged implies ||A x̃ - b|| <= tol ||b|| (and on A6 every one of these flows converges)."""
+    result = small_initialization_flow(A6, B6, depth, rates, alpha)
+    assert result.converged, result.message
+    assert result.residual <= DEFAULT_TOL, result.message
+
+
+@pytest.mark.slow
+@settings(max_examples=40)
+@given(
+    seed=st.integers(0, 2**16),
+    rows=st.integers(2, 4),
+    extra_columns=st.integers(1, 4),
+    depth=st.sampled_from([2, 3]),
+    rates=st.sampled_from(["constant", "r_squared"]),
+    alpha_exponent=st.integers(3, 9),  # α on a log scale
+)
+# LSODA accepted a step whose trial values overflowed; the NaN state crashed the stopping test
+@example(seed=4, rows=4, extra_columns=1, depth=2, rates="r_squared", alpha_exponent=9)
+def test_a_converged_flow_from_a_small_initialization_fits_the_data_on_sensing_instances(
+    seed, rows, extra_columns, depth, rates, alpha_exponent
+):
+    A, b, _ = sensing_instance(seed, rows, rows + extra_columns)
+    result = small_initialization_flow(A, b, depth, rates, 10.0**-alpha_exponent, max_wall_s=PROPERTY_WALL_S)
+    if result.converged:
+        assert result.residual <= DEFAULT_TOL, result.message
+    else:
+        assert result.message.startswith("not converged"), result.message
+
+
+def test_a_solver_step_to_a_non_finite_state_is_retried_from_the_last_accepted_one():
+    """LSODA accepted a step whose trial values overflowed (a NaN passes its error test): the state
+    became NaN and the stopping test raised; the flow now restarts there and reaches its limit."""
+    A, b, _ = sensing_instance(4, 4, 5)
+    model = wn.weight_normalized_model(A, b, 2, rates="r_squared")
+    state0 = wn.uniform_initial_state(model, 1e-9)
+    result = integrate_flow(model, state0)
+    assert result.converged, result.message
+    assert result.residual <= DEFAULT_TOL
+    assert_close_relative(result.limit, lim.r_squared_flow_limit(model, state0).value, LIMIT_AGREEMENT)
+
+
+@pytest.mark.parametrize(("depth", "rates"), [(2, "constant"), (2, "r_squared"), (3, "r_squared")])
+def test_a_flow_with_b_outside_the_nonnegative_cone_of_A_stops_unconverged_and_says_why(depth, rates):
+    """S_+ = ∅: the flow tends to the nonnegative least-squares point, which is no interpolating limit."""
+    A, b = np.array([[1.0, 2.0], [1.0, 0.0]]), np.array([1.0, -1.0])  # b = (1, -1) ∉ cone{(1, 1), (2, 0)}
+    nonnegative_fit, _ = nnls(A, b)
+    result = small_initialization_flow(A, b, depth, rates, 0.1)
+    assert not result.converged
+    assert "non-interpolating" in result.message, result.message
+    assert result.info["stationarity"] == "non-interpolating"
+    assert result.residual > 0.5
+    assert_close_relative(result.limit, nonnegative_fit, LIMIT_AGREEMENT)
+
+
+def test_gradient_descent_with_b_outside_the_nonnegative_cone_of_A_says_why_it_stopped():
+    A, b = np.array([[1.0, 2.0], [1.0, 0.0]]), np.array([1.0, -1.0])
+    model = wn.weight_normalized_model(A, b, 2, rates="r_squared")
+    gd = gradient_descent(model, wn.uniform_initial_state(model, 0.1), step=0.01)
+    assert not gd.converged
+    assert "non-interpolating" in gd.message, gd.message
+    assert gd.steps < 100_000  # stopped there, not at max_steps
 
 
 # ----------------------------------------------------------------------------------------
