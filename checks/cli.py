@@ -20,7 +20,7 @@ from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
-from checks.flow_command import format_report, run_flow
+from checks.flow_command import FlowFailure, format_report, run_flow
 from checks.flow_instances import parse_flow_instance
 from checks.instances import InstanceError, load_instance_file, parse_instance
 from checks.progress import Progress
@@ -136,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InstanceError, UnknownClaimError) as exc:
         print(f"dlncheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except FlowFailure as exc:  # the computation ran but reached no limit to report
+        print(f"dlncheck: {exc}", file=sys.stderr)
+        return EXIT_MISMATCH
     except KeyboardInterrupt:
         print("dlncheck: interrupted", file=sys.stderr)
         return 130

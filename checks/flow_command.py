@@ -7,6 +7,10 @@
   above float64, Newton at that precision in arb balls (``refine``);
 * ``both``: the two, and the number of significant digits (norm-wise, relative to ‖x‖∞) on
   which they agree.
+
+The models of ``checks.flow_models`` integrate their own factors instead
+(``numerics.factor_flows``, float64) and project through the reduced model they follow; those of
+``checks.flow_wn`` use ``numerics.weight_normalization_flow`` and ``_limits`` (float64 only).
 """
 
 from __future__ import annotations
@@ -19,19 +23,25 @@ import mpmath
 import numpy as np
 
 from checks.flow_instances import FlowInstance
+from checks.flow_models import FactorFlowInstance
+from checks.flow_wn import WnFlowInstance
 from checks.instances import InstanceError
-from numerics.bregman_projection import ProjectionError, project, refine
-from numerics.dual_flow import integrate_to_limit
+from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
+from numerics.dual_flow import flow_limit
 from numerics.dual_flow_precise import integrate_precisely
+from numerics.legendre_potentials import MilPower
 from numerics.positive_face import EmptyPositiveSetError
+from numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow, shifted_projection
+from numerics.results import FlowResult, LimitResult
 
 FLOAT64_DIGITS = 16
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
 # below this many the float64 path is refused and the needed precision is named.
 FLOAT64_USABLE_DIGITS = 10
-# The limit is a fixed point of (★), so the path's accuracy does not enter it: a looser Radau
-# tolerance than the trajectory default saves steps (numerics.dual_flow).
-FLOW_RTOL = 1e-6
+# numerics.bregman_projection loosens its float64 stopping tests by 10^(lost - 3) once more than
+# 3 digits cancel (L > 2, small alpha): its limit is then ~1e-8 off (L = 3, alpha = 1.8e-6: 1.3e-8),
+# so the factor models refine it at 16 + lost digits (arb, certified) before showing 16 digits.
+FLOAT64_EXACT_LOSS = 3
 # Integration at high precision factors M × M arb matrices every step: small instances only.
 PRECISE_FLOW_MAX_ENTRIES = 400
 
@@ -54,21 +64,36 @@ def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -
     return lost + wanted
 
 
-def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None) -> dict[str, Any]:
-    """Compute the limit; the returned dict is what ``--json`` writes."""
+def run_flow(instance, method: str, dps: int | None, progress=None) -> dict[str, Any]:
+    """Compute the limit; the returned dict is what ``--json`` writes.
+
+    ``instance`` is a :class:`FlowInstance` (reduced models), a
+    :class:`~checks.flow_models.FactorFlowInstance` or a :class:`~checks.flow_wn.WnFlowInstance`.
+    """
     start = time.perf_counter()
-    out: dict[str, Any] = {"model": instance.model, "L": instance.depth, "method": method, "dps": dps}
-    A = np.array([[float(a) for a in row] for row in instance.A])
-    y = np.array([float(v) for v in instance.y])
-    need = digits_needed(instance)
     high = dps is not None and dps > FLOAT64_DIGITS
-    flow = proj = None
-    try:  # first, so that an empty S₊ is reported before any integration starts
-        problem = instance.projection()
-    except EmptyPositiveSetError as exc:
-        raise InstanceError(str(exc)) from None
+    if isinstance(instance, WnFlowInstance):
+        flow, proj = _wn_limits(instance, method, dps)
+    elif isinstance(instance, FactorFlowInstance):
+        flow, proj = _factor_limits(instance, method, dps, high)
+    else:
+        flow, proj = _reduced_limits(instance, method, dps, high, progress)
+    return _result(instance, method, dps, flow, proj, dps if high else FLOAT64_DIGITS, start)
+
+
+def _reduced_limits(instance: FlowInstance, method: str, dps: int | None, high: bool, progress):
+    """The reduced dual flow (★) and the paper's projection (module docstring).
+
+    In float64 at depth L > 2, once c + s·g would cancel ``WORTH_SHIFTING_DIGITS`` or more,
+    both run in the exactly shifted dual of ``numerics.power_shift`` (no digits cancel there,
+    whatever α); krr's Q_α^D (D > 2) has no shifted form and needs ``--dps``.
+    """
+    need = digits_needed(instance)
+    flow = proj = shift = None
+    problem = _projection(instance)  # first, so that an empty S₊ is reported before any integration
+    shifting = not high and instance.depth > 2 and need - FLOAT64_USABLE_DIGITS >= WORTH_SHIFTING_DIGITS
     if method in ("integrate", "both"):
-        if need > (dps if high else FLOAT64_DIGITS):
+        if need > (dps if high else FLOAT64_DIGITS) and not shifting:
             raise InstanceError(
                 f"precision too low: integrating L = {instance.depth} at this initialization scale needs "
                 f"about {need} digits; rerun with --dps {need + 10} or more"
@@ -80,14 +105,127 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
                     f"(M·N <= {PRECISE_FLOW_MAX_ENTRIES}); use --method project for this one"
                 )
             flow = integrate_precisely(instance.reduction(), instance.A, instance.y, dps, progress=progress)
-            shown = [_show_arb(v, dps) for v in flow.limit]
+        elif shifting:
+            try:
+                shifted = shifted_flow(instance.reduction(), instance.A, instance.y)
+            except ShiftError as exc:
+                raise FlowFailure(f"the shifted float64 flow could not be set up: {exc}") from None
+            flow = shifted.limit(progress=progress)
+            shift = shifted.shift
         else:
-            flow = integrate_to_limit(
-                instance.reduction(), A, y, rtol=FLOW_RTOL, keep_trajectory=False, progress=progress
-            )
-            shown = [_show(v, FLOAT64_DIGITS) for v in flow.limit]
+            A = np.array([[float(a) for a in row] for row in instance.A])
+            y = np.array([float(v) for v in instance.y])
+            flow = flow_limit(instance.reduction(), A, y, progress=progress)
+    if method in ("project", "both"):
+        if shifting and _shiftable(problem):
+            proj = project(shifted_projection(problem, shift if problem.columns is None else None).problem)
+        else:
+            proj = _project(problem, need, dps, high, instance.depth)
+    return flow, proj
+
+
+def _shiftable(problem: ProjectionProblem) -> bool:
+    """mil (21) with L > 2 (MilPower branches) on a constraint set that is not a single point."""
+    return problem.unique_solution is None and all(isinstance(pot, MilPower) for pot, _ in problem.branches)
+
+
+def _factor_limits(instance: FactorFlowInstance, method: str, dps: int | None, high: bool):
+    """The factor flow in float64 and, where the papers characterize it, its projection."""
+    problem = _projection(instance) if method in ("project", "both") else None
+    if high and method != "project":
+        raise InstanceError(
+            f"model {instance.model} is integrated in float64 only: --dps above {FLOAT64_DIGITS} "
+            "works with --method project"
+        )
+    need = digits_needed(instance.reduced) if instance.reduced is not None else FLOAT64_USABLE_DIGITS
+    if method == "both" and need > FLOAT64_DIGITS:
+        raise InstanceError(
+            f"precision too low: projecting L = {instance.depth} at this initialization scale needs about "
+            f"{need} digits and the factor flow is integrated in float64 only; run --method project "
+            f"--dps {need + 10} and --method integrate separately"
+        )
+    if problem is not None:
+        _require_digits(need, dps, instance.depth)  # before the integration, not after
+    flow = _integrated(instance) if method in ("integrate", "both") else None
+    proj = None
+    if problem is not None:
+        lost = need - FLOAT64_USABLE_DIGITS
+        if not high and lost > FLOAT64_EXACT_LOSS:  # keep float64's 16 digits through the cancellation
+            proj = _project(problem, need, FLOAT64_DIGITS + lost, True, instance.depth)
+        else:
+            proj = _project(problem, need, dps, high, instance.depth)
+    return flow, proj
+
+
+def _wn_limits(instance: WnFlowInstance, method: str, dps: int | None):
+    """wn's flow and its characterized limit, both float64 (``checks.flow_wn``)."""
+    if dps is not None and dps > FLOAT64_DIGITS:
+        raise InstanceError(
+            f"model {instance.model} is computed in float64 only (integration and projection): "
+            "drop --dps and the instance's dps"
+        )
+    if method in ("project", "both"):
+        try:
+            instance.require_characterized()
+        except EmptyPositiveSetError as exc:
+            raise InstanceError(str(exc)) from None
+    flow = _integrated(instance) if method in ("integrate", "both") else None
+    proj = None
+    if method in ("project", "both"):
+        try:
+            proj = instance.limit()
+        except (ArithmeticError, ValueError) as exc:
+            why = " ".join(str(exc).split())  # one line
+            raise FlowFailure(f"the limit of {instance.model} was not found: {why}") from None
+    return flow, proj
+
+
+def _integrated(instance) -> FlowResult:
+    """A factor or wn flow's integration; a solver that raises is a failure, reported on one line."""
+    try:
+        return instance.integrate()
+    except (ValueError, ArithmeticError) as exc:
+        why = " ".join(str(exc).split())
+        raise FlowFailure(
+            f"the integration of {instance.model} failed: {type(exc).__name__}: {why}"
+        ) from None
+
+
+def _projection(instance) -> ProjectionProblem:
+    try:
+        return instance.projection()
+    except EmptyPositiveSetError as exc:
+        raise InstanceError(str(exc)) from None
+
+
+def _require_digits(need: int, dps: int | None, depth: int) -> None:
+    if need > (dps or FLOAT64_DIGITS):
+        raise InstanceError(
+            f"precision too low: L = {depth} at this initialization scale needs about "
+            f"{need} digits; rerun with --dps {need + 10} or more"
+        )
+
+
+def _project(problem: ProjectionProblem, need: int, dps: int | None, high: bool, depth: int) -> LimitResult:
+    """float64 Newton on the dual, then (``dps`` above float64) refinement in arb balls."""
+    _require_digits(need, dps, depth)
+    try:
+        proj64 = project(problem) if need <= FLOAT64_DIGITS else None
+    except ProjectionError:
+        proj64 = None
+    if high:
+        start_dual = proj64.info["dual"] if proj64 is not None and proj64.converged else None
+        return refine(problem, start_dual, dps)
+    if proj64 is None:
+        raise InstanceError(f"float64 cannot represent this instance; rerun with --dps {need + 10}")
+    return proj64
+
+
+def _result(instance, method: str, dps: int | None, flow, proj, digits: int, start: float) -> dict[str, Any]:
+    out: dict[str, Any] = {"model": instance.model, "L": instance.depth, "method": method, "dps": dps}
+    if flow is not None:
         out["integrate"] = {
-            "limit": shown,
+            "limit": _shown(flow.limit, digits),
             "converged": flow.converged,
             "message": flow.message,
             "residual": flow.residual,
@@ -95,27 +233,9 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
             "steps": flow.steps,
             "wall_s": flow.wall_s,
         }
-    if method in ("project", "both"):
-        if need > (dps or FLOAT64_DIGITS):
-            raise InstanceError(
-                f"precision too low: L = {instance.depth} at this initialization scale needs about "
-                f"{need} digits; rerun with --dps {need + 10} or more"
-            )
-        try:
-            proj64 = project(problem) if need <= FLOAT64_DIGITS else None
-        except ProjectionError:
-            proj64 = None
-        if high:
-            start_dual = proj64.info["dual"] if proj64 is not None and proj64.converged else None
-            proj = refine(problem, start_dual, dps)
-            limit = [_show_arb(v, dps) for v in proj.value]
-        else:
-            if proj64 is None:
-                raise InstanceError(f"float64 cannot represent this instance; rerun with --dps {need + 10}")
-            proj = proj64
-            limit = [_show(v, FLOAT64_DIGITS) for v in proj.value]
+    if proj is not None:
         out["project"] = {
-            "limit": limit,
+            "limit": _shown(proj.value, digits),
             "converged": proj.converged,
             "message": proj.message,
             "residual": proj.residual,
@@ -130,10 +250,15 @@ def run_flow(instance: FlowInstance, method: str, dps: int | None, progress=None
     out["certified_digits"] = primary.get("certified_digits")
     out["t_reached"] = out["integrate"]["t_reached"] if flow is not None else None
     if flow is not None and proj is not None:
-        out["agree_digits"] = _agree_digits(flow.limit, proj.value, dps if high else FLOAT64_DIGITS)
+        out["agree_digits"] = _agree_digits(flow.limit, proj.value, digits)
     out["wall_s"] = time.perf_counter() - start
     out["converged"] = all(part["converged"] for key, part in out.items() if key in ("integrate", "project"))
     return out
+
+
+def _shown(values, digits: int) -> list[str]:
+    """arb balls at ``digits`` digits, floats at float64's."""
+    return [_show_arb(v, digits) if hasattr(v, "mid") else _show(v, FLOAT64_DIGITS) for v in values]
 
 
 def _agree_digits(a, b, digits: int) -> int:

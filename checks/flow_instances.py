@@ -3,7 +3,9 @@
 Schema (``dlncheck.flow/1``); numbers are strings (decimal or rational) so exact values survive::
 
     {
-      "model":  "positive" | "signed" | "krr" | "ms",
+      "model":  "positive" | "signed" | "krr" | "ms"            # this module
+              | "overparam" | "overparam_signed" | "krr_uv" | "sensing"   # checks.flow_models
+              | "wn" | "wn_signed",                                        # checks.flow_wn
       "A":      [["1", "1/2", ...], ...],            # M x N
       "y":      ["...", ...]                         # length M, or instead:
       "x_star": ["...", ...],                        # length N: y = A x_star computed exactly
@@ -15,7 +17,9 @@ Schema (``dlncheck.flow/1``); numbers are strings (decimal or rational) so exact
       "dps":    50                                   # optional default precision
     }
 
-Models, with their loss normalization and time scale (``numerics.conventions``):
+The other models' ``init`` and ``params`` are documented in ``checks.flow_models`` and
+``checks.flow_wn``.  Models of this module, with their loss normalization and time scale
+(``numerics.conventions``):
 
 * ``positive``: mil (15)/(18), x' = -∇L(x), L(x) = ½‖A x^{⊙L} - y‖²; limit x̃∞ = x∞^{⊙L}.
 * ``signed``:   mil (35), the flow of L^±(u, v) = ½‖A(u^{⊙L} - v^{⊙L}) - y‖²; limit ũ∞ - ṽ∞.
@@ -43,7 +47,10 @@ from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEn
 from numerics.positive_face import PositiveFace, independent_rows, positive_face, unique_point
 
 SCHEMA = "dlncheck.flow/1"
-MODELS = ("positive", "signed", "krr", "ms")
+REDUCED_MODELS = ("positive", "signed", "krr", "ms")  # FlowInstance, below
+FACTOR_MODELS = ("overparam", "overparam_signed", "krr_uv", "sensing")  # checks.flow_models
+WN_MODELS = ("wn", "wn_signed")  # checks.flow_wn
+MODELS = REDUCED_MODELS + FACTOR_MODELS + WN_MODELS
 TOP_LEVEL_KEYS = frozenset({"schema", "model", "A", "y", "x_star", "L", "init", "params", "dps"})
 MAX_DEPTH = 64
 
@@ -112,8 +119,44 @@ class FlowInstance:
         return MilEntropy(x0) if self.depth == 2 else MilPower(x0, self.depth)  # mil (21)
 
 
-def parse_flow_instance(data: Any) -> FlowInstance:
-    """Validate a decoded flow instance; errors are one-line :class:`InstanceError`."""
+@dataclass(frozen=True)
+class InstanceFields:
+    """The keys every model shares, validated; ``init`` and ``params`` are each model's own."""
+
+    model: str
+    A: tuple[tuple[Fraction, ...], ...]
+    y: tuple[Fraction, ...]
+    depth: int
+    init: dict[str, Any]
+    params: dict[str, Any]
+    dps: int | None
+
+    @property
+    def N(self) -> int:
+        return len(self.A[0])
+
+
+def parse_flow_instance(data: Any) -> Any:
+    """Validate a decoded flow instance; errors are one-line :class:`InstanceError`.
+
+    Returns a :class:`FlowInstance` for the reduced models, a ``checks.flow_models`` or
+    ``checks.flow_wn`` instance for the others.
+    """
+    fields = parse_instance_fields(data)
+    if fields.model in REDUCED_MODELS:
+        return _reduced_instance(fields)
+    # imported here: those modules build on FlowInstance (a module-level import would be circular)
+    if fields.model in WN_MODELS:
+        from checks.flow_wn import parse_wn_instance
+
+        return parse_wn_instance(fields)
+    from checks.flow_models import parse_factor_instance
+
+    return parse_factor_instance(fields)
+
+
+def parse_instance_fields(data: Any) -> InstanceFields:
+    """The shared keys: schema, model, A, y or x_star, L, init (an object), params, dps."""
     if not isinstance(data, dict):
         raise InstanceError("a flow instance must be a JSON object")
     unknown = set(data) - TOP_LEVEL_KEYS
@@ -144,50 +187,57 @@ def parse_flow_instance(data: Any) -> FlowInstance:
     depth = data.get("L")
     if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= MAX_DEPTH:
         raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {depth!r}")
-    if model == "ms" and depth != 2:
-        raise InstanceError("model ms is the depth-2 flow of Matt-Stöger: L must be 2")
     init = data.get("init")
     if not isinstance(init, dict) or not init:
         raise InstanceError(
-            'missing init: give {"alpha": "1e-3"}, {"x0": [...]} or {"u0": [...], "v0": [...]}'
+            f'missing init: give an object such as {{"alpha": "1e-3"}} (model {model}: see the README)'
         )
     params = data.get("params", {})
-    if not isinstance(params, dict) or set(params) - {"w0"}:
+    if not isinstance(params, dict):
+        raise InstanceError("params: expected an object")
+    dps = data.get("dps")
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 16 <= dps <= 10_000):
+        raise InstanceError(f"dps must be an integer in [16, 10000], got {dps!r}")
+    return InstanceFields(model, A, y, depth, init, params, dps)
+
+
+def _reduced_instance(fields: InstanceFields) -> FlowInstance:
+    model, n, init, params = fields.model, fields.N, fields.init, fields.params
+    if model == "ms" and fields.depth != 2:
+        raise InstanceError("model ms is the depth-2 flow of Matt-Stöger: L must be 2")
+    if set(params) - {"w0"}:
         raise InstanceError("params: only 'w0' (krr's initialization shape) is recognised")
     alpha = None
     if set(init) == {"alpha"}:
-        alpha = _positive(parse_number(init["alpha"], "init.alpha"), "init.alpha")
+        alpha = positive_number(parse_number(init["alpha"], "init.alpha"), "init.alpha")
         shape = parse_vector(params["w0"], "params.w0") if "w0" in params else (Fraction(1),) * n
         if len(shape) != n:
             raise InstanceError(f"params.w0 has length {len(shape)} but A has {n} columns")
         for i, w in enumerate(shape):
-            _positive(w, f"params.w0[{i}]")
+            positive_number(w, f"params.w0[{i}]")
         u0 = tuple(alpha * w for w in shape)
         v0 = u0 if model in ("signed", "krr") else None
     elif set(init) == {"x0"} and model in ("positive", "ms"):
-        u0, v0 = _positive_vector(init["x0"], "init.x0", n), None
+        u0, v0 = positive_vector(init["x0"], "init.x0", n), None
     elif set(init) == {"u0", "v0"} and model == "signed":
-        u0, v0 = _positive_vector(init["u0"], "init.u0", n), _positive_vector(init["v0"], "init.v0", n)
+        u0, v0 = positive_vector(init["u0"], "init.u0", n), positive_vector(init["v0"], "init.v0", n)
     else:
         raise InstanceError(f"init keys {sorted(init)} do not fit model {model!r}")
     if "w0" in params and alpha is None:
         raise InstanceError("params.w0 needs init.alpha")
-    dps = data.get("dps")
-    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 16 <= dps <= 10_000):
-        raise InstanceError(f"dps must be an integer in [16, 10000], got {dps!r}")
-    return FlowInstance(model, A, y, depth, u0, v0, alpha, dps)
+    return FlowInstance(model, fields.A, fields.y, fields.depth, u0, v0, alpha, fields.dps)
 
 
-def _positive(x: Fraction, where: str) -> Fraction:
+def positive_number(x: Fraction, where: str) -> Fraction:
     if x <= 0:
         raise InstanceError(f"{where} = {x} but initializations must be positive")
     return x
 
 
-def _positive_vector(value: Any, where: str, n: int) -> tuple[Fraction, ...]:
+def positive_vector(value: Any, where: str, n: int) -> tuple[Fraction, ...]:
     vec = parse_vector(value, where)
     if len(vec) != n:
         raise InstanceError(f"{where} has length {len(vec)} but A has {n} columns")
     for i, x in enumerate(vec):
-        _positive(x, f"{where}[{i}]")
+        positive_number(x, f"{where}[{i}]")
     return vec

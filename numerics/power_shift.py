@@ -108,6 +108,13 @@ FLOAT64_EPS = float(np.finfo(float).eps)
 MIN_DUAL_MARGIN = 1e-3
 
 
+# Digits cancelled in c + s·g ((L - 2)·log10(1/min factor)) from which the shifted dual is the
+# better float64 path: below, the plain flow is faster (no exact LP; N = 1000, M = 150, L = 3:
+# 3 s at α = 1e-4 against 4 s for the shift's set-up and limit); at α = 1e-6 the plain flow's
+# escapes at t ~ 1e6 took 64 s against 3.7 s (2-core machine under load, 2026-11-24).
+WORTH_SHIFTING_DIGITS = 5
+
+
 class ShiftError(ValueError):
     """The exact shift could not be set up (one line: why, and what to do instead)."""
 

@@ -89,9 +89,9 @@ def test_flow_project_at_50_digits_certifies_the_signed_limit(tmp_path, capsys):
             {"model": "signed", "A": SMALL_A, "y": ["1", "1"], "L": 2, "init": {"x0": ["1", "1", "1", "1"]}},
             "do not fit",
         ),
-        (
+        (  # krr's Q_α^D (D > 2) has no exactly shifted float64 form: it needs --dps
             {
-                "model": "positive",
+                "model": "krr",
                 "A": SMALL_A,
                 "x_star": ["1", "0", "0", "1"],
                 "L": 3,
@@ -128,7 +128,7 @@ def test_flow_reports_an_empty_positive_solution_set(tmp_path, capsys):
 
 def test_flow_at_tiny_alpha_and_depth_3_names_the_precision_it_needs_and_then_works(tmp_path, capsys):
     data = {
-        "model": "signed",
+        "model": "krr",
         "A": SMALL_A,
         "x_star": ["1", "0", "0", "-1/2"],
         "L": 3,
@@ -140,6 +140,29 @@ def test_flow_at_tiny_alpha_and_depth_3_names_the_precision_it_needs_and_then_wo
     needed = int(err.split("--dps ")[1].split()[0])
     code, _, err = _run(capsys, "flow", path, "--method", "project", "--dps", str(needed))
     assert code == 0, err
+
+
+@pytest.mark.parametrize("model", ["positive", "signed"])
+def test_float64_at_depth_3_and_alpha_1e_minus_30_runs_in_the_shifted_dual_and_matches_50_digits(
+    tmp_path, capsys, model
+):
+    """mil (21) at L = 3, α = 1e-30: 30 digits cancel in c + s·g, so float64 runs in the exactly
+    shifted dual (numerics.power_shift); flow and projection agree, and match the arb projection."""
+    x_star = ["1", "0", "0", "1"] if model == "positive" else ["1", "0", "0", "-1/2"]
+    data = {"model": model, "A": SMALL_A, "x_star": x_star, "L": 3, "init": {"alpha": "1e-30"}}
+    path = _write(tmp_path, data)
+    code, _, err = _run(capsys, "flow", path, "--method", "both", "--json", str(tmp_path / "f.json"))
+    assert code == 0, err
+    low = json.loads((tmp_path / "f.json").read_text())
+    assert low["agree_digits"] >= 10
+    code, _, err = _run(
+        capsys, "flow", path, "--method", "project", "--dps", "70", "--json", str(tmp_path / "h.json")
+    )
+    assert code == 0, err
+    high = json.loads((tmp_path / "h.json").read_text())
+    scale = max(abs(float(v)) for v in high["limit"])
+    gap = max(abs(float(a) - float(b)) for a, b in zip(low["limit"], high["limit"], strict=True))
+    assert gap <= 1e-10 * scale
 
 
 def test_flow_integrated_at_30_digits_agrees_with_the_certified_projection(tmp_path, capsys):
