@@ -37,7 +37,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import minimize
 
-from checks.flow_instances import FlowInstance, parse_flow_instance
+from checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
 from numerics.bregman_projection import project, refine
 from numerics.dual_flow import flow_limit
 from numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
@@ -52,19 +52,8 @@ def instance(
     n: int, m: int, s: int, depth: int, alpha: str, seed: int, model: str = "positive"
 ) -> FlowInstance:
     """The issue's instances; ``signed`` flips the sign of every other nonzero of x*."""
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((m, n)) / np.sqrt(m)
-    x = np.zeros(n)
-    x[rng.choice(n, s, replace=False)] = rng.uniform(0.5, 2.0, s)
-    if model == "signed":
-        x[np.flatnonzero(x)[::2]] *= -1
-    data = {
-        "model": model,
-        "A": [[repr(float(a)) for a in row] for row in A],
-        "x_star": [repr(float(v)) for v in x],
-        "L": depth,
-        "init": {"alpha": alpha},
-    }
+    data = gaussian_sparse_data(seed, m, n, s, "alternate" if model == "signed" else "nonnegative")
+    data |= {"model": model, "L": depth, "init": {"alpha": alpha}}
     return parse_flow_instance(data)
 
 

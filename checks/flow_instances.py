@@ -241,3 +241,25 @@ def positive_vector(value: Any, where: str, n: int) -> tuple[Fraction, ...]:
     for i, x in enumerate(vec):
         positive_number(x, f"{where}[{i}]")
     return vec
+
+
+def gaussian_sparse_data(seed: int, m: int, n: int, s: int, signs: str = "nonnegative") -> dict:
+    """``A`` and ``x_star`` of a flow instance, as exact decimal strings (y = A x* exactly).
+
+    A is Gaussian/√M (M = m rows, N = n columns) and x* is s-sparse with entries in [0.5, 2]
+    (issue 3's instances); ``signs``: ``"nonnegative"``, ``"random"`` (each entry's sign drawn)
+    or ``"alternate"`` (every other nonzero negated: the benchmark's signed instances).
+    """
+    import numpy as np  # only the instance generators need it
+
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n)) / np.sqrt(m)
+    x = np.zeros(n)
+    support = rng.choice(n, s, replace=False)
+    if signs == "random":
+        x[support] = rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)
+    else:
+        x[support] = rng.uniform(0.5, 2.0, s)
+        if signs == "alternate":
+            x[np.flatnonzero(x)[::2]] *= -1
+    return {"A": [[repr(float(a)) for a in row] for row in A], "x_star": [repr(float(v)) for v in x]}

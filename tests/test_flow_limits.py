@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.flow_instances import parse_flow_instance
+from checks.flow_instances import gaussian_sparse_data, parse_flow_instance
 from numerics.bregman_projection import project, refine
 from numerics.dual_flow import integrate_to_limit
 from numerics.positive_face import EmptyPositiveSetError
@@ -23,12 +23,7 @@ FLOAT64_AGREEMENT = 1e-8
 
 def sparse_nonnegative_instance(seed: int, m: int, n: int, s: int, signed: bool = False) -> dict:
     """A Gaussian/√M instance as exact decimal strings, with y = A x* computed exactly."""
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((m, n)) / np.sqrt(m)
-    x = np.zeros(n)
-    support = rng.choice(n, s, replace=False)
-    x[support] = rng.uniform(0.5, 2.0, s) * (rng.choice([-1, 1], s) if signed else 1)
-    return {"A": [[repr(float(a)) for a in row] for row in A], "x_star": [repr(float(v)) for v in x]}
+    return gaussian_sparse_data(seed, m, n, s, "random" if signed else "nonnegative")
 
 
 @settings(max_examples=6, deadline=None)

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from checks.flow_instances import parse_flow_instance
+from checks.flow_instances import gaussian_sparse_data, parse_flow_instance
 from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
 from numerics.dual_reduction import (
     Branch,
@@ -44,12 +44,7 @@ REFERENCE_DIGITS = 40  # digits of the arbitrary-precision reference (refine)
 
 def sensing_data(seed: int, m: int, n: int, s: int, signed: bool) -> dict:
     """A Gaussian/√M matrix and an s-sparse x* (entries ±[0.5, 2]) as exact decimal strings."""
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((m, n)) / np.sqrt(m)
-    x = np.zeros(n)
-    support = rng.choice(n, s, replace=False)
-    x[support] = rng.uniform(0.5, 2.0, s) * (rng.choice([-1, 1], s) if signed else 1)
-    return {"A": [[repr(float(a)) for a in row] for row in A], "x_star": [repr(float(v)) for v in x]}
+    return gaussian_sparse_data(seed, m, n, s, "random" if signed else "nonnegative")
 
 
 def flow_instance(seed, m, n, s, model, depth, log10_alpha, init=None):
@@ -252,19 +247,8 @@ def test_mid_size_instance_agrees_at_alpha_1e_minus_30(model):
 
 def bench_instance(n: int, m: int, s: int, depth: int, alpha: str, seed: int, model: str):
     """bench/bench_flow_limits.py's ``instance``: x* ≥ 0 on s columns ([0.5, 2]), signed flips every other."""
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((m, n)) / np.sqrt(m)
-    x = np.zeros(n)
-    x[rng.choice(n, s, replace=False)] = rng.uniform(0.5, 2.0, s)
-    if model == "signed":
-        x[np.flatnonzero(x)[::2]] *= -1
-    data = {
-        "model": model,
-        "A": [[repr(float(a)) for a in row] for row in A],
-        "x_star": [repr(float(v)) for v in x],
-        "L": depth,
-        "init": {"alpha": alpha},
-    }
+    data = gaussian_sparse_data(seed, m, n, s, "alternate" if model == "signed" else "nonnegative")
+    data |= {"model": model, "L": depth, "init": {"alpha": alpha}}
     return parse_flow_instance(data)
 
 
