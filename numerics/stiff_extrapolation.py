@@ -11,7 +11,8 @@ T_{j,j} has order j + 1; ||T_{j,j} - T_{j,j-1}|| (the error of the lower-order v
 conservative for the accepted one) drives the step size, and the column count is chosen to
 minimize the work per unit step (HW §II.9 and §IV.9; the order-control logic follows NR3 §17.3
 ``StepperBS`` and §17.5 ``StepperSie``, with the changes named at the constants below: growth
-capped independently of the order, stiff probes, step freezing).  The step sequence is
+capped independently of the order, stiff probes, step freezing, column extension instead of
+rejection, and a work-rate climb of steps stalled near the stiff hump).  The step sequence is
 harmonic, n_j = j + 1 (SEULEX's sequence 3): the fewest substeps per column, which is what
 counts when f calls dominate; the stability functions of its T_{k,k} satisfy |R(z)| <= 1 on
 the negative real axis (checked numerically up to 80 columns).  Deuflhard's 1, 2, 3, 4, 6, 8, ...
@@ -109,7 +110,9 @@ ERROR_FRACTION = 0.5
 THETA_MAX = 1.0
 STABILITY_SHRINK = 0.5
 # After a rejection the next try is at least this much smaller, whatever the error model says.
-REJECTED_FACTOR_MAX = 0.9
+# (0.9 walked a step rejected at the column cap down by 10 % per rejection, each costing the
+# full tableau, where near the stiff hump the error hardly depends on H: see CLIMB_FACTOR.)
+REJECTED_FACTOR_MAX = 0.5
 # A step whose substeps overflow, divide by zero or leave f's domain shrinks by this factor.
 FAILURE_SHRINK = 0.1
 
@@ -120,6 +123,16 @@ ORDER_DOWN_WORK_RATIO = 0.6
 # predecessor's by this factor: with h-extrapolation at 30+ columns a column gains only ~5 %,
 # below NR3's threshold 0.93, yet 60 columns need ~10x less work per e-fold than 30 at 45 digits.
 ORDER_UP_WORK_RATIO = 0.99
+
+# Column extension: a step whose error at its last planned column (k_target + 1) is above
+# tolerance continues with further columns when the decay of the errors over the last
+# EXTENSION_WINDOW columns predicts convergence within max(EXTENSION_MIN_COLUMNS,
+# EXTENSION_FRACTION * k) columns.  At 40+ digits the error of a column often hardly depends
+# on H (the stiff modes sit in the hump, see PROBE_GROWTH): a rejection then shrinks H without
+# reducing the error, and repeats the k^2/2 substeps, where 1-3 more columns cost ~3k.
+EXTENSION_WINDOW = 3
+EXTENSION_MIN_COLUMNS = 2
+EXTENSION_FRACTION = 0.25
 
 # Deterministic cost model (multiply-adds at the working precision, measured ratios of flint on
 # this machine: approximate inverse ~ M^3, matrix-vector product ~ M^2, ~2 us Python overhead
@@ -445,6 +458,16 @@ class _ShiftedInverses:
         return self.inverses[n]
 
 
+def _apply_at(bits: int, matrix: arb_mat, vector: arb_mat) -> arb_mat:
+    """matrix * vector (midpoints) at ``bits``: the substeps' hot loop, so no context manager."""
+    saved = ctx.prec
+    ctx.prec = bits
+    try:
+        return (matrix * vector).mid()
+    finally:
+        ctx.prec = saved
+
+
 def _implicit_euler_column(
     problem: _Problem,
     inverses: _ShiftedInverses,
@@ -465,15 +488,13 @@ def _implicit_euler_column(
     y = y0
     rhs = f0 * h
     for i in range(n):
-        with _flint_bits(la_bits):
-            delta = (inverse * rhs).mid()
+        delta = _apply_at(la_bits, inverse, rhs)
         y = (y + delta).mid()
         if i == n - 1:
             break
         rhs = _checked_f(problem, y, counters) * h
         if check_theta and i == 0:
-            with _flint_bits(la_bits):
-                correction = (inverse * (rhs - delta)).mid()
+            correction = _apply_at(la_bits, inverse, rhs - delta)
             del1 = _scaled_max_norm(delta, y0, y0, problem)
             theta = _scaled_max_norm(correction, y0, y0, problem) / max(1.0, del1)
             if not theta <= THETA_MAX:
@@ -511,6 +532,21 @@ def _step_factor(err: float, column: int) -> float:
     return min(STEP_GROWTH_MAX, max(STEP_SHRINK_MIN, fac))
 
 
+def _columns_to_converge(errors: Sequence[float], k: int) -> float:
+    """Columns beyond k that the errors' decay over the last EXTENSION_WINDOW columns needs to
+    bring the error to 1 (inf when they do not decay)."""
+    if k < EXTENSION_WINDOW + 1 or errors[k - EXTENSION_WINDOW] <= 0 or errors[k] <= 0:
+        return math.inf
+    decay = (errors[k] / errors[k - EXTENSION_WINDOW]) ** (1.0 / EXTENSION_WINDOW)
+    if not decay < 1.0:
+        return math.inf
+    return math.log(errors[k]) / -math.log(decay)
+
+
+def _extension_allowance(k: int) -> float:
+    return max(EXTENSION_MIN_COLUMNS, EXTENSION_FRACTION * k)
+
+
 def _extrapolation_step(
     problem: _Problem,
     inverses: _ShiftedInverses,
@@ -525,6 +561,9 @@ def _extrapolation_step(
     k_target - 1 on whose error estimate is <= 1 (NR3 StepperBS's window, without its early
     rejections: their thresholds assume h^2-extrapolation and, wrongly triggered, shrink the
     step by orders of magnitude).
+
+    Past k_target + 1 the step continues while the errors' decay predicts convergence within a
+    few more columns (see EXTENSION_WINDOW), instead of rejecting.
 
     ``eager``: accept at the first column with err <= 1 (first and last step, probes);
     ``probe``: a stiff probe (see PROBE_GROWTH), abandoned as soon as the errors' observed
@@ -544,7 +583,9 @@ def _extrapolation_step(
     row: list[arb_mat] = []
     theta = 0.0
     last_column = min(k_target + 1, kmax - 1)
-    for k in range(last_column + 1):
+    k = -1
+    while k < last_column:
+        k += 1
         try:
             t_k0, theta_k = _implicit_euler_column(problem, inverses, y0, f0, seq[k], k in (1, 2), counters)
             theta = max(theta, theta_k)
@@ -575,6 +616,9 @@ def _extrapolation_step(
         elif k >= k_target - 1 and err <= 1.0:
             decision = True
         elif k == last_column:
+            if k + 1 < kmax and _columns_to_converge(errors, k) <= _extension_allowance(k):
+                last_column += 1  # a few more columns finish the step (see EXTENSION_WINDOW)
+                continue
             decision = False
         if decision is None:
             continue
@@ -634,11 +678,52 @@ def _next_order(
     return kopt, min(factor, STEP_GROWTH_MAX)
 
 
+class _WorkRateClimb:
+    """Grows a stalled high-order step while larger steps cost less per unit time (see CLIMB_FACTOR)."""
+
+    def __init__(self, cost: CostModel):
+        self.cost = cost
+        self.previous: tuple[float, float] | None = None  # (H, A_k / H) of the last accepted step
+        self.stalled = 0  # accepted steps in a row with a stalled factor and no climb
+        self.kick_interval = CLIMB_KICK_INTERVAL
+        self.kicked = False  # the last step was a kick, not yet judged
+
+    def factor(self, big_h: arb, outcome: _StepOutcome, factor: float) -> float:
+        h, column = float(big_h), outcome.column
+        rate = self.cost.cumulative[column] / h
+        previous, self.previous = self.previous, (h, rate)
+        top = CLIMB_COLUMN_FRACTION * len(self.cost.cumulative)
+        if previous is None or factor >= CLIMB_STALLED or not CLIMB_MIN_COLUMN <= column < top:
+            self.stalled, self.kicked = 0, False
+            return factor
+        improved = h >= previous[0] * CLIMB_MIN_GROWTH and rate < previous[1]
+        if self.kicked:  # judge the kick: a success resets the interval, a failure doubles it
+            self.kick_interval = CLIMB_KICK_INTERVAL if improved else 2 * self.kick_interval
+            self.kicked = False
+        if improved:
+            self.stalled = 0
+            return max(factor, CLIMB_FACTOR)
+        self.stalled += 1
+        if self.stalled >= self.kick_interval:
+            self.stalled, self.kicked = 0, True
+            return CLIMB_FACTOR
+        return factor
+
+    def rejected(self) -> None:
+        """A rejection right after a kick: the kick failed."""
+        if self.kicked:
+            self.kick_interval *= 2
+            self.kicked = False
+
+
 def _after_rejection(outcome: _StepOutcome, k_target: int) -> tuple[int, float]:
     """(new k_target, hnew / H) after a rejected step (NR3 StepperBS)."""
+    if outcome.shrink != 1.0:
+        # failure or instability: no usable error estimate, and the column it stopped at says
+        # nothing about the order (the stability test runs at column 1; a target dropped to
+        # it cost 25 steps of regrowth at 50 digits)
+        return k_target, outcome.shrink
     k_new = max(MIN_TARGET_COLUMN, min(k_target, outcome.column))
-    if outcome.shrink != 1.0:  # failure or instability: no usable error estimate
-        return k_new, outcome.shrink
     work, hopt = outcome.work, outcome.hopt
     if k_new > MIN_TARGET_COLUMN and work[k_new - 1] < ORDER_DOWN_WORK_RATIO * work[k_new]:
         k_new -= 1
@@ -648,6 +733,28 @@ def _after_rejection(outcome: _StepOutcome, k_target: int) -> tuple[int, float]:
 
 # ----------------------------------------------------------------------------------------
 # the driver
+
+# Work-rate climb.  Near the stiff hump (see PROBE_GROWTH) the error of a column hardly
+# depends on H over a decade or more (at 50 digits, on the reduced flows of
+# numerics.dual_flow_precise: the same 36-40 columns from H = 0.6 to H = 5), so the asymptotic
+# factor (0.5 / err)^(1/(k+1)) stalls below CLIMB_STALLED and keeps the step 10x too small.
+# After a step accepted at column k >= CLIMB_MIN_COLUMN (the hump is a high-order, 25+ digit
+# phenomenon) that grew by at least CLIMB_MIN_GROWTH and cost less work per unit time (A_k / H)
+# than its predecessor, a stalled factor is raised to CLIMB_FACTOR; the column extension (see
+# EXTENSION_WINDOW) absorbs the extra columns a larger step needs, and a step that costs more
+# per unit time ends the climb.  A factor stalled for CLIMB_KICK_INTERVAL accepted steps in a
+# row gets one doubling to start a climb (a frozen step, factor in [1, STEP_KEEP_MAX], never
+# grows by itself); a kick that does not pay doubles the interval.  No climb from columns
+# within CLIMB_COLUMN_FRACTION of the cap, where those columns may not exist.  Climbing at low
+# orders as well doubled the steps of the logistic equation at 30 digits, whose cubic Hermite
+# dense output then missed its 1e-3 bound, and moved the time of a blow-up (y' = y^2, 20
+# digits) by +3e-16 to past its singularity.
+CLIMB_FACTOR = 2.0
+CLIMB_MIN_GROWTH = 1.05
+CLIMB_COLUMN_FRACTION = 0.8
+CLIMB_STALLED = 1.25
+CLIMB_MIN_COLUMN = 20
+CLIMB_KICK_INTERVAL = 4
 
 # A step whose successor would be at most STEP_KEEP_MAX times larger keeps its size, Jacobian
 # and inverses (SEULEX/RADAU5 freeze h in [1, 1.2]: factorizations dominate for large M) when
@@ -799,6 +906,7 @@ def integrate_stiff(
         last_columns = 0
         last_failure = ""
         probe_interval, stagnant, h_reference = PROBE_INTERVAL, 0, big_h
+        climb = _WorkRateClimb(problem.cost)
         while True:
             if accepted + rejected >= max_steps:
                 message = f"max_steps = {max_steps} step attempts reached at t = {float(t):.6g} before t_end"
@@ -841,6 +949,7 @@ def integrate_stiff(
                 outcome = _extrapolation_step(problem, inverses, y, f0, k_target, eager, counters)
             if not outcome.accepted:
                 rejected += 1
+                climb.rejected()
                 last_failure = outcome.reason
                 after_rejection = True
                 k_target, factor = _after_rejection(outcome, k_target)
@@ -861,6 +970,8 @@ def integrate_stiff(
             if progress is not None:
                 progress(float(t), accepted)
             k_target, factor = _next_order(outcome, k_target, problem.cost, after_rejection)
+            if not after_rejection:
+                factor = climb.factor(big_h, outcome, factor)
             after_rejection = False
             if 1.0 <= factor <= STEP_KEEP_MAX and outcome.theta <= JACOBIAN_REUSE_THETA:
                 jacobian_is_current = False  # same H, same J: the inverses serve the next step
