@@ -640,6 +640,14 @@ def _expanding_line_search(ap: _ArbProblem, mu, r, step):
     return best[1]
 
 
+def _float64_curvature(dz: Sequence[arb]) -> np.ndarray | None:
+    """dz as float64, or None when it is not finite, not positive, or spreads beyond float64."""
+    d = np.array([float(v.mid()) for v in dz])
+    if not np.all(np.isfinite(d)) or d.max() <= 0 or d.min() < d.max() * GRADED_MIN_SPREAD:
+        return None
+    return d
+
+
 def _graded_direction(ap: _ArbProblem, dz: Sequence[arb], r: arb_mat) -> arb_mat | None:
     """H⁻¹r for H = A diag(dz) Aᵀ, solved in float64 through the QR factor of (A D^{1/2})ᵀ.
 
@@ -649,8 +657,8 @@ def _graded_direction(ap: _ArbProblem, dz: Sequence[arb], r: arb_mat) -> arb_mat
     at the working precision.  dz and r are scaled by powers of 2 first; None when dz spreads
     beyond float64's exponent range (or anything is not finite).
     """
-    d = np.array([float(v.mid()) for v in dz])
-    if not np.all(np.isfinite(d)) or d.max() <= 0 or d.min() < d.max() * GRADED_MIN_SPREAD:
+    d = _float64_curvature(dz)
+    if d is None:
         return None
     r_max = max(abs(float(r[i, 0].mid())) for i in range(ap.m))
     if r_max == 0 or not math.isfinite(r_max):
@@ -737,8 +745,8 @@ def certify(ap: _ArbProblem, mu: arb_mat, dps: int) -> Certificate:
 
 def _graded_inverse(ap: _ArbProblem, dz: Sequence[arb]) -> arb_mat | None:
     """(A diag(dz) Aᵀ)⁻¹ in float64 through the graded QR solve, as an exact arb matrix."""
-    d = np.array([float(v.mid()) for v in dz])
-    if not np.all(np.isfinite(d)) or d.max() <= 0 or d.min() < d.max() * GRADED_MIN_SPREAD:
+    d = _float64_curvature(dz)
+    if d is None:
         return None
     inverse = solve_weighted_normal(ap.A64, d / d.max(), np.eye(ap.m)) / d.max()
     if not np.all(np.isfinite(inverse)):

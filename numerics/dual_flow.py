@@ -380,6 +380,4 @@ def _residual_and_size(
 
 
 def _relative_residual(reduction: DiagonalReduction, A: np.ndarray, y: np.ndarray, lam: np.ndarray) -> float:
-    x = reduction.product(A.T @ lam)[0]
-    value = float(np.linalg.norm(A @ x - y)) / max(float(np.linalg.norm(y)), np.finfo(float).tiny)
-    return value if math.isfinite(value) else math.inf
+    return _residual_and_size(reduction, A, y, lam)[0]
