@@ -20,12 +20,14 @@ from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
+from checks import derive_command
 from checks.flow_command import FlowFailure, format_report, run_flow
 from checks.flow_instances import parse_flow_instance
 from checks.instances import InstanceError, load_instance_file, parse_instance
 from checks.progress import Progress
 from checks.registry import Registry, UnknownClaimError, registry
 from checks.report import write_reports
+from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
 from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
@@ -102,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=_nonnegative_int, default=DEFAULT_SEED, help="seed of the property searches"
     )
     p.add_argument("--json", metavar="FILE", help="write machine-readable results to FILE")
+
+    p = sub.add_parser(
+        "derive", parents=[common], help="print the SymPy derivations of claims and compare them with print"
+    )
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument("--latex", action="store_true", help="show expressions with SymPy's LaTeX printer")
+    p.add_argument(
+        "--coverage",
+        action="store_true",
+        help="only list, per catalogue id that calls for a symbolic check, its derivations or the reason there is none",
+    )
+    p.add_argument("--json", metavar="FILE", help="write the derivations as JSON to FILE")
 
     p = sub.add_parser("audit", parents=[common], help="evaluate one instance of a claim at high precision")
     p.add_argument("id")
@@ -293,6 +308,45 @@ def _check_writable(path: Path) -> None:
         raise UsageError(f"folder {path.parent} does not exist")
 
 
+def cmd_derive(args: argparse.Namespace) -> int:
+    reg = registry()
+    if args.coverage:
+        rows = [(c.claim_id, c.status, c.detail) for c in symbolic_coverage(reg)]
+        rows = [r for r in rows if not args.paper or reg.catalogue[r[0]]["paper"] == args.paper]
+        print(_table(rows, ("id", "symbolic", "derivations / reason")))
+        counts = {s: sum(1 for r in rows if r[1] == s) for s in (DERIVED, REASON, MISSING)}
+        print("\n" + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        return EXIT_MISMATCH if counts[MISSING] else EXIT_OK
+    ids = derive_command.select_ids(reg, args.ids, args.paper)
+    if args.json:
+        _check_writable(Path(args.json))
+    reasons = no_derivation_reasons()
+    progress = Progress(len(ids), "derive", enabled=not args.no_progress)
+    runs, blocks = [], []
+    try:
+        for cid in ids:
+            progress.begin(cid)
+            found = derive_command.run_derivations(reg, cid, progress.note)
+            runs.extend(found)
+            if found:
+                blocks.append([line for run in found for line in derive_command.format_run(run, args.latex)])
+            elif cid in reasons:
+                blocks.append([f"== {cid}: no derivation: {reasons[cid]}"])
+            else:
+                blocks.append([f"== {cid}: no derivation yet"])
+            progress.advance(", ".join(r.outcome for r in found) or "no derivation")
+    finally:
+        progress.close()
+    print("\n\n".join("\n".join(b) for b in blocks))
+    outcomes = [r.outcome for r in runs]
+    counts = {o: outcomes.count(o) for o in ("agrees", "differs", "inconclusive", "error")}
+    print("\n" + f"{len(runs)} derivations for {len(ids)} claims: " + ", ".join(f"{n} {o}" for o, n in counts.items()))
+    if args.json:
+        results_io.write_json(Path(args.json), {"derivations": [r.to_json() for r in runs]})
+    # SymPy that cannot decide, or a derivation that breaks, fails loudly
+    return EXIT_MISMATCH if counts["inconclusive"] or counts["error"] else EXIT_OK
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     reg = registry()
     claim = reg.get(args.id)
@@ -378,6 +432,7 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "check": cmd_check,
+    "derive": cmd_derive,
     "audit": cmd_audit,
     "flow": cmd_flow,
     "report": cmd_report,

@@ -1,0 +1,169 @@
+"""The audit of a formula claim: both sides of a printed relation evaluated at one point.
+
+A symbolic derivation that finds a printed formula *differs* from the one derived from the
+definitions names a witness point.  This module turns such a pair of SymPy expressions into
+an :class:`~checks.audit.Audit`, so that the witness is an instance file anyone can replay:
+
+* the instance gives a rational (or integer) value for every free symbol,
+  ``{"params": {"x": "1/2", "L": 3}}``;
+* each side is evaluated at that point exactly when it is rational there, else by SymPy's
+  ``evalf(n, strict=True)``, which raises rather than return digits it cannot guarantee;
+  the value is enclosed in an interval of relative radius ``10**-(n - EVALF_SLACK_DIGITS)``
+  (evalf's guarantee is about n correct digits, relative);
+* the claim's hypotheses on the symbols (SymPy relationals) are evaluated the same way, so
+  that a point outside them is *inadmissible* and cannot refute the claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+from mpmath import iv, mpf
+
+from checks.audit import UNDECIDED, VIOLATED, HOLDS, Audit, AuditResult, Relation, decide
+from checks.instances import Instance, InstanceSpec, ParamSpec
+from numerics.enclosures import from_fraction, interval_precision
+
+# evalf(n, strict=True) promises n correct significant digits up to its own rounding of the
+# last one or two; the enclosure is widened by this many digits so that it certainly holds.
+EVALF_SLACK_DIGITS = 3
+
+
+class NotANumber(ValueError):
+    """A side of the formula is not a finite real number at the given point."""
+
+
+def _sides(expr: Any) -> list[sp.Expr]:
+    if isinstance(expr, sp.MatrixBase):
+        return list(expr)
+    return [sp.sympify(expr)]
+
+
+def _symbols(*exprs: Any) -> list[sp.Symbol]:
+    found: set[sp.Symbol] = set()
+    for e in exprs:
+        for entry in _sides(e):
+            found |= entry.free_symbols
+    return sorted(found, key=lambda s: s.name)
+
+
+def _param_spec(s: sp.Symbol) -> ParamSpec:
+    if s.is_integer:
+        return ParamSpec(s.name, "integer", f"the integer {s.name}", "at_least_2" if s.is_positive else None)
+    constraint = "positive" if s.is_positive else "nonnegative" if s.is_nonnegative else None
+    return ParamSpec(s.name, "scalar", f"the value of {s.name}", constraint)
+
+
+def value_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Any:
+    """``expr`` at ``point``: a Fraction when exact, else an enclosing interval (``iv`` context)."""
+    value = sp.sympify(expr).xreplace(dict(point)).doit()
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    if value.is_real is False or value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise NotANumber(f"{sp.sstr(expr)} is not a finite real number at {point}")
+    try:
+        approx = value.evalf(dps + EVALF_SLACK_DIGITS, strict=True)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return iv.mpf(["-inf", "inf"])  # undecided at this precision
+    if not approx.is_Float:
+        if approx.is_zero:
+            return Fraction(0)
+        raise NotANumber(f"{sp.sstr(expr)} evaluates to {approx} at {point}, not a real number")
+    centre = iv.mpf(mpf(approx._mpf_))
+    radius = abs(centre) * iv.mpf(10) ** (-dps)
+    return centre + iv.mpf([-1, 1]) * radius
+
+
+def _hypothesis(relational: sp.Rel, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Relation:
+    """A hypothesis ``lhs op rhs`` at the point: holds, violated (inadmissible) or undecided."""
+    strict = isinstance(relational, sp.StrictGreaterThan | sp.StrictLessThan)
+    if isinstance(relational, sp.GreaterThan | sp.StrictGreaterThan):
+        margin_expr = relational.lhs - relational.rhs
+    elif isinstance(relational, sp.LessThan | sp.StrictLessThan):
+        margin_expr = relational.rhs - relational.lhs
+    else:
+        raise TypeError(f"hypothesis {relational} must be an inequality")
+    margin = value_at(margin_expr, point, dps)
+    if isinstance(margin, Fraction):
+        ok = margin > 0 if strict else margin >= 0
+        status = HOLDS if ok else VIOLATED
+    elif margin.a > 0 or (margin.a >= 0 and not strict):
+        status = HOLDS
+    elif margin.b < 0 or (margin.b <= 0 and strict):
+        status = VIOLATED
+    else:
+        status = UNDECIDED
+    # Relation knows "<=" only: the hypothesis reads 0 <= margin (strictly, when so marked)
+    return Relation("0", "<=", sp.sstr(margin_expr) + (" (strictly)" if strict else ""), margin, status)
+
+
+def formula_audit(
+    claim_id: str,
+    left: Any,
+    right: Any,
+    *,
+    op: str = "=",
+    left_name: str,
+    right_name: str,
+    hypotheses: Sequence[sp.Rel] = (),
+    example: Mapping[str, Any],
+    default_dps: int = 40,
+    description: str | None = None,
+) -> Audit:
+    """An audit of ``left op right`` (``=`` entrywise for matrices, or ``<=``) at a point.
+
+    ``left`` is the quantity computed from the definitions, ``right`` the printed formula;
+    ``example`` is one admissible point, ``{symbol name: value}``.
+    """
+    if op not in ("=", "<="):
+        raise ValueError(f"unknown relation {op!r}")
+    lefts, rights = _sides(left), _sides(right)
+    if len(lefts) != len(rights):
+        raise ValueError(f"{claim_id}: the two sides have {len(lefts)} and {len(rights)} entries")
+    # a hypothesis already implied by the symbols' assumptions arrives as True
+    hypotheses = tuple(h for h in hypotheses if h is not sp.true)
+    if any(h is sp.false for h in hypotheses):
+        raise ValueError(f"{claim_id}: a hypothesis contradicts the symbols' assumptions")
+    symbols = _symbols(left, right, *hypotheses)
+    spec = InstanceSpec(params=tuple(_param_spec(s) for s in symbols))
+
+    def evaluate(instance: Instance, dps: int) -> AuditResult:
+        point = {s: sp.Rational(instance.params[s.name]) for s in symbols}
+        with interval_precision(dps):
+            hyps = tuple(_hypothesis(h, point, dps) for h in hypotheses)
+            quantities: list[tuple[str, Any]] = []
+            relations: list[Relation] = []
+            for k, (lhs, rhs) in enumerate(zip(lefts, rights, strict=True)):
+                suffix = f"[{k}]" if len(lefts) > 1 else ""
+                try:
+                    lv, rv = value_at(lhs, point, dps), value_at(rhs, point, dps)
+                except NotANumber:
+                    if any(h.status == VIOLATED for h in hyps):
+                        return AuditResult(claim_id, dps, tuple(quantities), tuple(relations), hyps)
+                    raise
+                if isinstance(lv, Fraction) != isinstance(rv, Fraction):  # mixed: both as intervals
+                    lv, rv = (from_fraction(v) if isinstance(v, Fraction) else v for v in (lv, rv))
+                quantities += [(left_name + suffix, lv), (right_name + suffix, rv)]
+                relations.append(decide(left_name + suffix, op, right_name + suffix, lv, rv))
+        exact = all(isinstance(v, Fraction) for _, v in quantities)
+        return AuditResult(claim_id, None if exact else dps, tuple(quantities), tuple(relations), hyps)
+
+    return Audit(
+        spec=spec,
+        evaluate=evaluate,
+        example={"params": dict(example)},
+        description=description or f"{left_name} {op} {right_name} at a rational point, exactly or by strict evalf",
+        default_dps=default_dps,
+    )
+
+
+def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
+    """A derivation's witness point as an instance of :func:`formula_audit`."""
+    params: dict[str, Any] = {}
+    for s, v in sorted(point.items(), key=lambda item: item[0].name):
+        v = sp.Rational(v)
+        params[s.name] = int(v) if s.is_integer else str(v)
+    return {"params": params}
