@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import checks
+from checks import derive_command
 from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
-from checks import derive_command
 from checks.flow_command import FlowFailure, format_report, run_flow
 from checks.flow_instances import parse_flow_instance
 from checks.instances import InstanceError, load_instance_file, parse_instance
 from checks.progress import Progress
 from checks.registry import Registry, UnknownClaimError, registry
 from checks.report import write_reports
-from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
 from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
+from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 MAX_AUDIT_DIGITS = 10_000
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--coverage",
         action="store_true",
-        help="only list, per catalogue id that calls for a symbolic check, its derivations or the reason there is none",
+        help="only list, per catalogue id that calls for a symbolic check, its derivations or why none",
     )
     p.add_argument("--json", metavar="FILE", help="write the derivations as JSON to FILE")
 
@@ -340,7 +340,11 @@ def cmd_derive(args: argparse.Namespace) -> int:
     print("\n\n".join("\n".join(b) for b in blocks))
     outcomes = [r.outcome for r in runs]
     counts = {o: outcomes.count(o) for o in ("agrees", "differs", "inconclusive", "error")}
-    print("\n" + f"{len(runs)} derivations for {len(ids)} claims: " + ", ".join(f"{n} {o}" for o, n in counts.items()))
+    print(
+        "\n"
+        + f"{len(runs)} derivations for {len(ids)} claims: "
+        + ", ".join(f"{n} {o}" for o, n in counts.items())
+    )
     if args.json:
         results_io.write_json(Path(args.json), {"derivations": [r.to_json() for r in runs]})
     # SymPy that cannot decide, or a derivation that breaks, fails loudly
@@ -410,7 +414,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         "version": doc.get("versions", {}).get("dlncheck", checks.__version__),
     }
     by_paper = {paper: [c for c in claims if c.paper == paper] for paper in PAPERS}
-    paths = write_reports(out_dir, by_paper, found, header)
+    reasons = no_derivation_reasons()
+    unneeded = {
+        paper: {cid: r for cid, r in reasons.items() if reg.catalogue[cid]["paper"] == paper}
+        for paper in PAPERS
+    }
+    if args.paper:
+        unneeded = {args.paper: unneeded[args.paper]}
+    paths = write_reports(out_dir, by_paper, found, header, unneeded)
     for path in paths:
         print(f"wrote {path}")
     return EXIT_OK

@@ -45,9 +45,7 @@ def select_ids(reg: Registry, ids: Sequence[str], paper: str | None) -> list[str
     for cid in ids:
         if cid not in reg.catalogue:
             reg.get(cid)  # raises UnknownClaimError with a did-you-mean hint
-    chosen = list(ids) or [
-        cid for cid in reg.catalogue if symbolic_checks(reg, cid) or cid in reasons
-    ]
+    chosen = list(ids) or [cid for cid in reg.catalogue if symbolic_checks(reg, cid) or cid in reasons]
     if paper:
         chosen = [cid for cid in chosen if reg.catalogue[cid]["paper"] == paper]
     if not chosen:

@@ -23,7 +23,7 @@ from typing import Any
 import sympy as sp
 from mpmath import iv, mpf
 
-from checks.audit import UNDECIDED, VIOLATED, HOLDS, Audit, AuditResult, Relation, decide
+from checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation, decide
 from checks.instances import Instance, InstanceSpec, ParamSpec
 from numerics.enclosures import from_fraction, interval_precision
 
@@ -155,7 +155,8 @@ def formula_audit(
         spec=spec,
         evaluate=evaluate,
         example={"params": dict(example)},
-        description=description or f"{left_name} {op} {right_name} at a rational point, exactly or by strict evalf",
+        description=description
+        or f"{left_name} {op} {right_name} at a rational point, exactly or by strict evalf",
         default_dps=default_dps,
     )
 

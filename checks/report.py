@@ -146,8 +146,26 @@ def claim_section(claim: Claim, result: Mapping[str, Any] | None) -> str:
     return "".join(lines)
 
 
+def no_derivation_section(reasons: Mapping[str, str]) -> str:
+    """The claims that call for a symbolic check but admit no derivation, with the reasons."""
+    if not reasons:
+        return ""
+    items = "".join(
+        f"\\item \\texttt{{{escape_text(cid)}}}: {escape_text(reason)}\n" for cid, reason in reasons.items()
+    )
+    return (
+        "\\section*{Claims with no symbolic derivation}\n"
+        "\\noindent The catalogue lists a symbolic check for these claims; here is why none is possible.\n"
+        f"\\begin{{itemize}}\n{items}\\end{{itemize}}\n"
+    )
+
+
 def paper_report(
-    paper: str, claims: Sequence[Claim], results: Mapping[str, Mapping[str, Any]], header: Mapping[str, Any]
+    paper: str,
+    claims: Sequence[Claim],
+    results: Mapping[str, Mapping[str, Any]],
+    header: Mapping[str, Any],
+    no_derivation: Mapping[str, str] | None = None,
 ) -> str:
     counts: dict[str, int] = {}
     for c in claims:
@@ -170,6 +188,7 @@ def paper_report(
         "\\emph{supported} = numeric evidence only; \\emph{refuted} = a stored instance violates the "
         "claim with a certified margin; \\emph{inconclusive} = undecided, with the reason.\n\n"
         f"{body}"
+        f"{no_derivation_section(no_derivation or {})}"
         "\\end{document}\n"
     )
 
@@ -179,10 +198,15 @@ def write_reports(
     claims_by_paper: Mapping[str, Sequence[Claim]],
     results: Mapping[str, Mapping[str, Any]],
     header: Mapping[str, Any],
+    no_derivation: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Path]:
-    """Render every paper's report first, then write them atomically."""
+    """Render every paper's report first, then write them atomically.
+
+    ``no_derivation`` maps a paper to its claims' reasons for having no derivation.
+    """
+    no_derivation = no_derivation or {}
     rendered = {
-        paper: paper_report(paper, claims, results, header)
+        paper: paper_report(paper, claims, results, header, no_derivation.get(paper))
         for paper, claims in claims_by_paper.items()
         if claims
     }

@@ -59,7 +59,9 @@ def test_an_undecided_derivation_makes_derive_fail_loudly(capsys, monkeypatch):
         residual=sp.Symbol("r"),
     )
     monkeypatch.setattr(
-        derive_command, "run_derivations", lambda reg, cid, note=None: [derive_command.DerivationRun(cid, "c", undecided)]
+        derive_command,
+        "run_derivations",
+        lambda reg, cid, note=None: [derive_command.DerivationRun(cid, "c", undecided)],
     )
     code, out, _ = _run(capsys, "derive", "mil.eq31")
     assert code == 1

@@ -18,20 +18,30 @@ def _status(audit, params):
 
 
 def test_a_rational_difference_is_decided_exactly():
-    audit = formula_audit("t", x**L, x**L + x / 1000, left_name="derived", right_name="printed", example={"x": "1"})
+    audit = formula_audit(
+        "t", x**L, x**L + x / 1000, left_name="derived", right_name="printed", example={"x": "1"}
+    )
     result = escalate(audit, parse_instance(witness_instance({x: 1, L: 3}), audit.spec))
     assert result.status == "violated" and result.exact
 
 
 def test_an_irrational_identity_agrees_in_intervals_and_never_counts_as_violated():
-    audit = formula_audit("t", sp.log(2 * x) + sp.log(3), sp.log(6 * x), left_name="d", right_name="p", example={"x": "1"})
+    audit = formula_audit(
+        "t", sp.log(2 * x) + sp.log(3), sp.log(6 * x), left_name="d", right_name="p", example={"x": "1"}
+    )
     result = _status(audit, {"x": "1/3"})
     assert result.status == "holds" and not result.exact
 
 
 def test_a_near_miss_is_certified_violated_at_high_precision():
     audit = formula_audit(
-        "t", sp.sqrt(x), sp.Rational(141421356, 10**8), op="<=", left_name="d", right_name="p", example={"x": "1"}
+        "t",
+        sp.sqrt(x),
+        sp.Rational(141421356, 10**8),
+        op="<=",
+        left_name="d",
+        right_name="p",
+        example={"x": "1"},
     )
     result = _status(audit, {"x": "2"})
     assert result.status == "violated"

@@ -72,3 +72,11 @@ def test_reports_compile_with_pdflatex(results, tmp_path):
         )
         assert run.returncode == 0, run.stdout[-3000:]
         assert (tmp_path / f"{paper}.pdf").exists()
+
+
+def test_reasons_for_no_derivation_are_listed_escaped():
+    from checks.report import no_derivation_section
+
+    text = no_derivation_section({"krr.sec5.claims": "an experiment's figure: 50% of runs, not a formula"})
+    assert "Claims with no symbolic derivation" in text and "50\\% of runs" in text and _balanced(text)
+    assert no_derivation_section({}) == ""
