@@ -1,0 +1,74 @@
+"""Assembling a :class:`Derivation` from one or more comparisons (the krr derivations).
+
+Several krr formulas are checked in parts (a closed form solves its ODE *and* meets the
+initial condition); the parts are compared separately and the outcome is their
+conjunction: ``differs`` if any part certainly differs, ``agrees`` only if every part
+reduces to 0, ``inconclusive`` otherwise.  A ``differs`` keeps the witness point of the
+first part that differs, both as text and as a :func:`checks.formula_audit` instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy as sp
+
+from checks.formula_audit import witness_instance
+from derivations.derivation import Derivation, Outcome, Step
+from derivations.equality import Comparison
+
+
+def conjoin(comparisons: Sequence[Comparison]) -> Outcome:
+    outcomes = {c.outcome for c in comparisons}
+    if Outcome.DIFFERS in outcomes:
+        return Outcome.DIFFERS
+    if outcomes == {Outcome.AGREES}:
+        return Outcome.AGREES
+    return Outcome.INCONCLUSIVE
+
+
+def assemble(
+    *,
+    claim_id: str,
+    title: str,
+    steps: Sequence[Step],
+    derived,
+    printed,
+    parts: Sequence[tuple[str, Comparison]],
+    assumptions: str,
+    corrected=None,
+) -> Derivation:
+    """One derivation from named comparisons (``parts``: (name, comparison) pairs)."""
+    comparisons = [c for _, c in parts]
+    outcome = conjoin(comparisons)
+    method = "; ".join(f"{name}: {c.method}" for name, c in parts)
+    if len(parts) == 1:
+        residual = comparisons[0].residual
+    else:
+        entries = []
+        for c in comparisons:
+            entries += list(c.residual) if isinstance(c.residual, sp.MatrixBase) else [c.residual]
+        residual = sp.Matrix(entries)
+    witness_point: dict[str, str] = {}
+    witness_value = ""
+    instance = None
+    if outcome == Outcome.DIFFERS:
+        first = next(c for c in comparisons if c.outcome == Outcome.DIFFERS)
+        witness_point = {sp.sstr(s): sp.sstr(v) for s, v in first.witness_point.items()}
+        witness_value = sp.sstr(first.witness_value)
+        instance = witness_instance(first.witness_point)
+    return Derivation(
+        claim_id=claim_id,
+        title=title,
+        steps=tuple(steps),
+        derived=derived,
+        printed=printed,
+        outcome=outcome,
+        residual=residual,
+        assumptions=assumptions,
+        method=method,
+        witness_point=witness_point,
+        witness_value=witness_value,
+        witness_instance=instance,
+        corrected=corrected,
+    )
