@@ -1,0 +1,689 @@
+"""Appendix H of "Kernel and Rich Regimes": the kernel regime of matrix factorization.
+
+Setting (krr Sec. 6 and App. H): f((U, V), X) = <U V^T, X>, loss L = sum_n (<X_n, U V^T> - y_n)^2
+(no factor 1/2, krr Sec. 2 and Sec. 6); W = [U; V] in R^{2d x k}; the lifted measurement
+Xbar = 1/2 [[0, X], [X^T, 0]], so that <W W^T, Xbar> = <U V^T, X>; y(t) the predictions.
+
+What is derived here:
+* krr (71)-(72): the prediction dynamics y' = -Sigma (y - y*) from the definitions;
+* krr (78)-(81): the radius R of Lemma 12, the identity (79) and the chain (81);
+* krr (84)-(87): the exponents of (85) and the integral (87) that gives Theorem 9's bound;
+* krr (88)-(99): the constants of the proof of Corollary 10: (88), (91), (95), (96), (97),
+  the last step of (89), and (98)-(99);
+* the reading of Corollary 10 in the text after it (sigma = alpha^2 sqrt(k)).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+from derivations.derivation import Derivation, Outcome, Step
+from derivations.equality import Comparison, compare, rational_points
+
+mu, lam, Lam = sp.symbols("mu lambda Lambda", positive=True)  # mu; lambda <= Lambda: bounds of XX^T
+gamma = sp.Symbol("gamma", nonnegative=True)
+y0 = sp.Symbol("y0", positive=True)  # ||y(0) - y*||
+t = sp.Symbol("t", nonnegative=True)
+alpha = sp.Symbol("alpha", positive=True)
+k = sp.Symbol("k", positive=True)  # the width (real here: the constants are algebraic in k)
+d = sp.Symbol("d", positive=True)
+Y = sp.Symbol("Y", positive=True)  # bound on ||y*||
+
+
+def _all_agree(*outcomes: Outcome) -> Outcome:
+    if all(o == Outcome.AGREES for o in outcomes):
+        return Outcome.AGREES
+    if Outcome.DIFFERS in outcomes:
+        return Outcome.DIFFERS
+    return Outcome.INCONCLUSIVE
+
+
+# ------------------------------------------------------------------ (71)-(72), Lemma 11
+
+
+def lifted(X: sp.Matrix) -> sp.Matrix:
+    """Xbar = 1/2 [[0, X], [X^T, 0]]: <W W^T, Xbar> = <U V^T, X> for W = [U; V]."""
+    n = X.shape[0]
+    return sp.Rational(1, 2) * sp.Matrix(sp.BlockMatrix([[sp.zeros(n), X], [X.T, sp.zeros(n)]]))
+
+
+def _inner(A: sp.Matrix, B: sp.Matrix) -> sp.Expr:
+    return sum(A.multiply_elementwise(B))
+
+
+@cache
+def prediction_sides(dim: int = 2, width: int = 2, samples: int = 1):
+    """(y, W', y' derived, -Sigma (y - y*) printed) for gradient flow on the paper's loss."""
+    W = sp.Matrix(2 * dim, width, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}", real=True))
+    Xs = [
+        sp.Matrix(dim, dim, lambda i, j, n=n: sp.Symbol(f"x{n + 1}_{i + 1}{j + 1}", real=True))
+        for n in range(samples)
+    ]
+    ystar = sp.Matrix(samples, 1, lambda i, _: sp.Symbol(f"ystar_{i + 1}", real=True))
+    bars = [lifted(X) for X in Xs]
+    M = W * W.T
+    y = sp.Matrix([_inner(M, Xb) for Xb in bars])
+    loss = sum((y[n] - ystar[n]) ** 2 for n in range(samples))  # krr Sec. 6, no factor 1/2
+    W_dot = -W.applyfunc(lambda w: sp.diff(loss, w))  # gradient flow
+    # chain rule: y_n' = sum_ij d y_n / d W_ij * W_ij'
+    derived = sp.Matrix(
+        [
+            sp.expand(sum(sp.diff(y[n], w) * wd for w, wd in zip(W, W_dot, strict=True)))
+            for n in range(samples)
+        ]
+    )
+    Sigma = sp.Matrix(samples, samples, lambda m, n: 4 * _inner(M, bars[n] * bars[m]))  # krr (72)
+    printed = (-Sigma * (y - ystar)).applyfunc(sp.expand)  # krr (71)
+    return y, W_dot, derived, printed
+
+
+def prediction_dynamics(dim: int = 2, width: int = 2, samples: int = 1) -> Derivation:
+    """y' under gradient flow on L = sum_n (<W W^T, Xbar_n> - y*_n)^2, against (71)-(72)."""
+    y, W_dot, derived, printed = prediction_sides(dim, width, samples)
+    corrected = 2 * printed
+    # Both sides are polynomials: expanded, a nonzero residual is certainly nonzero, and
+    # compare's general-purpose simplify on it would only cost time.
+    residual = (derived - printed).applyfunc(sp.expand)
+    fixed = (derived - corrected).applyfunc(sp.expand)
+    symbols = sorted(residual.free_symbols, key=lambda s: s.name)
+    cmp = None
+    if residual != sp.zeros(*residual.shape):
+        for point in rational_points(symbols, count=4, seed=11):
+            value = residual.xreplace(point)
+            if value != sp.zeros(*value.shape):
+                cmp = Comparison(Outcome.DIFFERS, residual, "exact rational arithmetic", point, value)
+                break
+        else:
+            cmp = Comparison(Outcome.INCONCLUSIVE, residual, "no sampled point showed the residual")
+    outcome = Outcome.AGREES if cmp is None else cmp.outcome
+    steps = (
+        Step("predictions y_n = <W W^T, Xbar_n> (= <U V^T, X_n>)", y),
+        Step("W' = -grad_W L with L = sum_n (y_n - y*_n)^2 (krr Sec. 6): = -4 sum_n r_n Xbar_n W", W_dot),
+        Step("y' by the chain rule", derived),
+        Step("printed (71)-(72): -Sigma (y - y*), Sigma_mn = 4 <W W^T, Xbar_n Xbar_m>", printed),
+        Step("residual derived - printed, expanded: equal to the printed side, so y' = 2 * (71)", residual),
+        Step("derived - 2 * printed, expanded: 0, so Sigma_mn = 8 <W W^T, Xbar_n Xbar_m>", fixed),
+    )
+    witness_point = {} if cmp is None else {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
+    instance = None
+    if cmp is not None and cmp.outcome == Outcome.DIFFERS:
+        instance = {
+            "params": {
+                s.name: sp.sstr(v) for s, v in sorted(cmp.witness_point.items(), key=lambda i: i[0].name)
+            }
+        }
+    return Derivation(
+        claim_id="krr.lem11",
+        title=f"prediction dynamics (71)-(72) (d = {dim}, k = {width}, N = {samples}, symbolic entries)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=outcome
+        if fixed == sp.zeros(*fixed.shape) or outcome == Outcome.AGREES
+        else Outcome.INCONCLUSIVE,
+        residual=residual,
+        method="polynomials expanded" + ("" if cmp is None else f"; witness by {cmp.method}"),
+        assumptions="loss without 1/2 as defined in krr Sec. 2 and 6; X_n lifted to Xbar_n",
+        witness_point=witness_point,
+        witness_value="" if cmp is None or cmp.witness_value is None else sp.sstr(cmp.witness_value),
+        witness_instance=instance,
+        corrected=corrected,
+    )
+
+
+def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
+    """krr (74), fifth line: W W^T - W0 W0^T = D D^T + D W0^T + W0 D^T with D = W - W0."""
+    W0 = sp.Matrix(size, width, lambda i, j: sp.Symbol(f"a_{i + 1}{j + 1}", real=True))
+    D = sp.Matrix(size, width, lambda i, j: sp.Symbol(f"e_{i + 1}{j + 1}", real=True))
+    W = W0 + D
+    derived = (W * W.T - W0 * W0.T).applyfunc(sp.expand)
+    printed = (D * D.T + D * W0.T + W0 * D.T).applyfunc(sp.expand)
+    cmp = compare(derived, printed)
+    # ||W0||_op^2 = lambda_max(W0 W0^T) <= mu + gamma when ||W0 W0^T - mu I||_op <= gamma.
+    steps = (
+        Step("W W^T - W0 W0^T with W = W0 + D", derived),
+        Step(
+            "D D^T + D W0^T + W0 D^T: so ||.||_op <= R^2 + 2 R ||W0||_op (||D||_op <= ||D||_F <= R)", printed
+        ),
+        Step("||W0||_op^2 = lambda_max(W0 W0^T) <= mu + gamma, the last line of (74)"),
+    )
+    return Derivation(
+        claim_id="krr.lem11",
+        title="the perturbation identity in (74)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions=f"{size} x {width} symbolic matrices",
+    )
+
+
+# ------------------------------------------------------------------ (78)-(81), Lemma 12
+
+
+def radius_78() -> sp.Expr:
+    """krr (78): R = sqrt(mu + mu lambda/(4 Lambda)) - sqrt(mu + gamma)."""
+    return sp.sqrt(mu + mu * lam / (4 * Lam)) - sp.sqrt(mu + gamma)
+
+
+def y0_bound() -> sp.Expr:
+    """The hypothesis on ||y(0) - y*|| of Lemma 12 / Theorem 9."""
+    return mu * lam / sp.sqrt(Lam) * (1 - sp.sqrt((1 + gamma / mu) / (1 + lam / (4 * Lam))))
+
+
+def lemma12_bound() -> sp.Expr:
+    """Lemma 12 / Theorem 9 first bound: sqrt(Lambda + lambda/4) ||y(0) - y*|| / (lambda sqrt(mu))."""
+    return sp.sqrt(Lam + lam / 4) * y0 / (lam * sp.sqrt(mu))
+
+
+def lemma12_algebra() -> Derivation:
+    """(79), the last equality of (80), and the chain (81)."""
+    R = radius_78()
+    s = sp.sqrt(mu + gamma)  # ||W(0)||_op <= s
+    # R > 0 iff (mu + mu lambda/(4 Lambda)) - (mu + gamma) > 0 iff mu > 4 Lambda gamma / lambda
+    gap = sp.factor((mu + mu * lam / (4 * Lam)) - (mu + gamma))
+    integral = sp.integrate(sp.exp(-mu * lam * t), (t, 0, sp.oo))
+    derived = sp.Matrix(
+        [
+            2 * mu * lam - 4 * Lam * (gamma + R**2 + 2 * R * s),  # (79) left
+            sp.sqrt(Lam) * (s + R),  # (80) last line, left
+            sp.sqrt(mu * Lam + mu * lam / 4) * y0 * integral,  # (81) third line, left
+            lemma12_bound().subs(y0, y0_bound()),  # (81) fifth line: the bound at the largest y0
+        ]
+    )
+    printed = sp.Matrix(
+        [
+            mu * lam,  # (79)
+            sp.sqrt(Lam) * sp.sqrt(mu + mu * lam / (4 * Lam)),  # (80)
+            lemma12_bound(),  # (81)
+            R,  # (81): = R
+        ]
+    )
+    cmp = compare(derived, printed)
+    steps = (
+        Step("(78): R", R),
+        Step(
+            "(mu + mu lambda/(4 Lambda)) - (mu + gamma), factored: R > 0 iff mu > 4 Lambda gamma/lambda", gap
+        ),
+        Step("int_0^oo exp(-mu lambda t) dt", integral),
+        Step("(79), (80) last line, (81) third and fifth lines, derived", derived),
+        Step("as printed", printed),
+    )
+    return Derivation(
+        claim_id="krr.lem12",
+        title="Lemma 12: (79), (80) last line and (81)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="mu, lambda, Lambda > 0, gamma >= 0",
+    )
+
+
+# ------------------------------------------------------------------ (84)-(87), Theorem 9
+
+
+def theorem9_second_bound() -> sp.Expr:
+    """Theorem 9, second bound, as printed (also the last line of (87))."""
+    return Lam * sp.sqrt(1 + lam / (4 * Lam)) * y0**2 / (lam**2 * mu ** sp.Rational(3, 2)) + 2 * sp.sqrt(
+        Lam
+    ) * sp.sqrt(1 + gamma / mu) * y0 / (lam * sp.sqrt(mu))
+
+
+def theorem9_integral() -> Derivation:
+    """(85)-(87): the exponents are <= -mu lambda, and the integral gives Theorem 9's bound."""
+    R78 = radius_78()
+    s = sp.sqrt(mu + gamma)
+    # (85), first line: the exponent rate 2 mu lambda - 4 Lambda (gamma + R^2 + 2 R s) is decreasing
+    # in R >= 0, and R_thm := lemma12_bound() <= R78 by the hypothesis on y0; at R78 it equals mu lambda.
+    rate = lambda R: 2 * mu * lam - 4 * Lam * (gamma + R**2 + 2 * R * s)  # noqa: E731
+    R_sym = sp.Symbol("R", nonnegative=True)
+    slope = sp.diff(rate(R_sym), R_sym)  # -8 Lambda (R + s) < 0
+    at_largest = sp.expand(rate(R78))
+    # (85), second line: 2 mu lambda - 4 Lambda gamma - mu lambda = mu lambda - 4 Lambda gamma > 0
+    tk_margin = sp.expand(2 * mu * lam - 4 * Lam * gamma - mu * lam)
+    # (87): sqrt(Lambda) int_0^oo (R_thm y0 + 2 s y0) exp(-mu lambda t) dt
+    integrand = sp.sqrt(Lam) * (lemma12_bound() * y0 + 2 * s * y0) * sp.exp(-mu * lam * t)
+    derived_integral = sp.integrate(integrand, (t, 0, sp.oo))
+    derived = sp.Matrix([at_largest, derived_integral])
+    printed = sp.Matrix([mu * lam, theorem9_second_bound()])
+    cmp = compare(derived, printed)
+    decreasing = bool((-slope).is_positive)
+    outcome = cmp.outcome if decreasing else Outcome.INCONCLUSIVE
+    steps = (
+        Step("d/dR of the decay rate 2 mu lambda - 4 Lambda (gamma + R^2 + 2 R sqrt(mu+gamma))", slope),
+        Step(
+            "the rate at R = (78), where it is smallest (R_thm <= (78) by the hypothesis on y0)", at_largest
+        ),
+        Step(
+            "(85) second line: (2 mu lambda - 4 Lambda gamma) - mu lambda > 0 iff mu > 4 Lambda gamma/lambda",
+            tk_margin,
+        ),
+        Step(
+            "(86)-(87): sqrt(Lambda) int_0^oo (R_thm y0 + 2 sqrt(mu+gamma) y0) e^{-mu lambda t} dt",
+            derived_integral,
+        ),
+        Step("Theorem 9's second bound as printed", theorem9_second_bound()),
+    )
+    return Derivation(
+        claim_id="krr.thm9.proof",
+        title="(85) exponents and the integral (87)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
+    )
+
+
+def theorem9_bounds_are_the_lemma_bounds() -> Derivation:
+    """Theorem 9's two bounds: the first is Lemma 12's, the second the end of (87)."""
+    first_thm = sp.sqrt(Lam + lam / 4) * y0 / (lam * sp.sqrt(mu))
+    derived_second = sp.integrate(
+        sp.sqrt(Lam) * (lemma12_bound() * y0 + 2 * sp.sqrt(mu + gamma) * y0) * sp.exp(-mu * lam * t),
+        (t, 0, sp.oo),
+    )
+    derived = sp.Matrix([lemma12_bound(), derived_second])
+    printed = sp.Matrix([first_thm, theorem9_second_bound()])
+    cmp = compare(derived, printed)
+    steps = (
+        Step("Lemma 12's bound and the integral of (87)", derived),
+        Step("Theorem 9 as printed", printed),
+    )
+    return Derivation(
+        claim_id="krr.thm9",
+        title="Theorem 9's bounds from Lemma 12 and (87)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
+    )
+
+
+# ------------------------------------------------------------------ (88)-(100), Corollary 10
+
+GAMMA_90 = 8 * alpha**2 * sp.sqrt(2 * k * d)  # (90)
+MU_90 = alpha**2 * k  # (90)
+C94 = 4 + 16 * Lam / lam  # the recurring 4 + 16 Lambda/lambda
+
+
+def y0_squared_bound_89() -> sp.Expr:
+    """(89): ||y(0) - y*||^2 <= 2 Y^2 + 256 k d^3 alpha^4 Lambda^2."""
+    return 2 * Y**2 + 256 * k * d**3 * alpha**4 * Lam**2
+
+
+def conditions_94() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(94) as printed: k >= each of these."""
+    return (
+        8192 * Lam**2 * d / lam**2,
+        512 * d**3 * Lam**3 * C94**2 / lam**2,
+        Y / (2 * alpha**2 * sp.sqrt(Lam) * (lam + 4 * Lam)),
+    )
+
+
+def required_93() -> sp.Expr:
+    """Right side of (92) with (90) inserted ((93) prints 8 sqrt(2kd)/sqrt(k) for 8 sqrt(2d)/sqrt(k))."""
+    return (
+        alpha**2
+        * lam
+        * k
+        / sp.sqrt(Lam)
+        * (1 - sp.sqrt((1 + 8 * sp.sqrt(2 * d) / sp.sqrt(k)) / (1 + lam / (4 * Lam))))
+    )
+
+
+def corollary10_constants() -> Derivation:
+    """(88) from Lemma 13, (91), (95) and (96): the algebra that does hold."""
+    # (88): Lemma 13 for W in R^{2d x k} (d -> 2d), sigma = alpha
+    dd, sigma = sp.symbols("d_W sigma", positive=True)
+    lemma13_radius, lemma13_prob = 8 * sigma**2 * sp.sqrt(k * dd), 2 * sp.exp(-dd / 2)
+    radius88 = lemma13_radius.subs({dd: 2 * d, sigma: alpha})
+    prob88 = lemma13_prob.subs(dd, 2 * d)
+    # (91): mu > 4 Lambda gamma / lambda  <=>  k > 2048 Lambda^2 d / lambda^2 (both sides positive)
+    ratio91 = sp.simplify((MU_90 / (4 * Lam * GAMMA_90 / lam)) ** 2)  # (mu / (4 Lambda gamma/lambda))^2
+    threshold91 = sp.solve(sp.Eq(ratio91, 1), k)
+    # (95): at k = 8192 Lambda^2 d/lambda^2, 8 sqrt(2d)/sqrt(k) = lambda/(8 Lambda)
+    at95 = sp.simplify((8 * sp.sqrt(2 * d) / sp.sqrt(k)).subs(k, conditions_94()[0]))
+    middle95 = sp.simplify((1 + lam / (8 * Lam)) / (1 + lam / (4 * Lam)) - (1 - 1 / (2 + 8 * Lam / lam)))
+    # sqrt(1 - x) <= 1 - x/2 for 0 <= x <= 1: (1 - x/2)^2 - (1 - x) = x^2/4 >= 0
+    x = 1 / (2 + 8 * Lam / lam)
+    sqrt_gap = sp.factor((1 - x / 2) ** 2 - (1 - x))
+    # (96) second line at k = 512 d^3 Lambda^3 C^2/lambda^2 equals sqrt(512 k d^3 alpha^4 Lambda^2)
+    k96 = conditions_94()[1]
+    line96 = alpha**2 * lam * sp.sqrt(k) / (sp.sqrt(Lam) * C94) * sp.sqrt(512 * d**3 * Lam**3) * C94 / lam
+    derived = sp.Matrix(
+        [radius88, prob88, threshold91[0] if len(threshold91) == 1 else sp.nan, at95, middle95, line96]
+    )
+    printed = sp.Matrix(
+        [
+            8 * alpha**2 * sp.sqrt(2 * k * d),
+            2 * sp.exp(-d),
+            2048 * Lam**2 * d / lam**2,
+            lam / (8 * Lam),
+            0,
+            sp.sqrt(512 * k * d**3 * alpha**4 * Lam**2),
+        ]
+    )
+    cmp = compare(derived, printed)
+    sign_ok = bool(sqrt_gap.is_nonnegative) and bool(
+        sp.simplify(alpha**2 * lam * k96 / (sp.sqrt(Lam) * C94) - line96.subs(k, k96)) == 0
+    )
+    outcome = cmp.outcome if sign_ok else Outcome.INCONCLUSIVE
+    steps = (
+        Step(
+            "(88): Lemma 13's radius and probability with d -> 2d (W is 2d x k), sigma = alpha",
+            sp.Tuple(radius88, prob88),
+        ),
+        Step(
+            "(91): (mu / (4 Lambda gamma / lambda))^2 with (90); it is 1 at k =",
+            sp.Tuple(ratio91, *threshold91),
+        ),
+        Step("(95): 8 sqrt(2d)/sqrt(k) at the first threshold of (94) (it decreases in k)", at95),
+        Step(
+            "(95): (1 + lambda/(8 Lambda))/(1 + lambda/(4 Lambda)) - (1 - 1/(2 + 8 Lambda/lambda))", middle95
+        ),
+        Step(
+            "(95): (1 - x/2)^2 - (1 - x) with x = 1/(2 + 8 Lambda/lambda): >= 0, so sqrt(1-x) <= 1 - x/2",
+            sqrt_gap,
+        ),
+        Step(
+            "(96): the second line with sqrt(k) >= sqrt(512 d^3 Lambda^3) (4 + 16 Lambda/lambda)/lambda",
+            line96,
+        ),
+    )
+    return Derivation(
+        claim_id="krr.cor10.proof",
+        title="Corollary 10's proof: (88), (91), (95), (96)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="alpha, k, d, lambda, Lambda, Y > 0",
+    )
+
+
+def case_two_condition_97() -> Derivation:
+    """(97): the width that makes alpha^2 lambda k / (sqrt(Lambda) (4 + 16 Lambda/lambda)) >= 2 Y."""
+    lower = alpha**2 * lam * k / (sp.sqrt(Lam) * C94)  # (97) after its first inequality
+    derived = sp.solve(sp.Eq(lower, 2 * Y), k)[0]  # lower is increasing in k
+    derived = sp.factor(derived)
+    printed = conditions_94()[2]
+    # A point of (94) in the second case 2 Y^2 > 256 k d^3 alpha^4 Lambda^2, where (93) fails.
+    point = {
+        alpha: sp.Integer(1),
+        lam: sp.Integer(1),
+        Lam: sp.Integer(1),
+        d: sp.Integer(1),
+        k: sp.Integer(204800),
+        Y: sp.Integer(2048000),
+    }
+    cmp = compare(derived, printed, [point])
+    margin93 = (required_93() - sp.sqrt(y0_squared_bound_89())).subs(point)
+    steps = (
+        Step("(97) first line: alpha^2 lambda k / (sqrt(Lambda)(4 + 16 Lambda/lambda))", lower),
+        Step("it is >= 2Y exactly when k >= (derived)", derived),
+        Step("(94) third condition as printed", printed),
+        Step(
+            "at the witness every condition of (94) holds and 2Y^2 > 256 k d^3 alpha^4 Lambda^2 (second "
+            "case), but (93) fails: right side of (93) minus its left side =",
+            margin93.evalf(30),
+        ),
+    )
+    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
+    return Derivation(
+        claim_id="krr.cor10.proof",
+        title="(94)-(97): the width condition of the second case",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="alpha, k, d, lambda, Lambda, Y > 0",
+        witness_point=witness_point,
+        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
+        witness_instance={
+            "params": {s.name: sp.sstr(v) for s, v in sorted(point.items(), key=lambda i: i[0].name)}
+        }
+        if cmp.outcome == Outcome.DIFFERS
+        else None,
+        corrected=derived,
+    )
+
+
+def frobenius_step_89() -> Derivation:
+    """The last step of (89): ||calX||_F^2 against d Lambda^2 (one measurement X_1 = c E_11)."""
+    c = sp.Symbol("c", positive=True)
+    # N = 1, X_1 = c E_11: calX calX^T = c^2, so lambda = Lambda = c^2 and ||calX||_F^2 = c^2.
+    frob = c**2
+    Lam_c = c**2
+    derived = 2 * d * (8 * alpha**2 * sp.sqrt(2 * k * d)) ** 2 * frob  # (89), line before last
+    printed = 256 * k * d**3 * alpha**4 * Lam_c**2  # (89), last line minus 2Y^2
+    point = {c: sp.Rational(1, 10), d: sp.Integer(1), k: sp.Integer(4), alpha: sp.Integer(1)}
+    cmp = compare(derived, printed, [point])
+    steps = (
+        Step("one measurement X_1 = c E_11: calX calX^T = c^2 = lambda = Lambda, ||calX||_F^2 = c^2"),
+        Step("(89) second-to-last line, 2 d (8 alpha^2 sqrt(2kd))^2 ||calX||_F^2", derived),
+        Step("(89) last line, 256 k d^3 alpha^4 Lambda^2", printed),
+        Step(
+            "the step needs ||calX||_F^2 <= d Lambda^2, which fails for Lambda < 1/d; what holds is "
+            "||calX||_F^2 = tr(calX calX^T) <= N Lambda <= d^2 Lambda, giving 256 k d^4 alpha^4 Lambda"
+        ),
+    )
+    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
+    return Derivation(
+        claim_id="krr.cor10.proof",
+        title="(89): the last inequality",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="N = 1, X_1 = c E_11",
+        witness_point=witness_point,
+        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
+        corrected=256 * k * d**4 * alpha**4 * Lam,
+    )
+
+
+def final_bounds_98_99() -> Derivation:
+    """(98) and the last step of (99), from ||y(0) - y*|| <= 2Y + 16 sqrt(k d^3 alpha^4 Lambda^2)."""
+    sq = sp.sqrt(k * d**3 * alpha**4 * Lam**2)
+    derived98 = sp.expand(2 * sp.sqrt(Lam) * (2 * Y + 16 * sq) / (lam * alpha * sp.sqrt(k)))
+    printed98 = (
+        4 * Y * sp.sqrt(Lam) / (lam * alpha * sp.sqrt(k))
+        + 32 * d ** sp.Rational(3, 2) * Lam ** sp.Rational(3, 2) * alpha / lam
+    )
+    # (99) middle line as printed: sqrt(1 + lambda/(2 Lambda)) <= 2 and sqrt(1 + 8 sqrt(2d)/sqrt(k)) <= 2
+    middle_second = (
+        2
+        * sp.sqrt(Lam)
+        * 2
+        * (2 * Y + sp.sqrt(512 * k * d**3 * alpha**4 * Lam**2))
+        / (lam * alpha * sp.sqrt(k))
+    )
+    first = (
+        2
+        * Lam
+        * (2 * Y**2 + 512 * k * d**3 * alpha**4 * Lam**2)
+        / (lam**2 * (alpha**2 * k) ** sp.Rational(3, 2))
+    )
+    derived99 = sp.expand(first + middle_second)
+    printed99 = (
+        4 * Lam * Y**2 / (lam**2 * alpha**3 * k ** sp.Rational(3, 2))
+        + 1024 * d**3 * Lam**3 * alpha / (lam**2 * sp.sqrt(k))
+        + 8 * Y * sp.sqrt(Lam) / (lam * alpha * sp.sqrt(k))
+        + 64 * d ** sp.Rational(3, 2) * Lam ** sp.Rational(3, 2) * alpha / lam
+    )
+    derived = sp.Matrix([derived98, derived99])
+    printed = sp.Matrix([printed98, printed99])
+    point = {
+        alpha: sp.Integer(1),
+        lam: sp.Integer(1),
+        Lam: sp.Integer(1),
+        d: sp.Integer(1),
+        k: sp.Integer(1),
+        Y: sp.Integer(1),
+    }
+    cmp = compare(derived, printed, [point])
+    corrected = sp.Matrix(
+        [
+            printed98,
+            printed99
+            + (64 * sp.sqrt(2) - 64) * d ** sp.Rational(3, 2) * Lam ** sp.Rational(3, 2) * alpha / lam,
+        ]
+    )
+    steps = (
+        Step(
+            "(98): 2 sqrt(Lambda) (2Y + 16 sqrt(k d^3 alpha^4 Lambda^2)) / (lambda alpha sqrt(k)), expanded",
+            derived98,
+        ),
+        Step("(98) last line as printed", printed98),
+        Step("(99) middle line, expanded", derived99),
+        Step("(99) last line as printed", printed99),
+        Step(
+            "residual: from its middle line, the last term of (99) is 64 sqrt(2) d^{3/2} Lambda^{3/2} "
+            "alpha/lambda, "
+            "not 64 d^{3/2} Lambda^{3/2} alpha/lambda",
+            cmp.residual,
+        ),
+    )
+    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
+    return Derivation(
+        claim_id="krr.cor10.proof",
+        title="(98) and the last step of (99)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="alpha, k, d, lambda, Lambda, Y > 0",
+        witness_point=witness_point,
+        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
+        corrected=corrected,
+    )
+
+
+def big_o_form_100() -> Derivation:
+    """(100): the terms of (98)-(99) against c (1/(alpha^3 k^{3/2}) + 1/(alpha sqrt k) + alpha), k >= 1."""
+    ks = sp.Symbol("k", positive=True)
+    # each term of (99) divided by its O-term; bounded by a constant in Lambda, lambda, d, Y for k >= 1
+    ratios = sp.Matrix(
+        [
+            (4 * Lam * Y**2 / (lam**2 * alpha**3 * ks ** sp.Rational(3, 2)))
+            * (alpha**3 * ks ** sp.Rational(3, 2)),
+            (1024 * d**3 * Lam**3 * alpha / (lam**2 * sp.sqrt(ks))) / alpha * sp.sqrt(ks),
+            (8 * Y * sp.sqrt(Lam) / (lam * alpha * sp.sqrt(ks))) * alpha * sp.sqrt(ks),
+            (64 * d ** sp.Rational(3, 2) * Lam ** sp.Rational(3, 2) * alpha / lam) / alpha,
+        ]
+    ).applyfunc(sp.simplify)
+    derived = sp.Matrix([sp.Integer(1 if (r.has(alpha) or r.has(ks)) else 0) for r in ratios])
+    printed = sp.zeros(4, 1)
+    cmp = compare(derived, printed)
+    steps = (
+        Step(
+            "each term of (99) over its O-term (the 1024 term over alpha sqrt(k)^-1... i.e. over alpha, "
+            "times sqrt(k) >= 1): free of alpha and k",
+            ratios,
+        ),
+        Step("1 where a ratio still depends on alpha or k", derived),
+        Step(
+            "corrected conditions: alpha^2 >= 8 Y sqrt(Lambda)(lambda + 4 Lambda)/(lambda^2 k) is again "
+            "alpha^2 = Omega(1/k), so (69)-(70) keep their form"
+        ),
+    )
+    return Derivation(
+        claim_id="krr.cor10",
+        title="(100): the O-form of (98)-(99)",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="k >= 1; constants depend on Lambda, lambda, d, Y",
+    )
+
+
+def kernel_regime_exponent() -> Derivation:
+    """Text after Corollary 10: with alpha = k^{-a}, when is sigma = alpha^2 sqrt(k) = omega(1/sqrt k)?"""
+    a = sp.Symbol("a", positive=True)
+    kk = sp.Symbol("k", positive=True)
+    sigma = (kk ** (-a)) ** 2 * sp.sqrt(kk)
+    exponent = sp.expand(
+        sp.expand_log(sp.log(sp.powsimp(sigma * sp.sqrt(kk), force=True)), force=True) / sp.log(kk)
+    )
+    threshold = sp.solve(sp.Eq(exponent, 0), a)[0]  # sigma sqrt(k) -> oo iff exponent > 0 iff a < threshold
+    # (69)-(70) vanish relative to ||W(0)||_F ~ alpha sqrt(2dk) iff alpha sqrt(k) -> oo: the same threshold.
+    derived = threshold
+    printed = sp.Integer(1)  # "alpha goes to zero slower than 1/k": a < 1
+    point = {}
+    cmp = compare(derived, printed, [point])
+    steps = (
+        Step("alpha = k^{-a}: sigma = alpha^2 sqrt(k)", sigma),
+        Step("exponent of k in sigma sqrt(k): sigma = omega(1/sqrt(k)) iff it is > 0", exponent),
+        Step("the threshold on a (alpha = k^{-a} with a below it)", threshold),
+        Step("printed: 'alpha goes to zero slower than 1/k', i.e. a < 1"),
+        Step("at a = 3/4 (slower than 1/k) sigma sqrt(k) = k^{-1/2} -> 0: not the kernel regime condition"),
+    )
+    return Derivation(
+        claim_id="krr.appH.text",
+        title="sigma = omega(1/sqrt k) in terms of alpha",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="alpha = k^{-a}, a > 0",
+        witness_point={"a": "3/4"},
+        witness_value="exponent of k in sigma sqrt(k) = -1/2 < 0",
+        witness_instance={"params": {"a": "3/4"}} if cmp.outcome == Outcome.DIFFERS else None,
+        corrected=sp.Rational(1, 2),
+    )
+
+
+def sigma_condition_matches_bounds() -> Derivation:
+    """Text after Corollary 10: sigma = omega(1/sqrt k) iff alpha sqrt(k) -> oo, making (69)-(70) small."""
+    a = sp.Symbol("a", positive=True)
+    kk = sp.Symbol("k", positive=True)
+    alpha_k = kk ** (-a)
+    sigma_sqrt_k = sp.powsimp(alpha_k**2 * sp.sqrt(kk) * sp.sqrt(kk), force=True)
+    alpha_sqrt_k = sp.powsimp(alpha_k * sp.sqrt(kk), force=True)
+    derived = sp.powsimp(alpha_sqrt_k**2, force=True)
+    printed = sigma_sqrt_k
+    cmp = compare(derived, printed)
+    steps = (
+        Step("sigma sqrt(k) = alpha^2 k", sigma_sqrt_k),
+        Step("(alpha sqrt k)^2: the same, so sigma = omega(1/sqrt k) iff 1/(alpha sqrt k) -> 0", derived),
+        Step(
+            "(69)-(70) over ||W(0)||_F ~ alpha sqrt(2 d k): "
+            "O(1/(alpha^2 k) + 1/sqrt(k) + 1/(alpha^4 k^2)) -> 0"
+        ),
+    )
+    return Derivation(
+        claim_id="krr.appH.text",
+        title="sigma = omega(1/sqrt k) is alpha sqrt(k) -> oo",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions="alpha = k^{-a}",
+    )
