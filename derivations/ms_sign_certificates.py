@@ -1,0 +1,260 @@
+"""Inequalities of Matt–Stöger's proofs by sign-definite certificates.
+
+A printed inequality ``lesser <= greater`` is *derived* when SymPy shows
+
+    greater - lesser = certificate        (the difference reduces to 0, :func:`compare`)
+    certificate >= 0                      (each term's sign decided)
+
+The certificate is a sum of :class:`Term` s: a weight whose sign SymPy reads off from the
+symbols' assumptions, times (optionally) a one-variable sign lemma evaluated at a positive
+argument.  The lemmas are decided by two exact arguments that reduce to such sign reads:
+
+* :func:`nonnegative_on_both_sides_of_one`: ``f(r) >= 0`` for ``r > 0`` by the two cases
+  ``r = 1 + s`` and ``r = 1/(1 + s)`` with ``s >= 0``;
+* :func:`nonnegative_by_minimum`: ``f(1) = 0`` and ``(r - 1) f'(r) >= 0`` (f decreases up to 1
+  and increases after it, so 1 is its minimum): monotonicity by the derivative's sign.
+
+A sign SymPy cannot decide leaves the derivation *inconclusive*, never *agrees* by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import sympy as sp
+
+from derivations.derivation import Derivation, Outcome, Step
+from derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
+
+
+def _sign_forms(e: sp.Expr) -> Iterable[sp.Expr]:
+    yield e
+    yield sp.factor(e)
+    yield sp.simplify(e)
+    logged = sp.expand_log(e, force=True)
+    yield sp.factor(logged)
+    yield sp.simplify(logged)
+    yield sp.factor(sp.simplify(logged))
+
+
+def is_nonnegative(e: Any) -> bool | None:
+    """True when SymPy's assumptions decide e >= 0 in one of a few equivalent forms."""
+    e = sp.sympify(e)
+    if e.is_Add and all(is_nonnegative(term) for term in e.args):
+        return True
+    for form in _sign_forms(e):
+        if form.is_nonnegative:
+            return True
+        if form.is_negative:
+            return False
+    return None
+
+
+def nonnegative_on_both_sides_of_one(f: sp.Expr, r: sp.Symbol) -> bool | None:
+    """f(r) >= 0 for every r > 0, by the cases r = 1 + s and r = 1/(1 + s), s >= 0."""
+    s = sp.Dummy("s", nonnegative=True)
+    above = is_nonnegative(f.subs(r, 1 + s))
+    below = is_nonnegative(f.subs(r, 1 / (1 + s)))
+    if above and below:
+        return True
+    if above is False or below is False:
+        return False
+    return None
+
+
+def nonnegative_by_minimum(f: sp.Expr, r: sp.Symbol) -> bool | None:
+    """f(r) >= 0 for r > 0 when f(1) = 0 and (r - 1) f'(r) >= 0."""
+    if sp.simplify(f.subs(r, 1)) != 0:
+        return None
+    return nonnegative_on_both_sides_of_one((r - 1) * sp.diff(f, r), r)
+
+
+@dataclass(frozen=True)
+class SignFact:
+    """A one-variable sign lemma ``expr(var) >= 0`` for every ``var > 0``, and whether it was decided."""
+
+    text: str
+    expr: sp.Expr
+    var: sp.Symbol
+    decided: bool | None
+
+    def at(self, arg: sp.Expr) -> sp.Expr:
+        return self.expr.subs(self.var, arg)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One certificate term ``weight * fact(arg)`` (``weight`` alone when ``fact`` is None).
+
+    Nonnegative when the weight is (read off from the assumptions) and, with a fact, the
+    fact was decided and its argument is positive.
+    """
+
+    weight: sp.Expr
+    fact: SignFact | None = None
+    arg: sp.Expr | None = None
+
+    @property
+    def value(self) -> sp.Expr:
+        return self.weight if self.fact is None else self.weight * self.fact.at(self.arg)
+
+    def sign(self) -> bool:
+        if not is_nonnegative(self.weight):
+            return False
+        if self.fact is None:
+            return True
+        return bool(self.fact.decided) and bool(sp.sympify(self.arg).is_positive)
+
+
+def _value(e: sp.Expr, point: Mapping[sp.Symbol, Any]) -> sp.Expr | None:
+    """e at a point: exact when rational, else strict evalf; None when not certainly nonzero."""
+    value = sp.sympify(e).xreplace(dict(point)).doit()
+    if value.is_Rational:
+        return value
+    try:
+        approx = value.evalf(WITNESS_DIGITS, strict=True)
+    except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
+        return None
+    if approx.is_number and abs(approx) > WITNESS_ZERO_THRESHOLD:
+        return approx
+    return None
+
+
+def admissible(point: Mapping[sp.Symbol, Any], hypotheses: Sequence[sp.Rel]) -> bool:
+    """Every hypothesis (a relational in the symbols) evaluates to True at the point."""
+    return all(h.xreplace(dict(point)) is sp.true for h in hypotheses)
+
+
+def inequality(
+    *,
+    claim_id: str,
+    title: str,
+    steps: Sequence[Step],
+    lesser: Any,
+    greater: Any,
+    certificate: Sequence[Term],
+    assumptions: str = "",
+    points: Iterable[Mapping[sp.Symbol, Any]] = (),
+    hypotheses: Sequence[sp.Rel] = (),
+    corrected: Any = None,
+) -> Derivation:
+    """Derive ``lesser <= greater`` as ``greater - lesser = certificate >= 0``.
+
+    ``derived`` is ``lesser`` (the quantity), ``printed`` is ``greater`` (the printed bound);
+    the residual ``lesser - greater`` is ``-certificate``.  Without an agreeing, signed
+    certificate, admissible ``points`` are searched for one where ``greater - lesser < 0``
+    (a witness that the printed inequality does not follow); else *inconclusive*.
+    """
+    gap = sp.sympify(greater) - sp.sympify(lesser)
+    steps = list(steps)
+    total = sp.Add(*(t.value for t in certificate))
+    identity = compare(gap, total)
+    undecided = [sp.sstr(t.value) for t in certificate if not t.sign()]
+    steps.append(Step("printed bound - quantity = certificate (reduced to 0)", total))
+    facts = {t.fact.text: t.fact for t in certificate if t.fact is not None}
+    for f in facts.values():
+        steps.append(Step(f"sign lemma ({'decided' if f.decided else 'NOT decided'}): {f.text}", f.expr))
+    common = dict(claim_id=claim_id, title=title, steps=tuple(steps), derived=lesser, printed=greater)
+    if identity.outcome == Outcome.AGREES and not undecided:
+        return Derivation(
+            **common,
+            outcome=Outcome.AGREES,
+            residual=-total,
+            assumptions=assumptions,
+            method=f"printed - derived = certificate ({identity.method}); every certificate term >= 0"
+            + (f" (sign lemmas: {'; '.join(facts)})" if facts else " (signs read off the assumptions)"),
+        )
+    for point in points:
+        if not admissible(point, hypotheses):
+            continue
+        value = _value(gap, point)
+        if value is not None and value < 0:
+            return Derivation(
+                **common,
+                outcome=Outcome.DIFFERS,
+                residual=-gap,
+                assumptions=assumptions,
+                method="printed bound - quantity < 0 at an admissible point",
+                witness_point={sp.sstr(k): sp.sstr(v) for k, v in point.items()},
+                witness_value=sp.sstr(-value),
+                corrected=corrected,
+            )
+    reasons = []
+    if identity.outcome != Outcome.AGREES:
+        reasons.append(f"gap - certificate did not reduce to 0 ({identity.method})")
+    if undecided:
+        reasons.append(f"SymPy could not decide the sign of the certificate terms {undecided}")
+    return Derivation(
+        **common,
+        outcome=Outcome.INCONCLUSIVE,
+        residual=-gap,
+        assumptions=assumptions,
+        method="could not simplify: " + "; ".join(reasons),
+    )
+
+
+def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: str = "") -> Derivation:
+    """The steps of a displayed chain as one derivation: agrees when every part agrees; else
+    the first part that differs (with its witness and correction), else inconclusive."""
+    steps: list[Step] = []
+    for p in parts:
+        steps.append(Step(f"[{p.title}] {p.outcome}: {p.method}"))
+        steps.extend(p.steps)
+    if all(p.outcome == Outcome.AGREES for p in parts):
+        return Derivation(
+            claim_id=claim_id,
+            title=title,
+            steps=tuple(steps),
+            derived=sp.Matrix([sp.sympify(p.derived) for p in parts]),
+            printed=sp.Matrix([sp.sympify(p.printed) for p in parts]),
+            outcome=Outcome.AGREES,
+            residual=sp.zeros(len(parts), 1),
+            assumptions=assumptions,
+            method="; ".join(f"{p.title}: {p.method}" for p in parts),
+        )
+    differing = [p for p in parts if p.outcome == Outcome.DIFFERS]
+    first = differing[0] if differing else next(p for p in parts if p.outcome != Outcome.AGREES)
+    return Derivation(
+        claim_id=claim_id,
+        title=f"{title}: {first.title}",
+        steps=tuple(steps),
+        derived=first.derived,
+        printed=first.printed,
+        outcome=first.outcome,
+        residual=first.residual,
+        assumptions=assumptions or first.assumptions,
+        method=first.method,
+        witness_point=first.witness_point,
+        witness_value=first.witness_value,
+        witness_instance=first.witness_instance,
+        corrected=first.corrected,
+    )
+
+
+# ------------------------------------------------------------------ one-variable sign lemmas
+
+_r = sp.Symbol("r", positive=True)
+
+
+@cache
+def log_monotone() -> SignFact:
+    """(r - 1) log r >= 0: log is increasing (log r has the sign of r - 1)."""
+    f = (_r - 1) * sp.log(_r)
+    return SignFact("(r - 1) log r >= 0 for r > 0", f, _r, nonnegative_on_both_sides_of_one(f, _r))
+
+
+@cache
+def entropy_tangent() -> SignFact:
+    """r log r - r + 1 >= 0: the entropy lies above its tangent at 1 (derivative log r)."""
+    f = _r * sp.log(_r) - _r + 1
+    return SignFact("r log r - r + 1 >= 0 for r > 0", f, _r, nonnegative_by_minimum(f, _r))
+
+
+@cache
+def log_below_tangent() -> SignFact:
+    """r - 1 - log r >= 0: log lies below its tangent at 1 (with r = e^{-t}: e^{-t} >= 1 - t)."""
+    f = _r - 1 - sp.log(_r)
+    return SignFact("r - 1 - log r >= 0 for r > 0", f, _r, nonnegative_by_minimum(f, _r))
