@@ -485,6 +485,12 @@ def iii11_division() -> Derivation:
     t = sp.Symbol("t", positive=True)
     g_slope = sp.factor(sp.diff(optimality_g(t), t))
     lhs_slope = sp.factor(sp.diff(lhs_iii7(t), t))
+    # signs on the whole feasible range 0 < t < 2/21 (x^inf_2 = 1 - 21 t/2 > 0): t = (2/21)/(1 + w), w > 0
+    w = sp.Symbol("w", positive=True)
+    on_range = {t: sp.Rational(2, 21) / (1 + w)}
+    monotone = bool(sp.factor(g_slope.subs(on_range)).is_positive) and bool(
+        sp.factor(lhs_slope.subs(on_range)).is_negative
+    )
     point = {
         M_S: sp.Rational(sum(abs(v) for v in ce.m[:2])),
         M_c: sp.Integer(1),
@@ -515,6 +521,18 @@ def iii11_division() -> Derivation:
     )
     if follows.outcome != Outcome.DIFFERS:
         return follows
+    if not monotone:
+        return Derivation(
+            claim_id="ms.eqIII.11",
+            title=follows.title,
+            steps=follows.steps,
+            derived=derived,
+            printed=printed,
+            outcome=Outcome.INCONCLUSIVE,
+            residual=follows.residual,
+            method="differs symbolically, but SymPy could not decide the slopes that make t_lo a bracket: "
+            f"g' = {g_slope}, d/dt l.h.s. = {lhs_slope}",
+        )
     a = sp.Rational(ce.alpha.numerator, ce.alpha.denominator)
     tl = sp.Rational(ce.t_lo.numerator, ce.t_lo.denominator)
     at_instance = {alpha: a, t_lo: tl}
@@ -526,10 +544,15 @@ def iii11_division() -> Derivation:
             "alpha = 10^-6 (eps^{1/2} = 1/1000 <= 1/43)"
         ),
         Step(
-            "g(t) = sum m_i log(x^inf_i(t)/alpha): dg/dt (positive on 0 < t < 2/21), zero at the true t",
+            "g(t) = sum m_i log(x^inf_i(t)/alpha): dg/dt, decided positive on 0 < t < 2/21 "
+            "(t = (2/21)/(1 + w), w > 0); g vanishes at the true t",
             g_slope,
         ),
-        Step("d/dt l.h.s.(III.7) (negative): l.h.s.(III.7) at the true t <= its value at t_lo", lhs_slope),
+        Step(
+            "d/dt l.h.s.(III.7), decided negative on 0 < t < 2/21: l.h.s.(III.7) at the true t is at "
+            "most its value at t_lo",
+            lhs_slope,
+        ),
         Step("g(t_lo) at t_lo = 83/100000 (<= 0, so t_lo <= t)", optimality_g(tl, a).evalf(30)),
         Step("l.h.s.(III.7)(t_lo) / ||m_{S^c}||_1", lhs_iii7(tl, a).evalf(30)),
         Step("printed right side of (III.11) on the instance", printed_iii11_on_counterexample(a).evalf(30)),
