@@ -162,6 +162,39 @@ def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
     )
 
 
+def kronecker_form_73(dim: int = 2, width: int = 2) -> Derivation:
+    """krr (73): Sigma_mn / 4 = <W W^T, Xbar_n Xbar_m> = vec(Xbar_n)^T (I (x) W W^T) vec(Xbar_m)."""
+    W = sp.Matrix(2 * dim, width, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}", real=True))
+    X1, X2 = (
+        sp.Matrix(dim, dim, lambda i, j, n=n: sp.Symbol(f"x{n}_{i + 1}{j + 1}", real=True)) for n in (1, 2)
+    )
+    B1, B2 = lifted(X1), lifted(X2)
+    M = W * W.T
+    vec = lambda A: A.T.reshape(A.rows * A.cols, 1)  # noqa: E731  column-stacking vec
+    derived = sp.expand(_inner(M, B1 * B2))  # (72) entry (m, n) = (2, 1), without the 4
+    printed = sp.expand((vec(B1).T * sp.kronecker_product(sp.eye(2 * dim), M) * vec(B2))[0])  # (73)
+    cmp = compare(derived, printed)
+    steps = (
+        Step("<W W^T, Xbar_1 Xbar_2>", derived),
+        Step("vec(Xbar_1)^T (I_{2d} (x) W W^T) vec(Xbar_2)", printed),
+        Step(
+            "(73) holds with the lifted rows vec(Xbar_n) and I of size 2d (the paper writes I_{d x d} and "
+            "calX with rows vec(X_n), whose sizes do not match W W^T; ||vec Xbar_n||^2 = ||vec X_n||^2 / 2)"
+        ),
+    )
+    return Derivation(
+        claim_id="krr.lem11",
+        title="the Kronecker form (73) of Sigma",
+        steps=steps,
+        derived=derived,
+        printed=printed,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions=f"d = {dim}, k = {width}, symbolic entries; lifted measurements",
+    )
+
+
 # ------------------------------------------------------------------ (78)-(81), Lemma 12
 
 

@@ -219,6 +219,41 @@ def alpha_scaling() -> Derivation:
     )
 
 
+def r_is_convex() -> Derivation:
+    """r'(z) = mu (the Lagrange multiplier, envelope theorem) and r''(z) > 0: R_{alpha,1} is convex."""
+    dr_dz = sp.simplify(sp.diff(r_of_mu(), mu) / sp.diff(z_of_mu(), mu))  # chain rule on the branch
+    envelope = (
+        mu  # d/dz min{(a-1)^2 + (b-1)^2 : a^2 - b^2 = z} = Lagrange multiplier of (a-1, b-1) = mu (a, -b)
+    )
+    d2r_dz2 = sp.factor(sp.cancel(1 / sp.diff(z_of_mu(), mu)))  # d mu / dz
+    cmp = compare(dr_dz, envelope)
+    # on -1 < mu < 1: (1 - mu^2)^3 > 0 and 4 (3 mu^2 + 1) > 0
+    closed = (1 - mu**2) ** 3 / (4 * (3 * mu**2 + 1))
+    s_branch = sp.Symbol("s", positive=True)  # s = 1 - mu^2 > 0 on the branch
+    positive = sp.cancel(d2r_dz2 - closed) == 0 and bool((s_branch**3 / (4 * (3 * mu**2 + 1))).is_positive)
+    outcome = cmp.outcome if positive else Outcome.INCONCLUSIVE
+    steps = (
+        Step("dr/dz = (dr/dmu)/(dz/dmu) on the branch -1 < mu < 1", dr_dz),
+        Step("envelope theorem: the derivative of the value is the Lagrange multiplier", envelope),
+        Step("d^2 r/dz^2 = dmu/dz = (1 - mu^2)^3 / (4 (3 mu^2 + 1)) > 0 on the branch", closed),
+        Step(
+            "so r is strictly convex and R_{alpha,1}(beta) = alpha^2 sum_i r(beta_i/alpha^2) is convex: "
+            "(8) is a convex program (as for Q, where q'' = 1/sqrt(4 + z^2))"
+        ),
+    )
+    return Derivation(
+        claim_id="krr.eq8",
+        title="R_{alpha,1} is convex: r' = mu, r'' = (1 - mu^2)^3/(4(1 + 3 mu^2))",
+        steps=steps,
+        derived=dr_dz,
+        printed=envelope,
+        outcome=outcome,
+        residual=cmp.residual,
+        method=cmp.method + "; sign of r'' on the branch",
+        assumptions="w0 = 1, one coordinate, -1 < mu < 1",
+    )
+
+
 # ------------------------------------------------------------------ limits of R and of Q
 
 

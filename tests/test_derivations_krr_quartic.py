@@ -141,3 +141,11 @@ def test_kernel_regime_needs_alpha_slower_than_one_over_sqrt_k():
     assert d.outcome == Outcome.DIFFERS
     assert d.derived == sp.Rational(1, 2) == d.corrected
     assert h.sigma_condition_matches_bounds().outcome == Outcome.AGREES
+
+
+def test_R_alpha_1_is_convex_with_r_prime_the_lagrange_multiplier():
+    assert quartic.r_is_convex().outcome == Outcome.AGREES
+
+
+def test_kronecker_form_73_with_lifted_measurements():
+    assert h.kronecker_form_73().outcome == Outcome.AGREES

@@ -46,6 +46,11 @@ declare(
             "and Q/ln(1/alpha^2) -> |beta| (SymPy limits; R through its rational parametrization)",
             quartic.limits_match,
         ),
+        SymbolicCheck(
+            "convexity of R",
+            "r'(z) = mu by the chain rule on the branch (envelope theorem), r'' = (1 - mu^2)^3/(4(1 + 3mu^2)) > 0",
+            quartic.r_is_convex,
+        ),
     ),
 )
 
@@ -112,7 +117,7 @@ declare(
         r"$p_z$ does not have a unique real root: its discriminant is $-16z^4(16z^2+27)^3<0$ for $z\ne0$, so it has "
         r"exactly two simple real roots (and $p_0(u)=u(u-2)^3$). $r(z)$ is the smaller one; the larger is the value at "
         r"the second real Lagrange point, on the far branch of the hyperbola. E.g. $z=32/9$: roots $10/9$ and "
-        r"$\approx 5.11$.",
+        r"$\approx8.93$ (the value at $\mu\approx1.519$).",
         r"The scale is missing: (9) with $\mathbf w=\alpha(a,b)$ gives "
         r"$R_{\alpha,\mathbf 1}(\boldsymbol\beta)=\alpha^2\sum_ir(\beta_i/\alpha^2)$ (as for $Q_{\alpha,\mathbf 1}$), "
         r"not $\sum_ir(\beta_i/\alpha^2)$; e.g. $\alpha=2$, $\beta=128/9$: $R=40/9$, printed $10/9$. The argmin in (8) "

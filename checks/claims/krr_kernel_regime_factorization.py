@@ -53,6 +53,11 @@ declare(
             h.prediction_dynamics,
         ),
         SymbolicCheck(
+            "Kronecker form (73)",
+            "<W W^T, Xbar_n Xbar_m> = vec(Xbar_n)^T (I (x) W W^T) vec(Xbar_m) (d = k = 2 symbolic)",
+            h.kronecker_form_73,
+        ),
+        SymbolicCheck(
             "perturbation identity (74)",
             "W W^T - W0 W0^T = D D^T + D W0^T + W0 D^T (2 x 2 symbolic)",
             h.perturbation_identity_74,
