@@ -24,6 +24,7 @@ from derivations.equality import compare, rational_points
 from derivations.ms_sign_certificates import (
     Term,
     chain,
+    indexed_sum_inequality,
     inequality,
     log_below_tangent,
 )
@@ -100,8 +101,9 @@ def max_step(size: int) -> Derivation:
 
 
 def iii8_chain() -> Derivation:
-    parts = [jensen_step(k) for k in JENSEN_SIZES] + [max_step(k) for k in JENSEN_SIZES]
-    return chain("ms.eqIII.8", "(III.8) for |S^c| = 2, 3", parts)
+    """(III.8): Jensen for symbolic |S^c|, then the step to the maximum for |S^c| = 2, 3."""
+    parts = [jensen_step_symbolic_size()] + [max_step(k) for k in JENSEN_SIZES]
+    return chain("ms.eqIII.8", "(III.8): (i) symbolic |S^c|, (ii) |S^c| = 2, 3", parts)
 
 
 # ------------------------------------------------------------------------------ (III.9)-(III.10)
@@ -666,4 +668,31 @@ def iii12() -> Derivation:
         residual=cmp.residual,
         method=cmp.method,
         assumptions="x*_S > 0, ñ_{S^c} >= 0 (ñ in N), |S| = 3, |S^c| = 2",
+    )
+
+
+def jensen_step_symbolic_size() -> Derivation:
+    """(III.8)(i) for a symbolic size k = |S^c|: indexed m_i, z_i > 0, sums as SymPy Sums."""
+    i = sp.Symbol("i", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    m = sp.IndexedBase("m", positive=True)
+    z = sp.IndexedBase("z", positive=True)
+    M = sp.Sum(m[i], (i, 1, k))
+    mean = sp.Sum(m[i] * z[i], (i, 1, k)) / M
+    lesser = sp.Sum(m[i] * sp.log(z[i]), (i, 1, k))
+    greater = M * sp.log(mean)
+    return indexed_sum_inequality(
+        claim_id="ms.eqIII.8",
+        title="(III.8)(i) concavity of log (Jensen), symbolic |S^c| = k",
+        steps=(
+            Step("sum_{i=1}^k m_i log z_i, z_i = n_i/alpha", lesser),
+            Step("M log(sum (m_i/M) z_i)", greater),
+        ),
+        lesser=lesser,
+        greater=greater,
+        summand_sum=lesser,
+        weight=m[i],
+        fact=log_below_tangent(),
+        arg=z[i] / mean,
+        assumptions="k >= 1 symbolic; m_i > 0 (entries with m_i = 0 drop out), z_i > 0",
     )

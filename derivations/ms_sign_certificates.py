@@ -258,3 +258,58 @@ def log_below_tangent() -> SignFact:
     """r - 1 - log r >= 0: log lies below its tangent at 1 (with r = e^{-t}: e^{-t} >= 1 - t)."""
     f = _r - 1 - sp.log(_r)
     return SignFact("r - 1 - log r >= 0 for r > 0", f, _r, nonnegative_by_minimum(f, _r))
+
+
+def indexed_sum_inequality(
+    *,
+    claim_id: str,
+    title: str,
+    steps: Sequence[Step],
+    lesser: sp.Expr,
+    greater: sp.Expr,
+    summand_sum: sp.Sum,
+    weight: sp.Expr,
+    fact: SignFact,
+    arg: sp.Expr,
+    assumptions: str = "",
+) -> Derivation:
+    """``lesser <= greater`` over a symbolic index range, certificate sum_i weight_i fact(arg_i).
+
+    ``summand_sum`` is the one side that is a SymPy Sum (say greater = Sum(g_i, (i, 1, k))).
+    The residual ``greater - lesser - sum_i c_i`` is formed as ONE Sum over the same range,
+    Sum(g_i - c_i) (or Sum(-l_i - c_i)), expanded and evaluated by ``doit`` (constants leave
+    the sum, sums of constants become k times them), and must simplify to 0.  Each term c_i
+    is >= 0 when the weight is, the fact is decided and its argument is positive (indexed
+    symbols carry their assumptions).
+    """
+    c_i = weight * fact.at(arg)
+    (index, lo, hi), sign_of_sum = summand_sum.limits[0], (1 if summand_sum == greater else -1)
+    other = lesser if sign_of_sum == 1 else greater
+    merged = sp.Sum(
+        sp.expand(sp.expand_log(sign_of_sum * summand_sum.function - c_i, force=True)), (index, lo, hi)
+    )
+    rest = -other if sign_of_sum == 1 else other  # greater - lesser = Sum(...) + rest
+    residual = sp.simplify(sp.expand(merged.doit()) + sp.expand(sp.expand_log(rest, force=True)))
+    signed = bool(is_nonnegative(weight)) and bool(fact.decided) and bool(sp.sympify(arg).is_positive)
+    all_steps = (
+        *steps,
+        Step("certificate summand c_i (>= 0 by the sign lemma)", c_i),
+        Step("printed - derived - sum_i c_i as one Sum, evaluated", residual),
+        Step(f"sign lemma ({'decided' if fact.decided else 'NOT decided'}): {fact.text}", fact.expr),
+    )
+    ok = residual == 0 and signed
+    return Derivation(
+        claim_id=claim_id,
+        title=title,
+        steps=all_steps,
+        derived=lesser,
+        printed=greater,
+        outcome=Outcome.AGREES if ok else Outcome.INCONCLUSIVE,
+        residual=-sp.Sum(c_i, (index, lo, hi)) if ok else residual,
+        assumptions=assumptions,
+        method="printed - derived = sum_i c_i over the symbolic range (one Sum, doit, simplify); "
+        f"c_i >= 0 by the sign lemma {fact.text}"
+        if ok
+        else "could not simplify: "
+        + ("residual not reduced to 0" if residual != 0 else "sign of the certificate terms not decided"),
+    )

@@ -23,6 +23,7 @@ from derivations.ms_sign_certificates import (
     Term,
     chain,
     entropy_tangent,
+    indexed_sum_inequality,
     inequality,
     log_monotone,
 )
@@ -234,4 +235,30 @@ def exponentiation_and_ii3() -> Derivation:
         residual=cmp.residual,
         method=cmp.method,
         assumptions="alpha, lambda = min_S x*, kappa_* > 0; rho, rho^-, rho~ real; k = |S^c|",
+    )
+
+
+def log_sum_inequality_symbolic_size() -> Derivation:
+    """(III.4) for a symbolic size k = |S^c|: indexed n_i > 0, sums as SymPy Sums over i = 1..k."""
+    i = sp.Symbol("i", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    n = sp.IndexedBase("n", positive=True)
+    total = sp.Sum(n[i], (i, 1, k))
+    mean = total / k
+    greater = sp.Sum(n[i] * sp.log(n[i] / alpha), (i, 1, k))
+    lesser = total * sp.log(total / (alpha * k))
+    return indexed_sum_inequality(
+        claim_id="ms.eqIII.4",
+        title="(III.4) log-sum inequality, symbolic |S^c| = k",
+        steps=(
+            Step("sum_{i=1}^k n_i log(n_i/alpha)", greater),
+            Step("(sum n_i) log(sum n_i/(alpha k))", lesser),
+        ),
+        lesser=lesser,
+        greater=greater,
+        summand_sum=greater,
+        weight=mean,
+        fact=entropy_tangent(),
+        arg=n[i] / mean,
+        assumptions="k >= 1 symbolic; n_i > 0 (Lemma III.2)",
     )

@@ -15,6 +15,7 @@ from derivations.equality import compare
 from derivations.ms_sign_certificates import (
     Term,
     entropy_tangent,
+    indexed_sum_inequality,
     inequality,
     log_below_tangent,
     log_monotone,
@@ -102,6 +103,31 @@ def test_log_sum_inequality_would_fail_without_the_size_of_the_complement():
 
 def test_jensen_and_monotonicity_in_iii8_hold():
     assert lower.iii8_chain().outcome == Outcome.AGREES
+    assert all(lower.jensen_step(k).outcome == Outcome.AGREES for k in lower.JENSEN_SIZES)
+
+
+def test_log_sum_and_jensen_hold_for_a_symbolic_number_of_terms():
+    assert upper.log_sum_inequality_symbolic_size().outcome == Outcome.AGREES
+    assert lower.jensen_step_symbolic_size().outcome == Outcome.AGREES
+
+
+def test_a_wrong_log_sum_bound_is_not_certified_over_a_symbolic_range():
+    i, k = sp.symbols("i k", integer=True, positive=True)
+    n = sp.IndexedBase("n", positive=True)
+    total, alpha = sp.Sum(n[i], (i, 1, k)), upper.alpha
+    greater = sp.Sum(n[i] * sp.log(n[i] / alpha), (i, 1, k))
+    d = indexed_sum_inequality(
+        claim_id="t",
+        title="t",
+        steps=(),
+        lesser=total * sp.log(total / (alpha * k)) + 1,
+        greater=greater,
+        summand_sum=greater,
+        weight=total / k,
+        fact=entropy_tangent(),
+        arg=n[i] * k / total,
+    )
+    assert d.outcome == Outcome.INCONCLUSIVE
 
 
 def test_iii9_and_iii10_hold_with_the_theorems_constant():

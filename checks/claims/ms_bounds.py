@@ -191,6 +191,11 @@ declare(
     ),
     checks=(
         SymbolicCheck(
+            "log-sum inequality, symbolic |S^c|",
+            "one SymPy Sum over i = 1..k: gap = sum_i m phi(n_i/m), phi(r) = r log r - r + 1 >= 0",
+            upper.log_sum_inequality_symbolic_size,
+        ),
+        SymbolicCheck(
             "log-sum inequality",
             "gap = sum_i m phi(n_i/m), m the mean, phi(r) = r log r - r + 1 >= 0 (|S^c| = 2, 3, 4)",
             upper.log_sum_inequalities,
@@ -240,7 +245,8 @@ declare(
     checks=(
         SymbolicCheck(
             "Jensen and monotonicity",
-            "gap = sum m_i psi(z_i/z̄), psi(r) = r - 1 - log r >= 0; then z̄ <= max z (|S^c| = 2, 3)",
+            "gap = sum m_i psi(z_i/z̄), psi(r) = r - 1 - log r >= 0 (symbolic |S^c|, SymPy Sums); "
+            "then z̄ <= max z (|S^c| = 2, 3)",
             lower.iii8_chain,
         ),
     ),
