@@ -696,3 +696,26 @@ def jensen_step_symbolic_size() -> Derivation:
         arg=z[i] / mean,
         assumptions="k >= 1 symbolic; m_i > 0 (entries with m_i = 0 drop out), z_i > 0",
     )
+
+
+# ------------------------------------------------------------------------------ (II.4) on the instance
+
+t_hi = sp.Symbol("t_hi", positive=True)
+
+
+def ii4_printed_bound_on_counterexample(a: sp.Expr = alpha) -> sp.Expr:
+    """(II.4)'s left side on :data:`COUNTEREXAMPLE`: ||x*||_inf^rho / kappa_*^{rho^-} (1 - C eps^{1-rho})."""
+    C = sp.Integer(int(COUNTEREXAMPLE.C))
+    return 1 - C * sp.sqrt(a)  # ||x*||_inf = 1, kappa_* = 1, eps = alpha, rho = 1/2
+
+
+def ii4_quantity_bound_on_counterexample(t: sp.Expr = t_hi, a: sp.Expr = alpha) -> sp.Expr:
+    """||x^inf(alpha)_{S^c} - x*_{S^c}||_inf / alpha^{1-rho} = t(alpha)/sqrt(alpha) <= t_hi/sqrt(alpha)
+    when g(t_hi) >= 0 (g increasing, :func:`iii11_division` decides its slope)."""
+    return t / sp.sqrt(a)
+
+
+def ii4_counterexample_hypotheses() -> tuple[sp.Rel, ...]:
+    """t_hi above the true t (g(t_hi) >= 0), 1 - 21 t_hi/2 > 0, and II.2(b)'s smallness eps^{1/2} <= 1/C."""
+    C = sp.Integer(int(COUNTEREXAMPLE.C))
+    return (optimality_g(t_hi) >= 0, 1 - sp.Rational(21, 2) * t_hi > 0, sp.sqrt(alpha) <= 1 / C)

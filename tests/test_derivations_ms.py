@@ -197,3 +197,22 @@ def test_final_exponentiation_gives_ii4():
 
 def test_iii12_directional_derivative_of_the_l1_norm():
     assert lower.iii12().outcome == Outcome.AGREES
+
+
+def test_the_instance_refutes_ii4_through_the_formula_audit():
+    """Ready for ms.thm2.2b: (II.4)'s bound exceeds t_hi/sqrt(alpha) >= the true ratio."""
+    from checks.formula_audit import formula_audit
+    from checks.instances import parse_instance
+
+    audit = formula_audit(
+        "ms.thm2.2b",
+        lower.ii4_printed_bound_on_counterexample(),
+        lower.ii4_quantity_bound_on_counterexample(),
+        op="<=",
+        left_name="(II.4) lower bound",
+        right_name="t_hi/sqrt(alpha)",
+        hypotheses=lower.ii4_counterexample_hypotheses(),
+        example={"alpha": "1/1000000", "t_hi": "84/100000"},
+    )
+    instance = parse_instance(audit.example, audit.spec, "ms.thm2.2b")
+    assert audit.evaluate(instance, 30).status == "violated"
