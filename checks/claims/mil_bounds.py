@@ -1,0 +1,681 @@
+"""mil: the losses and their reduction (Sec. 1, A.1), the bounds (9)-(11) and Remark 1.2, σ_s,
+Lemma 2.7 with its proof (A.2), the arithmetic of the proof of Theorem 2.1, and A.3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cache
+
+import sympy as sp
+
+from checks.audit import Audit
+from checks.claim import Kind, declare
+from checks.formula_audit import formula_audit
+from checks.symbolic import SymbolicCheck
+from checks.unchecked import UncheckedPart
+from checks.verdicts import Verdict
+from derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
+from derivations import coordinate_functions as cf
+from derivations import l1_error_bounds as eb
+from derivations import signed_factorization as sf
+
+
+def _lazy_formula_audit(
+    claim_id: str,
+    symbols: Sequence[sp.Symbol],
+    build: Callable[[], tuple[object, object, tuple]],
+    *,
+    op: str,
+    left_name: str,
+    right_name: str,
+    example: dict[str, object],
+    description: str,
+) -> Audit:
+    """A formula audit whose sides are derived on first use, not at import.
+
+    The sides come out of SymPy derivations that take a second or two; the spec (one
+    parameter per free symbol) is known beforehand from ``symbols``.
+    """
+    placeholder = sum(symbols, sp.Integer(0))
+    shell = formula_audit(
+        claim_id, placeholder, placeholder, op=op, left_name=left_name, right_name=right_name, example=example
+    )
+
+    @cache
+    def real() -> Audit:
+        left, right, hypotheses = build()
+        audit = formula_audit(
+            claim_id,
+            left,
+            right,
+            op=op,
+            left_name=left_name,
+            right_name=right_name,
+            hypotheses=hypotheses,
+            example=example,
+        )
+        if audit.spec != shell.spec:
+            raise RuntimeError(f"{claim_id}: the derived sides have other free symbols than declared")
+        return audit
+
+    return replace(
+        shell, evaluate=lambda instance, dps: real().evaluate(instance, dps), description=description
+    )
+
+
+# ----------------------------------------------------------------------------- Section 1: losses
+
+declare(
+    id="mil.def.losses",
+    paper="mil",
+    label="eqs. (3)-(7)",
+    equations=("3", "4", "5", "6", "7"),
+    section="1 Introduction",
+    kind=Kind.DEFINITION,
+    statement=(
+        r"$\mathcal L_{\rm quad}(\mathbf x):=\frac12\|\mathbf{Ax}-\mathbf y\|_2^2$ (3), "
+        r"$\mathcal L_{\rm over}(\mathbf x^{(1)},\dots,\mathbf x^{(L)}):=\frac12\|\mathbf A(\mathbf x^{(1)}\odot\dots"
+        r"\odot\mathbf x^{(L)})-\mathbf y\|_2^2$ (4), $\mathcal L^\pm_{\rm over}:=\frac12\|\mathbf A(\bigodot_k"
+        r"\mathbf u^{(k)}-\bigodot_k\mathbf v^{(k)})-\mathbf y\|_2^2$ (5), $\mathcal L(\mathbf x):=\frac12\|"
+        r"\mathbf{Ax}^{\odot L}-\mathbf y\|_2^2$ (6), $\mathcal L^\pm(\mathbf u,\mathbf v):=\frac12\|\mathbf A("
+        r"\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf y\|_2^2$ (7)."
+    ),
+    hypotheses=(r"$\mathbf A\in\mathbb R^{M\times N}$, $\mathbf y\in\mathbb R^M$, $L\ge2$",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "reduced losses",
+            "(4), (5) with identical factors (symbolic L, Products) are (6), (7); (4) at depth 1 is (3)",
+            sf.losses_reduce_at_identical_factors,
+        ),
+    ),
+)
+
+declare(
+    id="mil.sec1.lsq",
+    paper="mil",
+    label="unnumbered claim after (5)",
+    section="1 Introduction",
+    kind=Kind.LIMIT,
+    statement=(
+        r"Being initialized with $\mathbf x(0)=\mathbf 0$, on the quadratic loss $\mathcal L_{\rm quad}$ gradient "
+        r"flow and descent converge to the least-squares solution $\mathbf x_\infty:=\lim_{t\to\infty}\mathbf x(t)"
+        r"=\arg\min_{\mathbf{Az}=\mathbf y}\|\mathbf z\|_2$."
+    ),
+    hypotheses=(r"$S\neq\emptyset$", r"$\mathbf x(0)=\mathbf 0$", r"GD: step size $<2/\|\mathbf A\|^2$"),
+    expected=Verdict.INCONCLUSIVE,
+    checks=(
+        SymbolicCheck(
+            "flow, M = 1",
+            "closed-form flow from 0 (M = 1, N = 3), its limit, and the minimum-norm property",
+            least_squares_flow.gradient_flow_one_row,
+        ),
+        SymbolicCheck(
+            "descent, M = 1",
+            "closed-form descent iterates (M = 1) and the step sizes for which they converge",
+            least_squares_flow.gradient_descent_one_row,
+        ),
+        SymbolicCheck(
+            "flow, M = 2 full rank",
+            "closed-form flow in the eigenbasis of A A^T (any 2x2 SPD), limit A^T (A A^T)^{-1} y",
+            least_squares_flow.gradient_flow_two_rows,
+        ),
+        UncheckedPart(
+            "general A",
+            "derived only for M = 1 (flow and descent) and M = 2 with full row rank (flow); M >= 3, "
+            "rank-deficient A with y in range(A), and gradient descent for M >= 2 are not derived",
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- A.1: the signed model
+
+declare(
+    id="mil.A1.pm",
+    paper="mil",
+    label="partial gradients in A.1",
+    section="A.1 Model reduction",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$\nabla_{\mathbf u}\mathcal L^\pm(\mathbf u,\mathbf v)=L[\mathbf A^T(\mathbf A(\mathbf u^{\odot L}-"
+        r"\mathbf v^{\odot L})-\mathbf y)]\odot\mathbf u^{\odot L-1}$ and $\nabla_{\mathbf v}\mathcal L^\pm(\mathbf u,"
+        r"\mathbf v)=-L[\mathbf A^T(\mathbf A(\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf y)]\odot\mathbf v^{\odot "
+        r"L-1}$; the gradient flow of $\mathcal L^\pm_{\rm over}$ is equivalent to the flow of $\mathcal L^\pm$ if "
+        r"all $\mathbf u^{(k)}$ and $\mathbf v^{(k)}$ are initialized identically."
+    ),
+    depends_on=("mil.def.losses",),
+    expected=Verdict.VERIFIED,
+    findings=(
+        r"'Equivalent' holds up to the time change $\tau=t/L$: the common factors move with "
+        r"$-\frac1L\nabla\mathcal L^\pm$, not $-\nabla\mathcal L^\pm$ (see mil.lemA.2.intro); orbits and limits agree.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "partial gradients",
+            "differentiate (7) with L symbolic (N = 2, M = 2)",
+            sf.signed_partial_gradients,
+        ),
+        SymbolicCheck(
+            "equivalence up to time t/L",
+            "velocity of identical factors of (5) (L symbolic via Products) in time t/L against -grad L^±",
+            sf.signed_flow_equivalence_up_to_time,
+        ),
+    ),
+)
+
+
+def _signed_reduction_sides():
+    flow = sf.signed_factor_velocity()
+    return flow.velocity, sf._reduced_velocity(flow), ()
+
+
+_SIGNED_SYMBOLS = (
+    *sp.symbols("a_11 a_12 a_21 a_22 y_1 y_2", real=True),
+    *sp.symbols("u_1 u_2 v_1 v_2", positive=True),
+    sf.L,
+)
+
+declare(
+    id="mil.lemA.2.intro",
+    paper="mil",
+    label="claim in Sec. 1 (formalized as Lemma A.2)",
+    section="1 Introduction",
+    kind=Kind.INVARIANT,
+    statement=(
+        r"Due to the identical initialization, the factors $\mathbf x^{(k)}$ resp. $\mathbf u^{(k)}$ and "
+        r"$\mathbf v^{(k)}$ stay identical over time [...]. This allows us to simplify the functionals "
+        r"$\mathcal L_{\rm over}$ and $\mathcal L^\pm_{\rm over}$ to the reduced factorized loss functions (6) and (7)."
+    ),
+    hypotheses=(r"identical initialization of all factors",),
+    depends_on=("mil.lemA.1", "mil.lemA.2", "mil.A1.pm"),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"Identical factors do stay identical (derived for symbolic $L$), but the common factors of (5) move "
+        r"with $-\frac1L\nabla\mathcal L^\pm$: gradient flow on (5) is gradient flow on (7) at time $t/L$, not at "
+        r"time $t$ (the same factor $L$ as in Lemma A.2 for (4)/(6)); the limits are unaffected.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "factors stay identical",
+            "velocity of factor k of (5) at identical factors does not depend on k (symbolic L)",
+            sf.signed_factor_balancedness,
+        ),
+        SymbolicCheck(
+            "reduced dynamics",
+            "velocity of the common factors of (5) against gradient flow on (7)",
+            sf.signed_reduced_dynamics,
+        ),
+    ),
+    audit=_lazy_formula_audit(
+        "mil.lemA.2.intro",
+        _SIGNED_SYMBOLS,
+        _signed_reduction_sides,
+        op="=",
+        left_name="(u'; v') of the identical factors of (5)",
+        right_name="-grad L^±(u, v) of (7)",
+        example={**{s.name: "1" for s in _SIGNED_SYMBOLS if s is not sf.L}, "L": 2},
+        description="velocity of identical factors of (5) against the gradient flow on (7), exactly (N = M = 2)",
+    ),
+)
+
+# ----------------------------------------------------------------------------- (11), Remark 1.2
+
+declare(
+    id="mil.eq11",
+    paper="mil",
+    label="eq. (11)",
+    equations=("11",),
+    section="1.1 Main results",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"In particular, if $\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, then $\varepsilon:=\|\tilde{\mathbf x}_\infty"
+        r"\|_1-\min_{\mathbf z\in S}\|\mathbf z\|_1\le 2c_L\alpha^LN$. (11)"
+    ),
+    hypotheses=(r"hypotheses of Theorem 1.1", r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, $\alpha>0$"),
+    depends_on=("mil.thm1.1b",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "(9) at α1",
+            "the right side of (9) at u_0 = v_0 = α1 is 2 c_L α^L N (N, L symbolic); (11) then is (9)",
+            eb.equation_11,
+        ),
+    ),
+)
+
+declare(
+    id="mil.rem1.2.scale",
+    paper="mil",
+    label="Remark 1.2 (scale invariance)",
+    section="1.1 Main results",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"If we replace $\mathbf u_0$, $\mathbf v_0$, and $\mathbf y$ with $\lambda\mathbf u_0$, $\lambda\mathbf v_0$, "
+        r"and $\lambda^L\mathbf y$, then the $\ell_1$-minimizer over $S$ and the gradient flow limit "
+        r"$\tilde{\mathbf x}_\infty$ will each be scaled by $\lambda^L$. Hence, both sides of (9) are multiplied by "
+        r"$\lambda^L$ and the inequality remains unaffected."
+    ),
+    hypotheses=(r"$\lambda>0$",),
+    depends_on=("mil.thm1.1a",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "flow scaling",
+            "λU(λ^{2L-2} t), λV(λ^{2L-2} t) solves the flow with data λ^L y (L symbolic, N = 3, M = 2)",
+            scale_symmetry.flow_scaling,
+        ),
+        SymbolicCheck(
+            "limit and solution set",
+            "(8), S and the l1 norm scale by λ^L",
+            scale_symmetry.limit_and_solution_set_scaling,
+        ),
+        SymbolicCheck(
+            "both sides of (9)", "left and right side of (9) pick up λ^L", scale_symmetry.bound_9_scaling
+        ),
+    ),
+)
+
+declare(
+    id="mil.rem1.2.dim",
+    paper="mil",
+    label="Remark 1.2 (effect of dimension)",
+    section="1.1 Main results",
+    kind=Kind.ASYMPTOTIC,
+    statement=(
+        r"In the simplified setting $\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, equation (11) shows that the error "
+        r"scales linearly with the ambient dimension $N$."
+    ),
+    hypotheses=(r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$",),
+    depends_on=("mil.eq11",),
+    expected=Verdict.VERIFIED,
+    findings=(r"What (11) shows is that the error *bound* $2c_L\alpha^LN$ is proportional to $N$.",),
+    checks=(
+        SymbolicCheck(
+            "bound linear in N",
+            "N dB/dN = B and d^2B/dN^2 = 0 for B = 2 c_L α^L N",
+            scale_symmetry.dimension_linearity,
+        ),
+    ),
+)
+
+declare(
+    id="mil.rem1.2.depth",
+    paper="mil",
+    label="Remark 1.2 (effect of depth)",
+    section="1.1 Main results",
+    kind=Kind.ASYMPTOTIC,
+    statement=r"Although $c_L$ grows approximately linearly in $L$ for sufficiently large $L$, [...]",
+    hypotheses=(r"$L\to\infty$",),
+    depends_on=("mil.eq10",),
+    expected=Verdict.VERIFIED,
+    findings=(r"More precisely $c_L=L+\log(L/2)+o(1)$: slope 1 with a slowly growing offset.",),
+    checks=(
+        SymbolicCheck(
+            "c_L / L -> 1",
+            "SymPy limits of c_L/L and c_L - L - log(L/2) as L -> oo, and of 2 c_L α^L for α = 1/2, 1, 2",
+            scale_symmetry.depth_growth,
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- σ_s
+
+declare(
+    id="mil.def.sigma",
+    paper="mil",
+    label="definition of sigma_s",
+    section="1.2 Application to compressed sensing",
+    kind=Kind.DEFINITION,
+    statement=(
+        r"$\sigma_s(\mathbf x)_1=\min_{\mathbf z:\|\mathbf z\|_0\le s}\|\mathbf x-\mathbf z\|_1$ [...]. Clearly, "
+        r"$\sigma_s(\mathbf x)_1=0$ if $\mathbf x$ is $s$-sparse."
+    ),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "sum of the N - s smallest",
+            "minimum over supports, magnitudes in every order (N = 3, s = 0..3; N = 4, s = 2)",
+            best_s_term.best_s_term_error,
+        ),
+        SymbolicCheck(
+            "s-sparse vectors", "σ_s(x)_1 = 0 for s-sparse x", best_s_term.sparse_vectors_have_zero_error
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- (17), proof of Thm 2.1
+
+declare(
+    id="mil.eq17",
+    paper="mil",
+    label="eq. (17)",
+    equations=("17",),
+    section="2 Positive Case",
+    kind=Kind.CONSTANT,
+    statement=(
+        r"$c_L=\frac L2+\begin{cases}e&\text{if }L=2,\\ \left(\frac L2\right)^{\frac L{L-2}}&\text{if }L>2."
+        r"\end{cases}$ (17)"
+    ),
+    hypotheses=(r"$L\ge2$",),
+    depends_on=("mil.eq10",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "c_L, L = 2", "(c_n - g_min/g'(c_n))/x from (28), as for (10)", lambda: eb.equation_17(2)
+        ),
+        SymbolicCheck(
+            "c_L, L > 2 symbolic",
+            "(c_n - g_min/g'(c_n))/x from (28), L = 2 + delta",
+            lambda: eb.equation_17(cf.L_SYMBOLIC),
+        ),
+    ),
+)
+
+
+def _theorem_2_1_sides():
+    d = eb.theorem_2_1_middle_term(cf.L_SYMBOLIC)
+    return d.derived, d.printed, ()
+
+
+declare(
+    id="mil.thm2.1.final",
+    paper="mil",
+    label="final display in proof of Thm 2.1",
+    section="2 Positive Case (proof of Thm 2.1)",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$\|\tilde{\mathbf x}_\infty\|_1-\|\mathbf z\|_1\le\sum_{n=1}^N c_n-\frac{g_{n,\min}}{g_n'(c_n)}="
+        r"\sum_{n=1}^N(\tilde x_0)_n\cdot\left(c_n+\frac L2\right)=c_L\|\tilde{\mathbf x}_0\|_1=c_L\|\mathbf x_0\|_L^L$."
+    ),
+    depends_on=("mil.lem2.7", "mil.eq30", "mil.eq31", "mil.eq.gmin"),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"With $c_n=(\tilde x_0)_n\cdot\{e;(L/2)^{L/(L-2)}\}$ as defined in (30), the middle term "
+        r"$(\tilde x_0)_n(c_n+\frac L2)$ is wrong unless $(\tilde x_0)_n=1$: it must read "
+        r"$(\tilde x_0)_n(c_n/(\tilde x_0)_n+\frac L2)=c_n+\frac L2(\tilde x_0)_n$. The end points agree: "
+        r"$\sum_n c_n-g_{n,\min}/g_n'(c_n)=c_L\|\tilde{\mathbf x}_0\|_1=c_L\|\mathbf x_0\|_L^L$ (derived).",
+        r"The first inequality is Lemma 2.7, which is false as stated (mil.lem2.7).",
+    ),
+    checks=(
+        SymbolicCheck(
+            "middle term, L = 2",
+            "c_n - g_min/g'(c_n) from (28) against (x̃_0)_n (c_n + L/2) with c_n of (30)",
+            lambda: eb.theorem_2_1_middle_term(2),
+        ),
+        SymbolicCheck(
+            "middle term, L > 2",
+            "the same with L = 2 + delta symbolic",
+            lambda: eb.theorem_2_1_middle_term(cf.L_SYMBOLIC),
+        ),
+        SymbolicCheck(
+            "end points, L = 2",
+            "sum_n c_n - g_min/g'(c_n) = c_L ||x̃_0||_1 = c_L ||x_0||_L^L (N = 3)",
+            lambda: eb.theorem_2_1_endpoints(2),
+        ),
+        SymbolicCheck(
+            "end points, L > 2",
+            "the same with L = 2 + delta symbolic",
+            lambda: eb.theorem_2_1_endpoints(cf.L_SYMBOLIC),
+        ),
+    ),
+    audit=_lazy_formula_audit(
+        "mil.thm2.1.final",
+        (cf.delta, cf.x),
+        _theorem_2_1_sides,
+        op="=",
+        left_name="c_n - g_min/g'(c_n) (derived from (28))",
+        right_name="(x̃_0)_n (c_n + L/2) with c_n of (30)",
+        example={"delta": "1", "x": "1"},
+        description="one coordinate of the final display at L = 2 + delta, x = (x̃_0)_n",
+    ),
+)
+
+# ----------------------------------------------------------------------------- Lemma 2.7 and A.2
+
+
+def _lemma_2_7_sides():
+    left, right, hypothesis = eb.lemma_2_7_sides()
+    return left, right, (hypothesis,)
+
+
+_LEMMA_SYMBOLS = (eb.xt1, eb.xt2, eb.z1, eb.z2)
+
+
+def _lemma_2_7_audit(claim_id: str) -> Audit:
+    return _lazy_formula_audit(
+        claim_id,
+        _LEMMA_SYMBOLS,
+        _lemma_2_7_sides,
+        op="<=",
+        left_name="sum_n x̃_n - z_n",
+        right_name="sum_n c_n - g_min/g'(c_n)",
+        example={"xt1": "1", "xt2": "1", "z1": "1", "z2": "1"},
+        description="(26) under (25) for N = 2 copies of the paper's g (28) at L = 4, (x̃_0)_n = 1",
+    )
+
+
+LEMMA_2_7_FINDING = (
+    r"Lemma 2.7 is false: for two copies of the paper's own $g$ ((28) at $L=4$, $(\tilde x_0)_n=1$: "
+    r"$g(w)=2w-4\sqrt w$, $c=4$, $g_{\min}=-2$, $g'(c)=1$) the family $\tilde x_1=Y^2$, $z_1=(Y+1)^2$, "
+    r"$\tilde x_2=W^2$, $z_2=0$, $Y=(W-1)^2/2$ satisfies (25) with equality and gives "
+    r"$\sum_n\tilde x_n-z_n=2W-2\to\infty$, while (26) bounds it by 12; at $W=9$: $\tilde{\mathbf x}=(1024,81)$, "
+    r"$\mathbf z=(1089,0)$, $16>12$. The proof fails at (42) (case $\tilde x\le z$) and in the step 'by (25)'. "
+    r"Theorem 2.1's proof uses only (29), i.e. this lemma, so it has a gap."
+)
+
+declare(
+    id="mil.lem2.7",
+    paper="mil",
+    label="Lemma 2.7, eqs. (25)-(26)",
+    equations=("25", "26"),
+    section="2.1 Bregman divergence",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"Fix $N\in\mathbb N$. For each $n=1,\dots,N$, let $\tilde x_n,z_n\in\mathbb R_+$ and $g_n:\mathbb R_+\to"
+        r"\mathbb R$ be strictly convex functions with the negative minimum $g_{n,\min}<0$ and zeros at $0$ and "
+        r"$c_n>0$, i.e. $g_n(0)=g_n(c_n)=0$. If $\sum_{n=1}^Ng_n(\tilde x_n)\le\sum_{n=1}^Ng_n(z_n)$ (25), then "
+        r"$\sum_{n=1}^N\tilde x_n-z_n\le\sum_{n=1}^Nc_n-\frac{g_{n,\min}}{g_n'(c_n)}$ (26)."
+    ),
+    hypotheses=(r"$g_n$ strictly convex, $g_n(0)=g_n(c_n)=0$, $\min g_n<0$", r"(25)"),
+    depends_on=("mil.eq40", "mil.eq41", "mil.eq42", "mil.eq43", "mil.lem2.7.combine"),
+    expected=Verdict.REFUTED,
+    findings=(LEMMA_2_7_FINDING,),
+    checks=(
+        SymbolicCheck(
+            "unbounded family",
+            "a family satisfying (25) for two copies of (28) at L = 4 along which sum x̃_n - z_n -> oo",
+            eb.lemma_2_7_counterexample,
+        ),
+    ),
+    audit=_lemma_2_7_audit("mil.lem2.7"),
+)
+
+declare(
+    id="mil.eq40",
+    paper="mil",
+    label="eq. (40)",
+    equations=("40",),
+    section="A.2 Proof of Lemma 2.7",
+    kind=Kind.INEQUALITY,
+    statement=r"Suppose $\tilde x,z\le c$. Then $|\tilde x-z|\le c$ (40)",
+    hypotheses=(r"$0\le\tilde x,z\le c$",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck("both signs", "x̃ - z <= c and z - x̃ <= c in slack form", eb.case_both_below_c_distance),
+    ),
+)
+
+declare(
+    id="mil.eq41",
+    paper="mil",
+    label="eq. (41)",
+    equations=("41",),
+    section="A.2 Proof of Lemma 2.7",
+    kind=Kind.INEQUALITY,
+    statement=r"Suppose $\tilde x,z\le c$. Then $|g(\tilde x)-g(z)|\le-g_{\min}$ (41)",
+    hypotheses=(r"$0\le\tilde x,z\le c$",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "both signs",
+            "g(x̃), g(z) in [g_min, 0] on [0, c] (convexity), then |g(x̃) - g(z)| <= -g_min in slack form",
+            eb.case_both_below_c_values,
+        ),
+    ),
+)
+
+declare(
+    id="mil.eq42",
+    paper="mil",
+    label="eq. (42)",
+    equations=("42",),
+    section="A.2 Proof of Lemma 2.7",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"Suppose $c<z$. Then by convexity we have $g'(z)\ge g'(c)$ and $g(z)-g(\tilde x)\le g'(z)(z-\tilde x)$ if "
+        r"$\tilde x\le z$, $g(\tilde x)-g(z)\ge g'(\tilde x)(\tilde x-z)$ if $\tilde x>z$. Both cases lead to "
+        r"$\tilde x-z\le\frac{g(\tilde x)-g(z)}{g'(c)}$ (42)."
+    ),
+    hypotheses=(r"$c<z$", r"$g$ strictly convex, $g(0)=g(c)=0$"),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"(42) fails when $\tilde x\le z$: the supporting line at $z$ only gives $\tilde x-z\le(g(\tilde x)-g(z))/g'(z)$; "
+        r"there $g(\tilde x)-g(z)\le0$ and $g'(z)\ge g'(c)$, so dividing by the smaller $g'(c)$ makes the right side "
+        r"more negative and (42) does not follow. "
+        r"Witness: (28) at $L=4$, $(\tilde x_0)_n=1$, $z=100$, $\tilde x=81$: $-19\not\le-34$.",
+        r"The printed step $g(\tilde x)-g(z)\ge g'(\tilde x)(\tilde x-z)$ for $\tilde x>z$ runs the wrong way "
+        r"(convexity gives $\le$; witness $z=9$, $\tilde x=16$); with $g'(z)$ in place of $g'(\tilde x)$ it holds "
+        r"and (42) follows in that sub-case.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "x̃ > z",
+            "slack form with the supporting line at z and g'(z) >= g'(c)",
+            lambda: eb.case_z_above_c("above"),
+        ),
+        SymbolicCheck(
+            "x̃ <= z", "the same slack form in the other sub-case", lambda: eb.case_z_above_c("below")
+        ),
+        SymbolicCheck(
+            "printed step for x̃ > z",
+            "g(x̃) - g(z) >= g'(x̃)(x̃ - z) against the supporting line at x̃",
+            eb.eq42_printed_intermediate_step,
+        ),
+    ),
+    audit=_lazy_formula_audit(
+        "mil.eq42",
+        (eb.xt, eb.z),
+        lambda: (eb.xt - eb.z, eb.eq42_printed_right(), (sp.Gt(eb.z, eb.witness_g_constants()["c"]),)),
+        op="<=",
+        left_name="x̃ - z",
+        right_name="(g(x̃) - g(z))/g'(c)",
+        example={"xt": "36", "z": "25"},
+        description="(42) for the paper's g (28) at L = 4, (x̃_0)_n = 1 (c = 4, g'(c) = 1)",
+    ),
+)
+
+declare(
+    id="mil.eq43",
+    paper="mil",
+    label="eq. (43)",
+    equations=("43",),
+    section="A.2 Proof of Lemma 2.7",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"The only remaining case is $z\le c<\tilde x$. Since $g(z)\le0=g(c)$, by convexity $g(\tilde x)-g(z)\ge "
+        r"g(\tilde x)-g(c)\ge g'(c)(\tilde x-c)\ge g'(c)(\tilde x-z-c)$. Thus we get $\tilde x-z\le\frac{g(\tilde x)-"
+        r"g_{\tilde x_0}(z)}{g'(c)}+c$ (43)."
+    ),
+    hypotheses=(r"$0\le z\le c<\tilde x$",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck("chain", "each of the three printed steps in slack form", eb.eq43_chain_steps),
+        SymbolicCheck("conclusion", "(43) in slack form", eb.case_z_below_c_below_xt),
+    ),
+)
+
+declare(
+    id="mil.lem2.7.combine",
+    paper="mil",
+    label="final chain in A.2",
+    section="A.2 Proof of Lemma 2.7",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"$\sum_{n}\tilde x_n-z_n\le\sum_{n\in I_1\cup I_3}c_n+\sum_{n\in I_2\cup I_3}\frac{g_n(\tilde x_n)-g_n(z_n)}"
+        r"{g_n'(c_n)}$ (by (40), (42), (43)) $\le\sum_{I_1\cup I_3}c_n+\sum_{I_1}\frac{g_n(\tilde x_n)-g_n(z_n)}"
+        r"{g_n'(c_n)}$ (by (25)) $\le\sum_{I_1\cup I_3}c_n-\sum_{I_1}\frac{g_{n,\min}}{g_n'(c_n)}$ (by (41)) "
+        r"$\le\sum_n c_n-\frac{g_{n,\min}}{g_n'(c_n)}$"
+    ),
+    hypotheses=(r"(25)",),
+    depends_on=("mil.eq40", "mil.eq41", "mil.eq42", "mil.eq43"),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"The first step uses (42), false for $\tilde x_n\le z_n$; at the witness of Lemma 2.7 it fails "
+        r"($-12$ margin) and so does the whole chain.",
+        r"The step 'by (25)' has the wrong sign and needs a common $g_n'(c_n)$: (25) gives "
+        r"$\sum_{I_2\cup I_3}\frac{g_n(\tilde x_n)-g_n(z_n)}{\gamma}\le-\sum_{I_1}\frac{g_n(\tilde x_n)-g_n(z_n)}{\gamma}$ "
+        r"only when $g_n'(c_n)=\gamma$ for all $n$ (true for (28) by (31), not among the lemma's hypotheses); "
+        r"(41) bounds either sign, so this slip alone would be harmless.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "first step at the witness",
+            "'by (40), (42), (43)' at the Lemma 2.7 witness",
+            eb.chain_first_step_at_witness,
+        ),
+        SymbolicCheck(
+            "step by (25)", "what (25) gives for the sum over I_2 ∪ I_3, in slack form", eb.chain_step_25
+        ),
+        SymbolicCheck(
+            "end points", "first and last member of the chain at the Lemma 2.7 witness", eb.chain_endpoints
+        ),
+    ),
+    audit=_lemma_2_7_audit("mil.lem2.7.combine"),
+)
+
+# ----------------------------------------------------------------------------- A.3
+
+declare(
+    id="mil.A3.final",
+    paper="mil",
+    label="eq. (46) and final display of A.3",
+    equations=("46",),
+    section="A.3 Noise robust compressed sensing",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"$\|\mathbf w\|_1-\|\hat{\mathbf z}\|_1\le\varepsilon$ (46) if $c_L(\|\mathbf u_0\|_L^L+\|\mathbf v_0\|_L^L)"
+        r"\le\varepsilon$; [...] $\|\mathbf x_*-\Delta(\mathbf y)\|_2\le\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
+        r"+\frac{Cd\sqrt{s_*}}{\sqrt s}\|\mathbf e\|_2+d'\|\mathbf e\|_2=\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
+        r"+C'\|\mathbf e\|_2$ with $C'=Cd\sqrt{s_*}/\sqrt s+d'$."
+    ),
+    depends_on=("mil.thm1.1b", "mil.A3.eq44", "mil.A3.eq45"),
+    expected=Verdict.INCONCLUSIVE,
+    findings=(
+        r"The third line of the chain replaces $2\sigma_s(\mathbf x_*+\mathbf u)_1$ by $2\sigma_s(\mathbf x_*)_1+"
+        r"\|\mathbf u\|_1$; what holds is $2\sigma_s(\mathbf x_*)_1+2\|\mathbf u\|_1$ (witness $N=3$, $s=1$, "
+        r"$\mathbf x_*=0$, $\mathbf u=(1,1,1)$: $4>3$). Carried through, $C'=2Cd\sqrt{s_*}/\sqrt s+d'$; the statement "
+        r"of Theorem 1.4 (constants depending on $\rho,\tau,c,d$ only) survives with this $C'$.",
+        r"The statement of Theorem 1.4 prints the last term as $C'\|\mathbf e\|_2\|\tilde{\mathbf x}_\infty-\mathbf x_*\|_1$, "
+        r"which scales like $\lambda^{2L}$ under Remark 1.2's scaling while the left side scales like $\lambda^L$; the "
+        r"proof (this display) gives $C'\|\mathbf e\|_2$.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "(46)", "(46) from (9) and its hypothesis, in slack form", noise_robust_recovery.equation_46
+        ),
+        SymbolicCheck(
+            "σ step",
+            "2σ_s(x_* + u)_1 <= 2σ_s(x_*)_1 + ||u||_1 (N = 3, s = 1, σ by its definition)",
+            noise_robust_recovery.sigma_step,
+        ),
+        SymbolicCheck(
+            "constant C'", "C' carried through the corrected σ step", noise_robust_recovery.final_constant
+        ),
+        UncheckedPart(
+            "the final inequality",
+            "(44) and (45) are cited results ([10, Lemma 11.15], [10, Theorem 4.25]); the printed final inequality "
+            "with the printed C' is not derived (its proof uses the false σ step), only the corrected chain",
+        ),
+    ),
+)

@@ -1,0 +1,152 @@
+"""Gradient flow and descent on L_quad from 0 converge to the minimum-l2-norm solution (mil Sec. 1).
+
+mil (3): L_quad(x) = 1/2 ||A x - y||^2; claim after (5): from x(0) = 0, gradient flow and gradient
+descent converge to x_∞ = argmin_{Az = y} ||z||_2.
+
+Both iterations stay in range(A^T): x = A^T w.  With K = A A^T (positive definite for full row
+rank), w' = y - K w and w_{k+1} = w_k + η (y - K w_k) are solved in closed form.
+  * M = 1, N = 3: K = |a|^2 =: σ; the closed forms are checked against the ODE/recursion and
+    their limits taken (for descent under 0 < η < 2/σ = 2/||A||^2).
+  * M = 2, N = 3: K = Q diag(κ1, κ2) Q^T with Q a rotation by θ (every 2x2 SPD matrix); the
+    closed form w(t) = Q (I - e^{-Λt}) Λ^{-1} Q^T y is checked and its limit is K^{-1} y.
+The limit A^T K^{-1} y solves Az = y and is the minimum-norm solution: for z = x_∞ + k with
+A k = 0, ||z||^2 - ||x_∞||^2 = ||k||^2 because x_∞ ⊥ ker A.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.derivation import Derivation, Step
+from derivations.equality import compare
+
+t = sp.Symbol("t", nonnegative=True)
+sigma = sp.Symbol("sigma", positive=True)  # |a|^2 for M = 1
+
+
+def _grad_quad(A: sp.Matrix, y: sp.Matrix, x: sp.Matrix) -> sp.Matrix:
+    """grad L_quad, by differentiating (3) in free variables, evaluated at x."""
+    X = sp.Matrix(sp.symbols(f"X1:{A.cols + 1}", real=True))
+    loss = sp.Rational(1, 2) * sum(e**2 for e in (A * X - y))  # (3)
+    return sp.Matrix([sp.diff(loss, xi) for xi in X]).xreplace(dict(zip(X, x, strict=True)))
+
+
+def _min_norm_checks(A: sp.Matrix, y: sp.Matrix, x_inf: sp.Matrix, kernel_basis: sp.Matrix) -> sp.Matrix:
+    """A x_∞ - y, and x_∞ · k for k spanning ker A (so ||x_∞ + k||^2 = ||x_∞||^2 + ||k||^2)."""
+    return sp.Matrix([*(A * x_inf - y), *(kernel_basis.T * x_inf)])
+
+
+def gradient_flow_one_row() -> Derivation:
+    """M = 1, N = 3: closed-form flow, its limit, and the minimum-norm property."""
+    a = sp.Matrix(1, 3, sp.symbols("a1:4", real=True))
+    y = sp.Matrix([sp.Symbol("y", real=True)])
+    norm2 = (a * a.T)[0]
+    w = (1 - sp.exp(-sigma * t)) * y[0] / sigma
+    x = a.T * w
+    ode = (sp.diff(x, t) + _grad_quad(a, y, x)).xreplace({sigma: norm2})  # x' + grad L_quad(x) = 0?
+    x0 = x.xreplace({t: 0})
+    x_inf = x.applyfunc(lambda e: sp.limit(e, t, sp.oo))
+    kernel = sp.Matrix.hstack(*a.nullspace())
+    derived = sp.Matrix([*ode, *x0, *_min_norm_checks(a, y, x_inf.xreplace({sigma: norm2}), kernel)])
+    cmp = compare(derived, sp.zeros(derived.rows, 1))
+    return Derivation(
+        claim_id="mil.sec1.lsq",
+        title="L_quad gradient flow from 0, M = 1, N = 3: limit a^T y/|a|^2 = argmin_{az=y} ||z||_2",
+        steps=(
+            Step("x(t) = a^T (1 - e^{-σt}) y/σ, σ = |a|^2", x),
+            Step("x' + grad L_quad(x) (should vanish), x(0)", sp.Matrix([*ode, *x0])),
+            Step("limit t -> oo (σ > 0)", x_inf),
+            Step(
+                "a x_∞ - y and x_∞ · k for k in ker a",
+                _min_norm_checks(a, y, x_inf.xreplace({sigma: norm2}), kernel),
+            ),
+        ),
+        derived=derived,
+        printed=sp.zeros(derived.rows, 1),
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        assumptions="a != 0 (S nonempty for every y), M = 1, N = 3",
+        method=cmp.method,
+    )
+
+
+def gradient_descent_one_row() -> Derivation:
+    """M = 1: x_k = a^T (1 - (1 - ησ)^k) y/σ; converges iff |1 - ησ| < 1, i.e. 0 < η < 2/||A||^2."""
+    a = sp.Matrix(1, 3, sp.symbols("a1:4", real=True))
+    y = sp.Matrix([sp.Symbol("y", real=True)])
+    eta = sp.Symbol("eta", positive=True)
+    kk = sp.Symbol("k", integer=True, nonnegative=True)
+    norm2 = (a * a.T)[0]
+    rho = sp.Symbol("rho", real=True)  # 1 - η σ
+
+    def x_at(step):
+        return a.T * (1 - rho**step) * y[0] / sigma
+
+    recursion = x_at(kk + 1) - (x_at(kk) - eta * _grad_quad(a, y, x_at(kk)))
+    recursion = recursion.xreplace({rho: 1 - eta * sigma}).xreplace({sigma: norm2}).applyfunc(sp.expand)
+    contraction = sp.solve_univariate_inequality(sp.Abs(1 - eta * sigma) < 1, eta, relational=False)
+    derived = sp.Matrix([*recursion, *x_at(0).xreplace({rho: 1 - eta * sigma})])
+    cmp = compare(derived, sp.zeros(derived.rows, 1))
+    interval_ok = contraction == sp.Interval.open(0, 2 / sigma)
+    return Derivation(
+        claim_id="mil.sec1.lsq",
+        title="L_quad gradient descent from 0, M = 1: closed form, and convergence iff 0 < η < 2/||A||^2",
+        steps=(
+            Step("x_k = a^T (1 - ρ^k) y/σ, ρ = 1 - ησ", x_at(kk)),
+            Step("x_{k+1} - (x_k - η grad L_quad(x_k)) and x_0", derived),
+            Step("{η > 0 : |1 - ησ| < 1} (then ρ^k -> 0 and x_k -> a^T y/σ, the flow's limit)", contraction),
+        ),
+        derived=derived,
+        printed=sp.zeros(derived.rows, 1),
+        outcome=cmp.outcome if interval_ok else cmp.outcome.__class__("inconclusive"),
+        residual=cmp.residual,
+        assumptions="M = 1, N = 3, σ = |a|^2 = ||A||^2 > 0",
+        method=cmp.method if interval_ok else f"step-size set came out as {contraction}",
+    )
+
+
+def gradient_flow_two_rows() -> Derivation:
+    """M = 2, N = 3, full row rank: A A^T = Q diag(κ) Q^T; closed-form flow and its limit A^T K^{-1} y.
+
+    In eigen-coordinates ω = Q^T w (Q orthogonal, checked) the system w' = y - K w decouples
+    into ω_i' = η_i - κ_i ω_i with η = Q^T y, solved by ω_i = (1 - e^{-κ_i t}) η_i / κ_i.
+    """
+    theta = sp.Symbol("theta", real=True)
+    k1, k2 = sp.symbols("kappa1 kappa2", positive=True)
+    eta = sp.Matrix(sp.symbols("eta1:3", real=True))  # Q^T y
+    Q = sp.Matrix([[sp.cos(theta), -sp.sin(theta)], [sp.sin(theta), sp.cos(theta)]])
+    Lam = sp.diag(k1, k2)
+    orthogonal = (Q.T * Q - sp.eye(2)).applyfunc(sp.trigsimp)
+    omega = sp.Matrix([(1 - sp.exp(-k * t)) * e / k for k, e in zip((k1, k2), eta, strict=True)])
+    # x = A^T w gives x' + grad L_quad(x) = A^T (w' - (y - K w)); with K = Q Λ Q^T, Q^T Q = I and
+    # w = Q ω, y = Q η this is A^T Q (ω' - (η - Λ ω))
+    ode = (sp.diff(omega, t) - (eta - Lam * omega)).applyfunc(sp.expand)
+    omega_inf = omega.applyfunc(lambda e: sp.limit(e, t, sp.oo))
+    K = Q * Lam * Q.T
+    w_inf = Q * omega_inf
+    solves = (K * w_inf - Q * eta).applyfunc(lambda e: sp.trigsimp(sp.expand(e)))  # K w_∞ = y
+    derived = sp.Matrix([*orthogonal, *ode, *omega.xreplace({t: 0}), *solves])
+    cmp = compare(derived, sp.zeros(derived.rows, 1))
+    return Derivation(
+        claim_id="mil.sec1.lsq",
+        title="L_quad gradient flow from 0, M = 2 (full row rank): x(t) = A^T w(t) -> A^T (A A^T)^{-1} y",
+        steps=(
+            Step("x = A^T w: x' + grad L_quad(x) = A^T (w' - y + A A^T w); K = A A^T = Q diag(κ) Q^T", K),
+            Step("Q^T Q - I", orthogonal),
+            Step("ω = Q^T w: ω(t) = (I - e^{-Λt}) Λ^{-1} η, η = Q^T y", omega),
+            Step(
+                "ω' - (η - Λω), ω(0), K w_∞ - y with w_∞ = Q lim ω",
+                sp.Matrix([*ode, *omega.xreplace({t: 0}), *solves]),
+            ),
+            Step(
+                "x_∞ = A^T K^{-1} y lies in range(A^T) = (ker A)^⊥ and solves Az = y: "
+                "the minimum-norm solution"
+            ),
+        ),
+        derived=derived,
+        printed=sp.zeros(derived.rows, 1),
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        assumptions="M = 2, rank A = 2 (K positive definite: κ1, κ2 > 0, any rotation θ)",
+        method=cmp.method,
+    )
