@@ -539,3 +539,39 @@ def equation_11() -> Derivation:
         assumptions="α > 0; N, L positive integers",
         method=cmp.method,
     )
+
+
+# Lemma 2.7 also fails for the depth-2 g of (28), g(w) = w (log w - 1): coordinate 1 moves down by 1
+# at z_1 = 2*10^6 (slope log z_1 ≈ 14.5), which pays for coordinate 2 to move from 1 to 10.
+LEMMA_POINT_DEPTH_2 = {xt1: 1999999, z1: 2000000, xt2: 10, z2: 1}
+
+
+def lemma_2_7_depth_2() -> Derivation:
+    """(26) under (25) for two copies of (28) at L = 2, (x̃_0)_n = 1, at an explicit point."""
+    unit = {cf.x: sp.Integer(1)}
+    c_n = cf.positive_zero(2).derived[1].xreplace(unit)
+    g_min = cf.minimum(2).derived[0].xreplace(unit)
+    slope = sp.sympify(cf.slope_at_zero(2).derived).xreplace(unit)
+
+    def g(arg):
+        return cf.g_printed(2).xreplace(unit).xreplace({cf.z: arg})
+
+    left = xt1 + xt2 - z1 - z2
+    right = 2 * (c_n - g_min / slope)
+    hypothesis = sp.Le(g(xt1) + g(xt2), g(z1) + g(z2))  # (25)
+    point = {s_: sp.Integer(v) for s_, v in LEMMA_POINT_DEPTH_2.items()}
+    return decide_inequality(
+        "mil.lem2.7",
+        "Lemma 2.7 (26) under (25), N = 2 copies of the paper's g at L = 2",
+        left,
+        right,
+        slacks={},
+        steps=(
+            Step("g(w) = w(log w - 1): c = e, g_min = -1, g'(c) = 1 (derived); (26) bound", right),
+            Step("(25) at the point: g(x̃_1) + g(x̃_2) <= g(z_1) + g(z_2)", hypothesis),
+        ),
+        assumptions="g_1 = g_2 = (28) at L = 2 with (x̃_0)_n = 1",
+        witnesses=(point,),
+        hypotheses=(hypothesis,),
+        simplify=False,
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
+from derivations.derivation import Derivation, Outcome, Step
 from derivations.equality import compare
 
 t = sp.Symbol("t", nonnegative=True)
@@ -98,7 +98,7 @@ def gradient_descent_one_row() -> Derivation:
         ),
         derived=derived,
         printed=sp.zeros(derived.rows, 1),
-        outcome=cmp.outcome if interval_ok else cmp.outcome.__class__("inconclusive"),
+        outcome=cmp.outcome if interval_ok else Outcome.INCONCLUSIVE,
         residual=cmp.residual,
         assumptions="M = 1, N = 3, σ = |a|^2 = ||A||^2 > 0",
         method=cmp.method if interval_ok else f"step-size set came out as {contraction}",
@@ -149,4 +149,55 @@ def gradient_flow_two_rows() -> Derivation:
         residual=cmp.residual,
         assumptions="M = 2, rank A = 2 (K positive definite: κ1, κ2 > 0, any rotation θ)",
         method=cmp.method,
+    )
+
+
+def spectral_coordinates_any_rank() -> Derivation:
+    """Any M, any rank: in an orthonormal eigenbasis of K = A A^T the flow and descent decouple.
+
+    With x = A^T w, w = Q ω, y = Q η (Q orthogonal, K = Q Λ Q^T by the spectral theorem), each
+    coordinate solves ω' = η - κ ω (flow) or ω_{k+1} = ω_k + h(η - κ ω_k) (descent, step h), ω(0) = 0.
+    κ > 0: ω -> η/κ; descent converges iff 0 < h < 2/κ, for all κ iff h < 2/κ_max = 2/||A||^2.
+    κ = 0: y ∈ range(A) ⊥ ker(A^T) = ker(K) forces η = 0, and ω stays 0.
+    The limit x_∞ = A^T w_∞ lies in range(A^T) = (ker A)^⊥ and solves A x = y (K w_∞ = y), so
+    ||x_∞ + k||^2 = ||x_∞||^2 + ||k||^2 for A k = 0: x_∞ is the minimum-norm solution.
+    """
+    kappa, h = sp.symbols("kappa h", positive=True)
+    eta = sp.Symbol("eta", real=True)
+    kk = sp.Symbol("k", integer=True, nonnegative=True)
+    omega = (1 - sp.exp(-kappa * t)) * eta / kappa
+    flow_ode = sp.expand(sp.diff(omega, t) - (eta - kappa * omega))
+    flow_limit = sp.limit(omega, t, sp.oo)
+    rho = sp.Symbol("rho", real=True)  # 1 - h κ
+
+    def omega_k(step):
+        return (1 - rho**step) * eta / kappa
+
+    recursion = sp.expand(
+        (omega_k(kk + 1) - (omega_k(kk) + h * (eta - kappa * omega_k(kk)))).xreplace({rho: 1 - h * kappa})
+    )
+    steps_converging = sp.solve_univariate_inequality(sp.Abs(1 - h * kappa) < 1, h, relational=False)
+    zero_mode = sp.Integer(0)  # κ = 0, η = 0: ω' = η - 0 ω = 0 and ω(0) = 0
+    derived = sp.Matrix(
+        [flow_ode, omega.xreplace({t: 0}), kappa * flow_limit - eta, recursion, omega_k(0), zero_mode]
+    )
+    cmp = compare(derived, sp.zeros(derived.rows, 1))
+    interval_ok = steps_converging == sp.Interval.open(0, 2 / kappa)
+    return Derivation(
+        claim_id="mil.sec1.lsq",
+        title="L_quad flow and descent from 0 for any A (M, rank arbitrary), coordinate by eigen-coordinate",
+        steps=(
+            Step("flow coordinate ω(t) = (1 - e^{-κt}) η/κ: ω' - (η - κω), ω(0)", sp.Matrix([flow_ode, 0])),
+            Step("limit: κ ω_∞ - η", kappa * flow_limit - eta),
+            Step("descent coordinate ω_k = (1 - (1 - hκ)^k) η/κ: recursion residual", recursion),
+            Step("{h > 0 : |1 - hκ| < 1}; over all eigenvalues: h < 2/κ_max = 2/||A||^2", steps_converging),
+            Step("κ = 0: y in range(A) ⊥ ker(A A^T) gives η = 0, so ω stays 0"),
+            Step("x_∞ = A^T w_∞ ∈ (ker A)^⊥ solves A x = y: the minimum-norm solution"),
+        ),
+        derived=derived,
+        printed=sp.zeros(derived.rows, 1),
+        outcome=cmp.outcome if interval_ok else Outcome.INCONCLUSIVE,
+        residual=cmp.residual,
+        assumptions="spectral theorem for A A^T; S nonempty (y in range A)",
+        method=cmp.method if interval_ok else f"step-size set came out as {steps_converging}",
     )

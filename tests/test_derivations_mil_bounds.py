@@ -39,6 +39,7 @@ def test_least_squares_flow_and_descent_from_zero_reach_the_minimum_norm_solutio
         least_squares_flow.gradient_flow_one_row,
         least_squares_flow.gradient_descent_one_row,
         least_squares_flow.gradient_flow_two_rows,
+        least_squares_flow.spectral_coordinates_any_rank,
     ):
         assert derive().outcome == Outcome.AGREES, derive.__name__
 
@@ -116,6 +117,12 @@ def test_lemma_2_7_fails_for_two_copies_of_the_papers_g():
     point = {s: sp.Integer(v) for s, v in eb.LEMMA_POINT.items()}
     assert bool(hypothesis.xreplace(point))  # (25) holds (with equality)
     assert left.xreplace(point) == 16 and right == 12
+
+
+def test_lemma_2_7_fails_also_for_the_depth_2_g():
+    d = eb.lemma_2_7_depth_2()
+    assert d.outcome == Outcome.DIFFERS
+    assert sp.Float(d.witness_value) < -sp.Rational(1, 2)
 
 
 def test_chain_of_A2_fails_at_its_first_step_and_misreads_25():

@@ -104,7 +104,7 @@ declare(
         r"=\arg\min_{\mathbf{Az}=\mathbf y}\|\mathbf z\|_2$."
     ),
     hypotheses=(r"$S\neq\emptyset$", r"$\mathbf x(0)=\mathbf 0$", r"GD: step size $<2/\|\mathbf A\|^2$"),
-    expected=Verdict.INCONCLUSIVE,
+    expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
             "flow, M = 1",
@@ -117,14 +117,10 @@ declare(
             least_squares_flow.gradient_descent_one_row,
         ),
         SymbolicCheck(
-            "flow, M = 2 full rank",
-            "closed-form flow in the eigenbasis of A A^T (any 2x2 SPD), limit A^T (A A^T)^{-1} y",
-            least_squares_flow.gradient_flow_two_rows,
-        ),
-        UncheckedPart(
-            "general A",
-            "derived only for M = 1 (flow and descent) and M = 2 with full row rank (flow); M >= 3, "
-            "rank-deficient A with y in range(A), and gradient descent for M >= 2 are not derived",
+            "any A, eigen-coordinates",
+            "flow and descent in an eigenbasis of A A^T (spectral theorem), zero modes by y in range(A); "
+            "descent converges iff h < 2/||A||^2",
+            least_squares_flow.spectral_coordinates_any_rank,
         ),
     ),
 )
@@ -460,7 +456,9 @@ LEMMA_2_7_FINDING = (
     r"$g(w)=2w-4\sqrt w$, $c=4$, $g_{\min}=-2$, $g'(c)=1$) the family $\tilde x_1=Y^2$, $z_1=(Y+1)^2$, "
     r"$\tilde x_2=W^2$, $z_2=0$, $Y=(W-1)^2/2$ satisfies (25) with equality and gives "
     r"$\sum_n\tilde x_n-z_n=2W-2\to\infty$, while (26) bounds it by 12; at $W=9$: $\tilde{\mathbf x}=(1024,81)$, "
-    r"$\mathbf z=(1089,0)$, $16>12$. The proof fails at (42) (case $\tilde x\le z$) and in the step 'by (25)'. "
+    r"$\mathbf z=(1089,0)$, $16>12$. The same happens at $L=2$, $g(w)=w(\log w-1)$: "
+    r"$\tilde{\mathbf x}=(1999999,10)$, $\mathbf z=(2000000,1)$ satisfy (25) and $\sum_n\tilde x_n-z_n=8>2(e+1)$. "
+    r"The proof fails at (42) (case $\tilde x\le z$) and in the step 'by (25)'. "
     r"Theorem 2.1's proof uses only (29), i.e. this lemma, so it has a gap."
 )
 
