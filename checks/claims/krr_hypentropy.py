@@ -1,10 +1,11 @@
-"""krr Section 4 and Appendices D-E: the hypentropy q, Q_alpha and Lemma 5."""
+"""krr Section 4 and Appendices D-E: the hypentropy q, Q_alpha, its expansions, and Lemma 5."""
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 
+import sympy
 from hypothesis import strategies as st
 from mpmath import iv, mp, mpf
 
@@ -18,11 +19,13 @@ from checks.audit import (
     judge,
 )
 from checks.claim import Kind, declare
+from checks.formula_audit import formula_audit
 from checks.instances import Instance, InstanceSpec, ParamSpec
 from checks.property import PropertyCheck
 from checks.symbolic import SymbolicCheck
 from checks.verdicts import Verdict
 from derivations import hypentropy as q_derivation
+from derivations import hypentropy_bounds, hypentropy_expansions
 from numerics import hypentropy
 from numerics.enclosures import from_fraction, interval_precision
 
@@ -252,6 +255,11 @@ declare(
         r"$\alpha_1=\exp(-d/(2\epsilon\|\boldsymbol\beta\|_1))$ makes $d/\ln(1/\alpha^2)=\epsilon\|\boldsymbol\beta\|_1$.",
     ),
     checks=(
+        SymbolicCheck(
+            "derivation (22), (25)-(29)",
+            "evenness, the upper bound (25)-(26) and the lower bound (27)-(29), each proven in SymPy",
+            lambda: _lemma5_symbolic(),
+        ),
         PropertyCheck(
             name="two-sided bound",
             description="random beta, d, eps and alpha <= alpha_1 (gap 0 = at the threshold)",
@@ -270,5 +278,179 @@ declare(
         example={"params": {"beta": ["1"], "epsilon": "1/100", "log_alpha_gap": "0"}, "dps": 60},
         description="Q_alpha from (21) in interval arithmetic; the lower margin also in a "
         "cancellation-free form, since the bound is attained in the limit",
+    ),
+)
+
+
+# ------------------------------------------------------------------------------ Lemma 5, symbolic
+
+
+def _lemma5_symbolic():
+    """Lemma 5 = (22) + (25)-(26) + (27)-(29): the derivations of its three steps together."""
+    from derivations.derivation import Derivation
+    from derivations.hypentropy_inequalities import Part, combined_outcome
+
+    pieces = (
+        q_derivation.q_is_even(),
+        hypentropy_bounds.lemma5_upper_bound(),
+        hypentropy_bounds.lemma5_lower_bound(),
+    )
+    parts = [Part(d.title, d.outcome, d.derived, d.residual, d.method) for d in pieces]
+    return Derivation(
+        claim_id="krr.lem5",
+        title="Lemma 5 from (22), (25)-(26) and (27)-(29)",
+        steps=tuple(step for d in pieces for step in d.steps),
+        derived=pieces[-1].derived,
+        printed=pieces[-1].printed,
+        outcome=combined_outcome(parts),
+        residual=0,
+        assumptions="w0 = 1, eps > 0, alpha <= alpha_1 (< 1: its exp term is < 1)",
+        method="; ".join(f"{d.title}: {d.outcome}" for d in pieces),
+    )
+
+
+# ------------------------------------------------------------------------------ (18)-(20)
+
+declare(
+    id="krr.eq19",
+    paper="krr",
+    label="eqs. (18)-(20)",
+    equations=("18", "19", "20"),
+    section="Appendix D (Proof of Theorem 1)",
+    kind=Kind.CHARACTERIZATION,
+    statement=(
+        r"If $X\beta^\infty=y$: $\beta^\infty=b_\alpha(X^\top\nu)$ with $b_\alpha(z)=2\alpha^2\mathbf w_0^2\circ\sinh(z)$ "
+        r"(18); $\nabla Q_{\alpha,\mathbf w_0}(\beta)=b_\alpha^{-1}(\beta)=\operatorname{arcsinh}\left(\frac1{2\alpha^2"
+        r"\mathbf w_0^2}\circ\beta\right)$ (19); integrating, $Q_{\alpha,\mathbf w_0}(\beta)=\sum_i\alpha^2\mathbf w_{0,i}^2"
+        r"q\left(\frac{\beta_i}{\alpha^2\mathbf w_{0,i}^2}\right)$ (20) with $q$ of (21)."
+    ),
+    hypotheses=(r"$X\beta^\infty_{\alpha,\mathbf w_0}=y$", r"$\mathbf w_0$ with no zero entries"),
+    depends_on=("krr.eq17", "krr.eq.q"),
+    expected=Verdict.VERIFIED,
+    findings=(
+        r"The gradient of (20)-(21) is (19) exactly, $b_\alpha$ is increasing with right inverse (19), $Q(0)=0$ and "
+        r"$q''=1/\sqrt{4+z^2}>0$ (so the KKT conditions are sufficient). The constant in $\nu$ depends on the flow's "
+        r"normalization (krr.eq15) and does not enter.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "gradient and inverse",
+            "differentiate (20)-(21) (d = 3, symbolic alpha, w0, beta) against (19); b_alpha(b_alpha^{-1}) = id",
+            q_derivation.gradient_is_inverse_link,
+        ),
+    ),
+)
+
+declare(
+    id="krr.lem5.even",
+    paper="krr",
+    label="eq. (22)",
+    equations=("22",),
+    section="Appendix E (Proof of Theorem 2)",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$Q_\alpha(\beta)=Q_\alpha(|\beta|)$, since $g(x)=x\operatorname{arcsin}(x/2)$ is even because $x$ and "
+        r"$\operatorname{arcsin}(x/2)$ are odd (22)."
+    ),
+    depends_on=("krr.eq.q",),
+    expected=Verdict.VERIFIED,
+    findings=(
+        r"(22) writes $\operatorname{arcsin}$ where $q$ has $\operatorname{arcsinh}$; the function used in (22) is "
+        r"$g(x)=x\operatorname{arcsinh}(x/2)$, which is even, and so are $q$ and $Q_\alpha$.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "evenness",
+            "g(-x) = g(x), q(-z) = q(z), and Q's terms at -|beta_i| and |beta_i|",
+            q_derivation.q_is_even,
+        ),
+    ),
+)
+
+declare(
+    id="krr.eq23",
+    paper="krr",
+    label="eqs. (23)-(24)",
+    equations=("23", "24"),
+    section="Appendix E (Proof of Theorem 2)",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$\frac{1}{\ln(1/\alpha^2)}Q_\alpha(\beta)=\sum_i\frac{2\alpha^2}{\ln(1/\alpha^2)}-\frac{\sqrt{4\alpha^4+\beta_i^2}}"
+        r"{\ln(1/\alpha^2)}+|\beta_i|\left(1+\frac{\ln\left(\frac{|\beta_i|}2+\sqrt{\alpha^4+\frac{\beta_i^2}4}\right)}"
+        r"{\ln(1/\alpha^2)}\right)$ (23); $|a|\le\sqrt{a^2+b^2}\le|a|+|b|$ (24)."
+    ),
+    hypotheses=(r"$\mathbf w_0=\mathbf 1$", r"$\alpha\neq1$"),
+    depends_on=("krr.lem5.even",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "rewriting",
+            "each line of (23) against alpha^2 q(|beta_i|/alpha^2)/ln(1/alpha^2); (24) by squares",
+            q_derivation.lemma5_rewriting,
+        ),
+    ),
+)
+
+# ------------------------------------------------------------------------------ (6), (7)
+
+declare(
+    id="krr.eq6",
+    paper="krr",
+    label="eq. (6)",
+    equations=("6",),
+    section="4 (Detailed study of a simple depth-2 model)",
+    kind=Kind.ASYMPTOTIC,
+    statement=(
+        r"For small $z$, $q(z)=\frac{z^2}4+O(z^4)$, so for $\alpha\to\infty$: $Q_{\alpha,\mathbf w_0}(\beta)="
+        r"\sum_i\frac{\beta_i^2}{4\alpha^2\mathbf w_{0,i}^2}+O(\alpha^{-6})$ (6)."
+    ),
+    depends_on=("krr.eq.q",),
+    expected=Verdict.VERIFIED,
+    findings=(
+        r"$q(z)=\frac{z^2}4-\frac{z^4}{192}+O(z^6)$; $\alpha^6(Q_i-\frac{\beta_i^2}{4\alpha^2w_{0,i}^2})\to"
+        r"-\frac{\beta_i^4}{192w_{0,i}^6}$.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "limits",
+            "leading coefficients and finite limits of the scaled remainders (SymPy limit)",
+            hypentropy_expansions.kernel_regime_expansion,
+        ),
+    ),
+)
+
+declare(
+    id="krr.eq7",
+    paper="krr",
+    label="eq. (7) and preceding claim",
+    equations=("7",),
+    section="4 (Detailed study of a simple depth-2 model)",
+    kind=Kind.ASYMPTOTIC,
+    statement=(
+        r"For large $|z|$, $q(z)=|z|\log|z|+O(1/|z|)$, so as $\alpha\to0$: $\frac1{\log(1/\alpha^2)}Q_{\alpha,\mathbf w_0}"
+        r"(\beta)=\sum_i|\beta_i|+O(1/\log(1/\alpha^2))$ (7)."
+    ),
+    depends_on=("krr.eq.q",),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"$q(z)=|z|\log|z|-|z|+2-\frac1{|z|}+O(|z|^{-3})$: the remainder of $q(z)-|z|\log|z|$ is $-|z|+2+O(1/|z|)$, not "
+        r"$O(1/|z|)$ ($\lim(q(z)-|z|\log|z|)/|z|=-1$). Equation (7) itself holds: "
+        r"$Q_i-|\beta_i|\ln(1/\alpha^2)\to|\beta_i|(\ln|\beta_i|-2\ln w_{0,i}-1)$, a constant, as $\alpha\to0$.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "expansion at infinity",
+            "limits of (q(z) - |z| log|z|)/|z| and of the corrected remainder; (7) as a finite limit",
+            hypentropy_expansions.rich_regime_expansion,
+        ),
+    ),
+    audit=formula_audit(
+        "krr.eq7",
+        hypentropy_expansions.q_minus_zlogz_over_z(),
+        sympy.Integer(0),
+        left_name="lim (q(z) - |z| log|z|)/|z| (SymPy limit)",
+        right_name="0, as q = |z| log|z| + O(1/|z|) requires",
+        example={},
+        description="the coefficient of |z| in q(z) - |z| log|z| at infinity, computed by SymPy's limit",
     ),
 )
