@@ -497,39 +497,65 @@ def case_two_condition_97() -> Derivation:
     )
 
 
-def frobenius_step_89() -> Derivation:
-    """The last step of (89): ||calX||_F^2 against d Lambda^2 (one measurement X_1 = c E_11)."""
-    c = sp.Symbol("c", positive=True)
-    # N = 1, X_1 = c E_11: calX calX^T = c^2, so lambda = Lambda = c^2 and ||calX||_F^2 = c^2.
-    frob = c**2
-    Lam_c = c**2
-    derived = 2 * d * (8 * alpha**2 * sp.sqrt(2 * k * d)) ** 2 * frob  # (89), line before last
-    printed = 256 * k * d**3 * alpha**4 * Lam_c**2  # (89), last line minus 2Y^2
-    point = {c: sp.Rational(1, 10), d: sp.Integer(1), k: sp.Integer(4), alpha: sp.Integer(1)}
-    cmp = compare(derived, printed, [point])
+# The instance on which (89) fails: d = 1, k = 4, one measurement X_1 = c (so lambda = Lambda = c^2),
+# y* = 0 (Y = 0), U = 2 alpha e_1, V = 2 alpha (t e_1 + s e_2) with s^2 = 1 - t^2.
+C89, T89 = sp.Symbol("c", positive=True), sp.Symbol("t", positive=True)
+WIDTH_89 = 4
+WITNESS_89 = {"alpha": "1", "c": "1/100", "t": "3/5"}
+
+
+def initial_residual_89() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(||y(0) - y*||^2 from the definitions, the printed bound of (89), ||W W^T - alpha^2 k I||_op)."""
+    s = sp.sqrt(1 - T89**2)
+    U = sp.Matrix([[2 * alpha, 0, 0, 0]])  # d = 1, k = 4: each row has norm alpha sqrt(k) = 2 alpha
+    V = sp.Matrix([[2 * alpha * T89, 2 * alpha * s, 0, 0]])
+    W = sp.Matrix.vstack(U, V)
+    deviation = (W * W.T - alpha**2 * WIDTH_89 * sp.eye(2)).applyfunc(sp.simplify)
+    op_norm = sp.Max(*[sp.Abs(e) for e in deviation.eigenvals()])  # symmetric: largest |eigenvalue|
+    y0 = C89 * (U * V.T)[0]  # <U V^T, X_1> with X_1 = c
+    residual_sq = sp.expand(y0**2)  # y* = 0
+    bound = y0_squared_bound_89().subs({Y: 0, k: WIDTH_89, d: 1, Lam: C89**2})
+    return residual_sq, bound, sp.simplify(op_norm)
+
+
+def initial_residual_bound_89() -> Derivation:
+    """(89) at a concrete initialization in the event of (88): the bound fails for small Lambda."""
+    residual_sq, bound, op_norm = initial_residual_89()
+    point = {alpha: sp.Integer(1), C89: sp.Rational(1, 100), T89: sp.Rational(3, 5)}
+    event = (8 * alpha**2 * sp.sqrt(2 * k * d)).subs({k: WIDTH_89, d: 1})  # radius of (88)
+    in_event = bool((event - op_norm).subs(point) > 0)
+    margin = (bound - residual_sq).subs(point)  # (89) says >= 0
+    outcome = Outcome.DIFFERS if in_event and margin < 0 else Outcome.INCONCLUSIVE
+    frob = C89**2  # ||calX||_F^2 for one measurement c E_11
     steps = (
-        Step("one measurement X_1 = c E_11: calX calX^T = c^2 = lambda = Lambda, ||calX||_F^2 = c^2"),
-        Step("(89) second-to-last line, 2 d (8 alpha^2 sqrt(2kd))^2 ||calX||_F^2", derived),
-        Step("(89) last line, 256 k d^3 alpha^4 Lambda^2", printed),
+        Step("d = 1, k = 4, X_1 = c: calX calX^T = c^2, so lambda = Lambda = c^2 and ||calX||_F^2 = c^2"),
+        Step("||W W^T - alpha^2 k I||_op for U = 2 alpha e_1, V = 2 alpha (t, s, 0, 0)", op_norm),
+        Step("radius of the event (88): 8 alpha^2 sqrt(2kd)", event),
+        Step("||y(0) - y*||^2 = <U V^T, X_1>^2 (y* = 0, Y = 0)", residual_sq),
+        Step("printed bound (89): 2Y^2 + 256 k d^3 alpha^4 Lambda^2", bound),
+        Step("bound - ||y(0) - y*||^2 at alpha = 1, c = 1/100, t = 3/5 (in the event): negative", margin),
         Step(
-            "the step needs ||calX||_F^2 <= d Lambda^2, which fails for Lambda < 1/d; what holds is "
-            "||calX||_F^2 = tr(calX calX^T) <= N Lambda <= d^2 Lambda, giving 256 k d^4 alpha^4 Lambda"
+            "the last step of (89) needs ||calX||_F^2 <= d Lambda^2, here c^2 <= c^4: false for c < 1; "
+            "what holds is ||calX||_F^2 = tr(calX calX^T) <= N Lambda <= d^2 Lambda, "
+            "giving 256 k d^4 alpha^4 Lambda",
+            sp.Tuple(frob, C89**4),
         ),
     )
-    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
+    corrected = 2 * Y**2 + 256 * k * d**4 * alpha**4 * Lam
     return Derivation(
         claim_id="krr.cor10.proof",
-        title="(89): the last inequality",
+        title="(89) at an initialization in the event of (88)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
-        assumptions="N = 1, X_1 = c E_11",
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        corrected=256 * k * d**4 * alpha**4 * Lam,
+        derived=residual_sq,
+        printed=bound,
+        outcome=outcome,
+        residual=sp.expand(residual_sq - bound),
+        method="exact rational arithmetic at the witness; event checked exactly",
+        assumptions="d = 1, k = 4, N = 1, X_1 = c, y* = 0",
+        witness_point={"alpha": "1", "c": "1/100", "t": "3/5"},
+        witness_value=f"bound - ||y(0)-y*||^2 = {margin}",
+        witness_instance={"params": dict(WITNESS_89)} if outcome == Outcome.DIFFERS else None,
+        corrected=corrected,
     )
 
 

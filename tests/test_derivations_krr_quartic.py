@@ -125,8 +125,13 @@ def test_width_conditions_94_do_not_imply_93_at_the_witness():
     assert margin.evalf(30, strict=True) < 0
 
 
-def test_last_steps_of_89_and_99_differ():
-    assert h.frobenius_step_89().outcome == Outcome.DIFFERS
+def test_bound_89_fails_at_an_initialization_in_the_event_88():
+    d = h.initial_residual_bound_89()
+    assert d.outcome == Outcome.DIFFERS
+    assert d.witness_instance == {"params": {"alpha": "1", "c": "1/100", "t": "3/5"}}
+
+
+def test_last_step_of_99_differs():
     d = h.final_bounds_98_99()
     assert d.outcome == Outcome.DIFFERS
     assert compare(d.derived, d.corrected).outcome == Outcome.AGREES

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
+from checks.audit import Audit, AuditResult
 from checks.claim import Kind, declare
 from checks.formula_audit import formula_audit
+from checks.instances import Instance, InstanceSpec, ParamSpec
 from checks.symbolic import SymbolicCheck
 from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
@@ -185,8 +189,51 @@ declare(
 
 # ------------------------------------------------------------------ Corollary 10 and its proof
 
-_COR_LEFT = sp.sqrt(h.y0_squared_bound_89())
-_COR_RIGHT = h.required_93()
+_AUDIT_93 = formula_audit(
+    "krr.cor10.proof",
+    sp.sqrt(h.y0_squared_bound_89()),
+    h.required_93(),
+    op="<=",
+    left_name="sqrt(2Y^2 + 256 k d^3 alpha^4 Lambda^2), (89)",
+    right_name="right side of (93) with (90)",
+    hypotheses=(*(sp.GreaterThan(h.k, c) for c in h.conditions_94()), sp.LessThan(h.lam, h.Lam)),
+    example={"alpha": "1", "lambda": "1", "Lambda": "1", "d": "1", "k": "204800", "Y": "1"},
+)
+_RESIDUAL_89, _BOUND_89, _DEVIATION_89 = h.initial_residual_89()
+_AUDIT_89 = formula_audit(
+    "krr.cor10.proof",
+    _RESIDUAL_89,
+    _BOUND_89,
+    op="<=",
+    left_name="||y(0) - y*||^2 at U = 2 alpha e_1, V = 2 alpha (t, sqrt(1-t^2), 0, 0), X_1 = c, y* = 0",
+    right_name="(89): 2Y^2 + 256 k d^3 alpha^4 Lambda^2 (Y = 0, k = 4, d = 1, Lambda = c^2)",
+    hypotheses=(
+        sp.StrictLessThan(h.T89, 1),
+        sp.StrictLessThan(_DEVIATION_89, 8 * h.alpha**2 * sp.sqrt(2 * h.WIDTH_89)),  # the event of (88)
+    ),
+    example=h.WITNESS_89,
+)
+
+
+def _either_instance_form(a93: Audit, a89: Audit) -> Audit:
+    """One audit for two instance forms: (94) => (93) (width conditions), or (89) at a concrete W(0) (t given)."""
+    params: dict[str, ParamSpec] = {}
+    for spec_param in (*a93.spec.params, *a89.spec.params):
+        params.setdefault(spec_param.name, dataclasses.replace(spec_param, optional=True))
+
+    def evaluate(instance: Instance, dps: int) -> AuditResult:
+        chosen = a89 if "t" in instance.params else a93
+        return chosen.evaluate(instance, dps)
+
+    return Audit(
+        spec=InstanceSpec(params=tuple(params.values())),
+        evaluate=evaluate,
+        example=a93.example,
+        description="(94) => (93) with the width conditions of (94) as hypotheses; or, when t is given, "
+        "(89) at the initialization U = 2 alpha e_1, V = 2 alpha (t, sqrt(1-t^2), 0, 0) in the event of (88)",
+        default_dps=a93.default_dps,
+    )
+
 
 declare(
     id="krr.cor10.proof",
@@ -212,9 +259,11 @@ declare(
         r"$Y=2048000$ every condition of (94) holds but (93) fails (left $\approx2.9\cdot10^6$, right "
         r"$\approx2.2\cdot10^4$). The corrected condition is still $\alpha^2=\Omega(1/k)$, so Corollary 10's form "
         r"survives.",
-        r"The last step of (89) needs $\|\mathcal X\|_F^2\le d\Lambda^2$, false for small $\Lambda$ (one measurement "
-        r"$c\mathbf E_{11}$: $\|\mathcal X\|_F^2=c^2=\Lambda>d\Lambda^2$ for $c^2<1/d$); what holds is "
-        r"$\|\mathcal X\|_F^2\le N\Lambda\le d^2\Lambda$, giving $256kd^4\alpha^4\Lambda$.",
+        r"(89) is false for small $\Lambda$: its last step needs $\|\mathcal X\|_F^2\le d\Lambda^2$ (one measurement "
+        r"$c$: $\|\mathcal X\|_F^2=c^2=\Lambda>d\Lambda^2$ for $c^2<1/d$). At $d=1$, $k=4$, $X_1=c=1/100$, $y^*=0$, "
+        r"$\mathbf U(0)=(2,0,0,0)$, $\mathbf V(0)=(6/5,8/5,0,0)$ (in the event of (88): deviation $12/5<8\sqrt8$) "
+        r"$\|y(0)-y^*\|^2=576/10^6>1024/10^8$. What holds is $\|\mathcal X\|_F^2\le N\Lambda\le d^2\Lambda$, giving "
+        r"$2Y^2+256kd^4\alpha^4\Lambda$.",
         r"The last step of (99) drops a factor $\sqrt2$: from its middle line the last term is "
         r"$64\sqrt2\,d^{3/2}\Lambda^{3/2}\alpha/\lambda$, not $64\,d^{3/2}\Lambda^{3/2}\alpha/\lambda$ (the printed "
         r"value follows from $\|y(0)-y^*\|\le2Y+16\sqrt{kd^3\alpha^4\Lambda^2}$ as in (98)). (99) also writes "
@@ -234,9 +283,9 @@ declare(
             h.case_two_condition_97,
         ),
         SymbolicCheck(
-            "(89) last step",
-            "2d (8 alpha^2 sqrt(2kd))^2 ||calX||_F^2 against 256 k d^3 alpha^4 Lambda^2 at one measurement",
-            h.frobenius_step_89,
+            "(89)",
+            "||y(0) - y*||^2 at a concrete W(0) in the event of (88) (d = 1, k = 4, X_1 = c) against (89)",
+            h.initial_residual_bound_89,
         ),
         SymbolicCheck(
             "(98)-(99)",
@@ -244,18 +293,7 @@ declare(
             h.final_bounds_98_99,
         ),
     ),
-    audit=formula_audit(
-        "krr.cor10.proof",
-        _COR_LEFT,
-        _COR_RIGHT,
-        op="<=",
-        left_name="sqrt(2Y^2 + 256 k d^3 alpha^4 Lambda^2), (89)",
-        right_name="right side of (93) with (90)",
-        hypotheses=(*(sp.GreaterThan(h.k, c) for c in h.conditions_94()), sp.LessThan(h.lam, h.Lam)),
-        example={"alpha": "1", "lambda": "1", "Lambda": "1", "d": "1", "k": "204800", "Y": "1"},
-        description="(94) => (93): the three width conditions of (94) (and lambda <= Lambda) as hypotheses, "
-        "(93) evaluated exactly or by strict evalf",
-    ),
+    audit=_either_instance_form(_AUDIT_93, _AUDIT_89),
 )
 
 declare(
