@@ -197,6 +197,15 @@ def kronecker_form_73(dim: int = 2, width: int = 2) -> Derivation:
 
 # ------------------------------------------------------------------ (78)-(81), Lemma 12
 
+# mu > 4 Lambda gamma / lambda written as mu = 4 Lambda gamma / lambda + excess, excess > 0
+excess = sp.Symbol("excess", positive=True)
+MU_ABOVE_THRESHOLD = 4 * Lam * gamma / lam + excess
+
+
+def positive_above_threshold(expr: sp.Expr) -> bool:
+    """Is expr > 0 whenever mu > 4 Lambda gamma / lambda (SymPy's sign deduction after substitution)?"""
+    return bool(sp.factor(sp.expand(expr.subs(mu, MU_ABOVE_THRESHOLD))).is_positive)
+
 
 def radius_78() -> sp.Expr:
     """krr (78): R = sqrt(mu + mu lambda/(4 Lambda)) - sqrt(mu + gamma)."""
@@ -237,6 +246,7 @@ def lemma12_algebra() -> Derivation:
         ]
     )
     cmp = compare(derived, printed)
+    radius_positive = positive_above_threshold(gap)
     steps = (
         Step("(78): R", R),
         Step(
@@ -252,7 +262,7 @@ def lemma12_algebra() -> Derivation:
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
+        outcome=cmp.outcome if radius_positive else Outcome.INCONCLUSIVE,
         residual=cmp.residual,
         method=cmp.method,
         assumptions="mu, lambda, Lambda > 0, gamma >= 0",
@@ -288,7 +298,7 @@ def theorem9_integral() -> Derivation:
     printed = sp.Matrix([mu * lam, theorem9_second_bound()])
     cmp = compare(derived, printed)
     decreasing = bool((-slope).is_positive)
-    outcome = cmp.outcome if decreasing else Outcome.INCONCLUSIVE
+    outcome = cmp.outcome if decreasing and positive_above_threshold(tk_margin) else Outcome.INCONCLUSIVE
     steps = (
         Step("d/dR of the decay rate 2 mu lambda - 4 Lambda (gamma + R^2 + 2 R sqrt(mu+gamma))", slope),
         Step(
