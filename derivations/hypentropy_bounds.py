@@ -793,13 +793,69 @@ def theorem2_proof_parts() -> list[Part]:
     ]
 
 
+def corrected_l1_threshold_parts() -> list[Part]:
+    """The corrected l1 threshold min{(2(1+2eps)b)^(-(2+eps)/(2eps)), exp(-(2+eps)d/(2 eps b))} meets every
+    hypothesis of Lemma 5 the proof uses (b = |beta*|_1, B = (1+2eps)b, b_inf = b + s in [b, B]).
+
+    Compared in logarithms: each part is ln(needed bound) - ln(threshold term) >= 0.
+    """
+    p = (2 + eps) / (2 * eps)  # 1/(2 eps')
+    log_exp_term = -(2 + eps) * dim / (2 * eps * bstar)  # ln of the corrected exp term
+    delta = sp.Symbol("delta", positive=True)  # d = eps + delta (0 < eps < d)
+    dd_ = eps + delta
+    log_exp = log_exp_term.subs(dim, dd_)
+    ep = eps_prime()
+    h = bstar * sp.log(bstar) - bstar + 1  # >= 0, as in (28)
+    return [
+        nonnegative(
+            "corrected: exp term <= exp(-d/(2eps'B)), Lemma 5 (29) at |beta|_1 = B = (1+2eps)|beta*|_1",
+            -dim / (2 * ep * (1 + 2 * eps) * bstar) - log_exp_term,
+            (2 + eps) * dim / (bstar * (1 + 2 * eps)),
+        ),
+        nonnegative(
+            "corrected: exp term <= exp(-d/(2eps' b_inf)), Lemma 5 (29) at beta^inf, "
+            "|beta^inf|_1 = b + s >= b",
+            -dim / (2 * ep * (bstar + s)) - log_exp_term,
+            (2 + eps) * dim * s / (2 * eps * bstar * (bstar + s)),
+        ),
+        sum_of(
+            "corrected: exp term <= sqrt(|beta*|_1) <= sqrt(B), Lemma 5 (26) at beta* and at B "
+            "(uses eps < d)",
+            sp.log(bstar) / 2 - log_exp,
+            [
+                _scale(convex("b ln b - b + 1 >= 0", h, bstar, 1, 1 / bstar), 1 / (2 * bstar)),
+                nonnegative(
+                    "",
+                    half + (1 + eps + delta * (2 + eps) / eps) / (2 * bstar),
+                    half + (1 + eps + delta * (2 + eps) / eps) / (2 * bstar),
+                ),
+            ],
+        ),
+        nonnegative("corrected: exp term <= 1", -log_exp_term, -log_exp_term),
+        identity(
+            "corrected: power term = (2B)^(-1/(2eps')), Lemma 5 (26) at B",
+            (2 * (1 + 2 * eps) * bstar) ** (-p),
+            (2 * (1 + 2 * eps) * bstar) ** (-1 / (2 * ep)),
+        ),
+        _scale(
+            log_at_most(
+                "corrected: power term <= (2|beta*|_1)^(-1/(2eps')), Lemma 5 (26) at beta*",
+                2 * bstar,
+                2 * (1 + 2 * eps) * bstar,
+                nonnegative("", 4 * eps * bstar, 4 * eps * bstar),
+            ),
+            p,
+        ),
+    ]
+
+
 def theorem2_proof() -> Derivation:
     from checks.formula_audit import witness_instance
 
     return conclude(
         "krr.thm2.proof",
         "proof of Theorem 2 (44)-(49)",
-        theorem2_proof_parts(),
+        [*theorem2_proof_parts(), *corrected_l1_threshold_parts()],
         assumptions="0 < eps < d, |beta*| > 0, eps' = eps/(2+eps)",
         notes=(
             "Lemma 5's alpha_1 increases with |beta|_1 through sqrt(|beta|_1) and exp(-d/(2eps|beta|_1)), so "

@@ -89,3 +89,7 @@ def test_theorem2_thresholds_do_not_give_the_lemmas_hypotheses():
 
 def test_theorem2_l2_holds_through_eq42():
     assert hypentropy_bounds.theorem2_l2().outcome == Outcome.AGREES
+
+
+def test_corrected_l1_threshold_meets_every_use_of_lemma5_in_the_proof():
+    assert all(p.outcome == Outcome.AGREES for p in hypentropy_bounds.corrected_l1_threshold_parts())

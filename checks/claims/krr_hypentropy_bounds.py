@@ -344,6 +344,10 @@ declare(
         r"(krr.thm2.l2).",
         r"Lemma 5's $\alpha_1$ increases with $\|\beta\|_1$ (terms $\sqrt{\|\beta\|_1}$, $e^{-d/(2\epsilon\|\beta\|_1)}$), so "
         r"$\alpha\le\alpha_1$ at $(1+2\epsilon)\|\beta^*\|_1$ does not give (44) at smaller norms ($\beta^*$, $\beta^\infty$).",
+        r"With $\alpha\le\min\{(2(1+2\epsilon)\|\beta^*\|_1)^{-\frac{2+\epsilon}{2\epsilon}},"
+        r"\exp(-\frac{(2+\epsilon)d}{2\epsilon\|\beta^*\|_1})\}$ every use of Lemma 5 in the proof is justified "
+        r"(at $\beta^*$, at norm $(1+2\epsilon)\|\beta^*\|_1$ and at $\beta^\infty$, whose norm lies between); derived "
+        r"here term by term.",
         r"(48) line 2: $\|\beta\|_2^2=(1+2\epsilon)^2\|\beta^*\|_2^2$, printed $(1+2\epsilon)\|\beta^*\|_2^2$; the chain "
         r"survives with $\ge$.",
     ),
