@@ -415,6 +415,12 @@ def lemma_3_18_needs_positive_direction() -> Derivation:
         derived=derived,
         printed=printed,
         assumptions="N = 2, A = [0 1], b = 1, u(0) = (1, 0), r(0) > 0, L = 2, 3, 4, 5",
+        witness_instance={
+            "A": [["0", "1"]],
+            "y": ["1"],
+            "depth": 2,
+            "params": {"r0": "1", "direction": ["1", "0"], "z": ["0", "1"]},
+        },
         corrected=sp.Symbol("u(0) > 0 added to the hypotheses"),
         **_cmp_fields(cmp),
     )

@@ -66,3 +66,17 @@ def test_lemma_3_18_display_and_blow_up_agree_but_the_lemma_needs_u0_positive():
     face = bregman.lemma_3_18_needs_positive_direction()
     assert face.outcome == Outcome.DIFFERS
     assert list(face.derived) == [sp.Rational(1, 2 * d) for d in bregman.DEPTHS]
+    assert face.witness_instance["params"]["direction"] == ["1", "0"]
+
+
+def test_lemma_3_18_audit_bounds_the_loss_on_the_invariant_face_exactly():
+    from fractions import Fraction
+
+    from checks.claims.wn_invariants import LEMMA_3_18_SPEC, _audit_invariant_face
+    from checks.instances import parse_instance
+
+    face = bregman.lemma_3_18_needs_positive_direction()
+    instance = parse_instance(face.witness_instance, LEMMA_3_18_SPEC, "wn.lem3.18")
+    result = _audit_invariant_face(instance, 30)
+    assert result.status == "violated"
+    assert dict(result.quantities)["lower bound on L(x(t)) for all t"] == Fraction(1, 4)

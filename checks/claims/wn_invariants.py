@@ -3,10 +3,14 @@ and the Bregman argument (55)-(58), each derived in SymPy from the definitions."
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy as sp
 
+from checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide
 from checks.claim import Kind, declare
 from checks.formula_audit import formula_audit
+from checks.instances import Instance, InstanceSpec, ParamSpec
 from checks.symbolic import SymbolicCheck
 from checks.verdicts import Verdict
 from derivations import wn_bregman as bregman
@@ -351,6 +355,78 @@ declare(
 
 # ----------------------------------------------------------------------------- Lemma 3.18
 
+
+def _least_squares_residual(columns: list[list[Fraction]], b: list[Fraction]) -> Fraction:
+    """min_w ||B w - b||² exactly (B with the given columns; rank-deficient B allowed)."""
+    if not columns:
+        return sum((v * v for v in b), Fraction(0))
+    B = sp.Matrix([[sp.Rational(c[i].numerator, c[i].denominator) for c in columns] for i in range(len(b))])
+    bb = sp.Matrix([sp.Rational(v.numerator, v.denominator) for v in b])
+    basis = B.columnspace()
+    if not basis:
+        projected = sp.zeros(len(b), 1)
+    else:
+        Q = sp.Matrix.hstack(*basis)
+        projected = Q * (Q.T * Q).inv() * Q.T * bb
+    residual = bb - projected
+    value = sp.nsimplify((residual.T * residual)[0])
+    return Fraction(int(value.p), int(value.q))
+
+
+def _audit_invariant_face(instance: Instance, dps: int) -> AuditResult:
+    """Lemma 3.18 on an instance whose direction u(0) has zero entries.
+
+    u_n = 0 is invariant under (13) for L >= 2 (u_n' = -r(I - P_u)∇L(x) has n-th entry 0 there:
+    [∇L(x)]_n carries the factor x_n^{L-1}; cf. the proof of Lemma 3.3 and the symbolic check).
+    So x_n(t) = 0 for every n with u_n(0) = 0 and L(x(t)) >= 1/(2L) min_w ||A_F w - b||², F the
+    other columns: a lower bound on lim L(x(t)), computed exactly.
+    """
+    A, b, depth = instance.A, instance.y, instance.depth
+    u0 = instance.params["direction"]
+    z = instance.params["z"]
+    norm = sum((v * v for v in u0), Fraction(0))
+    Az = [sum((A[m][n] * z[n] for n in range(instance.N)), Fraction(0)) for m in range(instance.M)]
+    hypotheses = (
+        decide("||u(0)||²", "=", "1", norm, Fraction(1)),
+        decide(
+            "A z (z >= 0, S_+ non-empty)", "=", "b", max(abs(a - c) for a, c in zip(Az, b, strict=True)), 0
+        ),
+        Relation(
+            "0",
+            "<=",
+            "||b||² (strictly)",
+            sum((v * v for v in b), Fraction(0)),
+            HOLDS if any(b) else VIOLATED,
+        ),
+    )
+    face = [n for n in range(instance.N) if u0[n] != 0]
+    columns = [[A[m][n] for m in range(instance.M)] for n in face]
+    bound = _least_squares_residual(columns, list(b)) / (2 * depth)
+    relation = decide(
+        "lim L(x(t)) >= 1/(2L) min ||A_F w - b||² (invariant face)", "<=", "0 (Lemma 3.18)", bound, 0
+    )
+    return AuditResult(
+        "wn.lem3.18",
+        None,
+        (
+            ("coordinates with u_n(0) = 0", tuple(Fraction(n + 1) for n in range(instance.N) if u0[n] == 0)),
+            ("lower bound on L(x(t)) for all t", bound),
+        ),
+        (relation,),
+        hypotheses,
+        notes=("u(0) >= 0 is not a hypothesis of the lemma; r(0) > 0 is params.r0",),
+    )
+
+
+LEMMA_3_18_SPEC = InstanceSpec(
+    needs=frozenset({"A", "y", "depth", "params"}),
+    params=(
+        ParamSpec("r0", "scalar", "r(0)", "positive"),
+        ParamSpec("direction", "vector", "u(0), ||u(0)|| = 1 (entries may be 0)", "nonnegative", length="N"),
+        ParamSpec("z", "vector", "a point of S_+ (z >= 0, A z = b)", "nonnegative", length="N"),
+    ),
+)
+
 declare(
     id="wn.lem3.18",
     paper="wn",
@@ -369,14 +445,14 @@ declare(
     ),
     hypotheses=(r"$\mathbf b\ne0$", r"$S_+\ne\emptyset$", r"$r(0)>0$"),
     depends_on=("wn.lem3.17", "wn.lem3.4"),
-    expected=Verdict.INCONCLUSIVE,
+    expected=Verdict.REFUTED,
     findings=(
         r"The lemma omits $\mathbf u(0)>0$, which its proof uses ('since $r(0)>0$ and $\mathbf u(0)\ge0$') and needs: "
         r"with $N=2$, $\mathbf A=[0\ 1]$, $\mathbf b=1$, $\mathbf u(0)=(1,0)$, $r(0)>0$ all stated hypotheses hold, the "
         r"face $u_2=0$ is invariant and $\mathcal L(\mathbf x(t))=\frac1{2L}$ for all $t$ (derived for $L=2..5$). "
         r"The D_F display, (58) and the blow-up agree; the phrase 'all terms except the last converge to zero' "
-        r"should read 'stay bounded' (the $\mathbf z$-terms are constant). No flow audit certifies the "
-        r"counterexample yet, so the verdict stays inconclusive.",
+        r"should read 'stay bounded' (the $\mathbf z$-terms are constant). With $\mathbf u(0)>0$ added "
+        r"(the setting of Theorem 2.3) the proof goes through.",
     ),
     checks=(
         SymbolicCheck(
@@ -396,5 +472,17 @@ declare(
             "u(0) = (1, 0), A = [0 1], b = 1: the loss stays 1/(2L)",
             bregman.lemma_3_18_needs_positive_direction,
         ),
+    ),
+    audit=Audit(
+        spec=LEMMA_3_18_SPEC,
+        evaluate=_audit_invariant_face,
+        example={
+            "A": [["1", "-1"]],
+            "y": ["1"],
+            "depth": 2,
+            "params": {"r0": "1", "direction": ["3/5", "4/5"], "z": ["1", "0"]},
+        },
+        description="the loss on the face {u_n = 0 : u_n(0) = 0}, bounded below exactly, against lim = 0",
+        exact=True,
     ),
 )
