@@ -6,6 +6,7 @@ import sympy as sp
 
 from derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
 from derivations import coordinate_functions as cf
+from derivations import l1_bound_counterexample as bc
 from derivations import l1_error_bounds as eb
 from derivations import signed_factorization as sf
 from derivations.derivation import Outcome
@@ -167,3 +168,41 @@ def test_sigma_step_of_A3_drops_a_factor_2_and_C_prime_doubles_its_first_term():
     assert constant.outcome == Outcome.DIFFERS
     C, d, s, s_star, dp = sp.symbols("C d s s_star dprime", positive=True)
     assert sp.simplify(constant.corrected - (2 * C * d * sp.sqrt(s_star) / sp.sqrt(s) + dp)) == 0
+
+
+# ----------------------------------------------------------------------------- (9), (11), (16)
+
+
+def test_bound_11_fails_at_the_flow_limit_of_theorem_3_1():
+    d = bc.equation_11_counterexample()
+    assert d.outcome == Outcome.DIFFERS
+    gap = bc.kkt_point()["gap"].xreplace(bc.WITNESS)
+    assert gap.is_Rational and gap > 32 and bc.bound_11_right() == 24
+
+
+def test_bound_16_fails_at_the_flow_limit_of_theorem_2_2():
+    d = bc.theorem_2_1_counterexample()
+    assert d.outcome == Outcome.DIFFERS
+    assert bc.bound_16_right() == 12
+
+
+def test_kkt_point_is_the_limit_of_the_integrated_flow():
+    """Integrate the flow of (7) (log coordinates) and compare its limit with the KKT point."""
+    import numpy as np
+    from scipy.integrate import solve_ivp
+
+    k = {name: float(e.xreplace(bc.WITNESS)) for name, e in bc.kkt_point().items()}
+    A = np.array([1.0, float(bc.WITNESS[bc.a])])
+    depth = int(bc.DEPTH)
+
+    def rhs(_t, z):
+        u, v = np.exp(z[:2]), np.exp(z[2:])
+        r = A @ (u**depth - v**depth) - k["b"]
+        return np.concatenate([-depth * r * A * u ** (depth - 2), depth * r * A * v ** (depth - 2)])
+
+    sol = solve_ivp(rhs, (0, 1e4), np.zeros(4), method="Radau", rtol=1e-10, atol=1e-12)
+    u, v = np.exp(sol.y[:2, -1]), np.exp(sol.y[2:, -1])
+    x = u**depth - v**depth
+    assert sol.status == 0
+    assert abs(x[1] - (k["p2"] - k["q2"])) < 1e-6 * k["p2"]  # relative: limit of a stiff flow
+    assert abs(x).sum() - k["b"] > 32

@@ -17,6 +17,7 @@ from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
 from derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
 from derivations import coordinate_functions as cf
+from derivations import l1_bound_counterexample as bc
 from derivations import l1_error_bounds as eb
 from derivations import signed_factorization as sf
 
@@ -230,13 +231,37 @@ declare(
     ),
     hypotheses=(r"hypotheses of Theorem 1.1", r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, $\alpha>0$"),
     depends_on=("mil.thm1.1b",),
-    expected=Verdict.VERIFIED,
+    expected=Verdict.REFUTED,
+    findings=(
+        r"(11) is (9) at $\alpha\mathbf 1$ (derived), but it fails: $L=4$, $\alpha=1$, $\mathbf A=(1,a)$, "
+        r"$0<a<1$; by Theorem 3.1 the limit is the KKT point $p_1=4/(2-\mu)^2$, $p_2=4/(2-\mu a)^2$, "
+        r"$q_1=4/(2+\mu)^2$, $q_2=4/(2+\mu a)^2$ with $y=p_1+ap_2-q_1-aq_2$, and "
+        r"$\varepsilon=(1-a)(p_2-q_2)\to\frac{4a}{(1-a)(1+a)^2}$ as $\mu\to2$, unbounded as $a\to1$, while "
+        r"$2c_4\alpha^4N=24$. At $\mu=1999/1000$, $a=97/100$: $\varepsilon=32.27\ldots>24$ (exact rational; a direct "
+        r"numerical integration of the flow gives the same limit). The same instance without $\mathbf q$ breaks (16) "
+        r"of Theorem 2.1 ($\varepsilon=(1-a)p_2=32.28\ldots>12$); the proofs rest on Lemma 2.7, which is false.",
+    ),
     checks=(
         SymbolicCheck(
             "(9) at α1",
-            "the right side of (9) at u_0 = v_0 = α1 is 2 c_L α^L N (N, L symbolic); (11) then is (9)",
+            "the right side of (9) at u_0 = v_0 = α1 is 2 c_L α^L N (N, L symbolic)",
             eb.equation_11,
         ),
+        SymbolicCheck(
+            "one-row instance",
+            "flow limit of Theorem 3.1 by KKT on A = (1, a2), L = 4, α = 1; ε against 2 c_4 α^4 N",
+            bc.equation_11_counterexample,
+        ),
+    ),
+    audit=_lazy_formula_audit(
+        "mil.eq11",
+        (bc.a, bc.mu),
+        lambda: (bc.kkt_point()["gap"], bc.bound_11_right(), (sp.Lt(bc.mu, 2), sp.Lt(bc.a, 1))),
+        op="<=",
+        left_name="ε = ||x̃_∞||_1 - min_S ||z||_1 (KKT point of Theorem 3.1)",
+        right_name="2 c_L α^L N",
+        example={"a2": "1/2", "mu": "1"},
+        description="L = 4, N = 2, α = 1, A = (1, a2), y = A(p - q) for the KKT point with multiplier mu",
     ),
 )
 
@@ -285,7 +310,10 @@ declare(
     hypotheses=(r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$",),
     depends_on=("mil.eq11",),
     expected=Verdict.VERIFIED,
-    findings=(r"What (11) shows is that the error *bound* $2c_L\alpha^LN$ is proportional to $N$.",),
+    findings=(
+        r"What (11) shows is that the error *bound* $2c_L\alpha^LN$ is proportional to $N$; (11) itself fails "
+        r"(mil.eq11), so it says nothing about the error.",
+    ),
     checks=(
         SymbolicCheck(
             "bound linear in N",
