@@ -133,6 +133,39 @@ def prediction_dynamics(dim: int = 2, width: int = 2, samples: int = 1) -> Deriv
     )
 
 
+def sigma_centre_74(dim: int = 2) -> Derivation:
+    """The centre 4 mu calX calX^T of (74) is Sigma at W W^T = mu I for the derived Sigma (8), not (72)."""
+    X1, X2 = (
+        sp.Matrix(dim, dim, lambda i, j, n=n: sp.Symbol(f"x{n}_{i + 1}{j + 1}", real=True)) for n in (1, 2)
+    )
+    bars = [lifted(X1), lifted(X2)]
+    M = mu * sp.eye(2 * dim)  # W W^T = mu I
+    derived_sigma = sp.Matrix(2, 2, lambda m, n: sp.expand(8 * _inner(M, bars[n] * bars[m])))
+    printed_sigma = sp.Matrix(2, 2, lambda m, n: sp.expand(4 * _inner(M, bars[n] * bars[m])))  # (72)
+    calX = sp.Matrix([[*X1.T.reshape(dim * dim, 1)], [*X2.T.reshape(dim * dim, 1)]])  # rows vec(X_n)
+    centre = (4 * mu * calX * calX.T).applyfunc(sp.expand)  # (74)
+    cmp = compare(derived_sigma, centre)
+    steps = (
+        Step(
+            "Sigma at W W^T = mu I with Sigma_mn = 8 <W W^T, Xbar_n Xbar_m> (derived from the loss)",
+            derived_sigma,
+        ),
+        Step("the centre of (74): 4 mu calX calX^T, calX with rows vec(X_n)", centre),
+        Step("(72) as printed at W W^T = mu I: 2 mu calX calX^T, not the centre of (74)", printed_sigma),
+    )
+    return Derivation(
+        claim_id="krr.lem11",
+        title="the centre 4 mu calX calX^T of (74)",
+        steps=steps,
+        derived=derived_sigma,
+        printed=centre,
+        outcome=cmp.outcome,
+        residual=cmp.residual,
+        method=cmp.method,
+        assumptions=f"d = {dim}, two measurements with symbolic entries, W W^T = mu I",
+    )
+
+
 def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
     """krr (74), fifth line: W W^T - W0 W0^T = D D^T + D W0^T + W0 D^T with D = W - W0."""
     W0 = sp.Matrix(size, width, lambda i, j: sp.Symbol(f"a_{i + 1}{j + 1}", real=True))

@@ -154,3 +154,9 @@ def test_R_alpha_1_is_convex_with_r_prime_the_lagrange_multiplier():
 
 def test_kronecker_form_73_with_lifted_measurements():
     assert h.kronecker_form_73().outcome == Outcome.AGREES
+
+
+def test_derived_sigma_is_centred_at_4_mu_calX_calX_T_as_in_74():
+    d = h.sigma_centre_74()
+    assert d.outcome == Outcome.AGREES
+    assert d.steps[2].expr == (d.derived / 2).applyfunc(sp.expand)

@@ -43,7 +43,9 @@ declare(
         r"(71)-(72) do not follow from the paper's loss $\sum_n(\cdot)^2$ (no $\frac12$): then "
         r"$\dot{\mathbf W}=-4\sum_nr_n\bar{\mathbf X}_n\mathbf W$ and $y'=-2\Sigma(y-y^*)$, i.e. "
         r"$\Sigma_{mn}=8\langle\mathbf W\mathbf W^\top,\bar{\mathbf X}_n\bar{\mathbf X}_m\rangle$; the printed 4 is the "
-        r"loss $\frac12\sum_n(\cdot)^2$. The lemma's two bounds survive (the true $\Sigma$ is twice the printed one, so "
+        r"loss $\frac12\sum_n(\cdot)^2$. The derived $\Sigma$ is also the one whose value at "
+        r"$\mathbf W\mathbf W^\top=\mu I$ is the centre $4\mu\mathcal X\mathcal X^\top$ of (74); (72) as printed gives "
+        r"$2\mu\mathcal X\mathcal X^\top$ there. The lemma's two bounds survive (the true $\Sigma$ is twice the printed one, so "
         r"(75) and (77) remain valid lower bounds and the decay is only faster); the refutation is of (71)-(72) as "
         r"printed.",
         r"Notation: $\mathbf X_n$ in (71)-(74) must be the lifted $\bar{\mathbf X}_n=\frac12[[0,\mathbf X_n],"
@@ -55,6 +57,11 @@ declare(
             "prediction dynamics",
             "y' from gradient flow on the paper's loss (d = k = 2, N = 1 symbolic) against (71)-(72)",
             h.prediction_dynamics,
+        ),
+        SymbolicCheck(
+            "centre of (74)",
+            "Sigma = 8 <W W^T, Xbar_n Xbar_m> at W W^T = mu I is the centre 4 mu calX calX^T of (74)",
+            h.sigma_centre_74,
         ),
         SymbolicCheck(
             "Kronecker form (73)",
