@@ -479,6 +479,12 @@ def wn_lem35() -> Derivation:
     )
 
 
+def _wn_c_L_threshold() -> Derivation:
+    from derivations.wn_bregman import wn_c_L_threshold
+
+    return wn_c_L_threshold()
+
+
 Check = tuple[str, str, Callable[[], Derivation]]
 
 SCALE_CHECKS: dict[str, tuple[Check, ...]] = {
@@ -511,6 +517,7 @@ SCALE_CHECKS: dict[str, tuple[Check, ...]] = {
     "wn.thm.from7": (
         ("scale of the hypothesis", "Q > c_L β_1^{2/L}: λ² against λ^{4/L}", wn_thm_from7_hypothesis),
         ("scale (14)", "both sides of (14) scale by λ²", wn_thm_from7_bound),
+        ("c_L of (15)", "c_L is the threshold on Q/β_1 for the denominator of (16)", _wn_c_L_threshold),
     ),
     "wn.thm2.1": (
         ("scale of ρ", "ρ of (17) with r_inf = ||x~_inf||_2 is not scale-free", wn_rho_17),

@@ -424,3 +424,72 @@ def lemma_3_18_needs_positive_direction() -> Derivation:
         corrected=sp.Symbol("u(0) > 0 added to the hypotheses"),
         **_cmp_fields(cmp),
     )
+
+
+# ------------------------------------------------------------------ c_L of wn (15) and of mil (10)
+
+
+def _wn_threshold(depth_case: str) -> sp.Expr:
+    """The ratio Q/β_1 above which the error (16) has a positive denominator."""
+    ratio = sp.Symbol("t", positive=True)  # Q/β_1
+    if depth_case == "L = 2":
+        return sp.solve(sp.log(ratio), ratio)[0]  # log(Q/β_1) > 0, increasing in t
+    depth = 2 + delta
+    exponent = 1 - 2 / depth  # γ of (16)
+    # 2Q^γ - Lβ_1^γ = β_1^γ (2 t^γ - L), increasing in t
+    roots = sp.solve(2 * ratio**exponent - depth, ratio)
+    if len(roots) != 1:
+        raise RuntimeError(f"expected one threshold, got {roots}")
+    return roots[0]
+
+
+def wn_c_L_threshold() -> Derivation:
+    """c_L of wn (15) is the threshold of (16): its denominator is positive iff Q > c_L β_1."""
+    derived = sp.Matrix([_wn_threshold("L = 2"), _wn_threshold("L > 2")])
+    depth = 2 + delta
+    printed = sp.Matrix([1, (depth / 2) ** (depth / (depth - 2))])  # wn (15)
+    cmp = compare(derived, printed)
+    return Derivation(
+        claim_id="wn.thm.from7",
+        title="c_L of (15): the threshold on Q/β_1 for the denominator of (16) (L = 2; L = 2 + delta)",
+        steps=(
+            Step("Q/β_1 at which log(Q/β_1), resp. 2(Q/β_1)^γ - L, vanishes (increasing in Q/β_1)", derived),
+            Step("(15) typed in", printed),
+            Step(
+                "so (14)-(16) need Q > c_L β_1; the printed hypothesis Q > c_L β_1^{2/L} differs for L > 2 "
+                "(and is not scale-consistent, see derivations.scale_consistency)"
+            ),
+        ),
+        derived=derived,
+        printed=printed,
+        assumptions="Q, β_1 > 0; L = 2, or L = 2 + delta with delta > 0",
+        **_cmp_fields(cmp),
+    )
+
+
+def wn_c_L_against_mil() -> Derivation:
+    """wn's c_L (15) against mil's c_L (10) (derived in derivations.coordinate_functions).
+
+    Informational: the two constants belong to different bounds (mil (9)/(16): the additive error
+    c_L ||x_0||_L^L; wn's quotation of [7]: a relative error in the weighted norm, valid for
+    Q > c_L β_1), so they need not agree; the derivation records how they differ.
+    """
+    from derivations.coordinate_functions import L_SYMBOLIC, constant_c_L
+
+    mil = sp.Matrix([constant_c_L(2).derived, constant_c_L(L_SYMBOLIC).derived])
+    wn = wn_c_L_threshold().derived
+    difference = (mil - wn).applyfunc(sp.simplify)
+    cmp = compare(mil, wn, [{delta: sp.Integer(1)}])
+    return Derivation(
+        claim_id="wn.thm.from7",
+        title="c_L of wn (15) against c_L of mil (10)",
+        steps=(
+            Step("mil (10), derived: (c_n - g_min/g'(c_n))/x", mil),
+            Step("wn (15), derived as the threshold of (16)", wn),
+            Step("mil - wn: e (L = 2), L/2 (L > 2): different constants of different bounds", difference),
+        ),
+        derived=mil,
+        printed=wn,
+        assumptions="L = 2; L = 2 + delta",
+        **_cmp_fields(cmp),
+    )

@@ -80,3 +80,10 @@ def test_lemma_3_18_audit_bounds_the_loss_on_the_invariant_face_exactly():
     result = _audit_invariant_face(instance, 30)
     assert result.status == "violated"
     assert dict(result.quantities)["lower bound on L(x(t)) for all t"] == Fraction(1, 4)
+
+
+def test_wn_c_L_is_the_threshold_of_16_and_differs_from_mil_c_L_by_design():
+    assert bregman.wn_c_L_threshold().outcome == Outcome.AGREES
+    against = bregman.wn_c_L_against_mil()
+    assert against.outcome == Outcome.DIFFERS
+    assert against.steps[-1].expr == sp.Matrix([sp.E, 1 + bregman.delta / 2])  # e (L = 2), L/2 (L > 2)
