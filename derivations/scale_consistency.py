@@ -277,6 +277,66 @@ def ms_bregman_prior() -> Derivation:
     )
 
 
+nSc_1, nS_inf, nSc_inf, max_S = (_p(n) for n in ("||n_Sc||_1", "||n_S||_inf", "||n_Sc||_inf", "max_S x^*_i"))
+MS_PROOF_WEIGHTS = {**MS_WEIGHTS, nSc_1: 2, nS_inf: 2, nSc_inf: 2, max_S: 2}
+
+
+def ms_iii5() -> Derivation:
+    return bound_scaling(
+        "ms.eqIII.5",
+        "(III.5), n = x^inf - x^*",
+        nSc_1,
+        ms_alpha ** (1 - varrho) * n_Sc * min_S**varrho * kappa**varrho_minus,
+        MS_PROOF_WEIGHTS,
+        assumptions=MS,
+        domains=MS_DOMAINS,
+    )
+
+
+def ms_iii4() -> Derivation:
+    n1, n2 = _p("n_1"), _p("n_2")  # two entries of n_{S^c}, |S^c| = 2
+    left = n1 * sp.log(n1 / ms_alpha) + n2 * sp.log(n2 / ms_alpha)
+    right = (n1 + n2) * sp.log((n1 + n2) / (2 * ms_alpha))
+    return bound_scaling(
+        "ms.eqIII.4",
+        "(III.4) log-sum inequality, |S^c| = 2",
+        left,
+        right,
+        {**MS_WEIGHTS, n1: 2, n2: 2},
+        assumptions=MS,
+    )
+
+
+def ms_iii9() -> Derivation:
+    return bound_scaling(
+        "ms.eqIII.9",
+        "(III.9) ||n||_inf/min_S x^* <= (C/2) ε^{1-ϱ}",
+        nS_inf / min_S,
+        C_ms / 2 * (ms_alpha / min_S) ** (1 - varrho),
+        MS_PROOF_WEIGHTS,
+        assumptions=MS,
+        domains=MS_DOMAINS,
+    )
+
+
+def ms_iii11() -> Derivation:
+    m_ratio = _p("lhs(III.7)/||m_Sc||_1")  # a weighted mean of log(n_i/α): scale-free
+    right = (
+        varrho * sp.log(x_star_inf / ms_alpha)
+        - varrho_minus * sp.log(kappa)
+        - C_ms * (ms_alpha / min_S) ** (1 - varrho)
+    )
+    return bound_scaling(
+        "ms.eqIII.11",
+        "(III.11): the right side is scale-free, as the left (a mean of log(n_i/α))",
+        m_ratio,
+        right,
+        {**MS_PROOF_WEIGHTS, m_ratio: 0},
+        assumptions=MS,
+        domains=MS_DOMAINS,
+    )
+
+
 # ------------------------------------------------------------------------------ krr
 
 beta_inf_1, beta_star_1 = _p("||beta_inf||_1"), _p("||beta*_l1||_1")
@@ -348,6 +408,43 @@ def krr_thm9_first() -> Derivation:
         sp.sqrt(lmax + lmin / 4) * dy / (lmin * sp.sqrt(mu)),
         {dW: 1, dy: 2, mu: 2},
         assumptions="krr Theorem 9: W -> λ W, μ -> λ², y -> λ² y; X fixed",
+    )
+
+
+def krr_lem7() -> Derivation:
+    q = sp.Function("q")
+    b1, b2 = _p("beta_1"), _p("beta_2")  # entries of β, d = 2
+    Q_alpha = k_alpha**2 * (q(b1 / k_alpha**2) + q(b2 / k_alpha**2))  # krr Q_{α,1}
+    return bound_scaling(
+        "krr.lem7",
+        "Lemma 7: 4α² Q_{α,1}(β) against ||β||_2² (d = 2, q unspecified)",
+        4 * k_alpha**2 * Q_alpha,
+        b1**2 + b2**2,
+        {k_alpha: 1, b1: 2, b2: 2},
+        assumptions=KRR,
+    )
+
+
+def krr_lem7_hypothesis() -> Derivation:
+    return bound_scaling(
+        "krr.lem7",
+        "hypothesis α >= sqrt(||β||_2)(1 + ε^{-1/4})",
+        k_alpha,
+        sp.sqrt(beta_star_2) * (1 + k_eps ** sp.Rational(-1, 4)),
+        KRR_WEIGHTS,
+        assumptions=KRR,
+    )
+
+
+def mil_eq24() -> Derivation:
+    D0, Dinf = _p("D_F(z, x~(0))"), _p("D_F(x~_inf, x~(0))")
+    return bound_scaling(
+        "mil.eq23",
+        "(24) D_F(z, x~(0)) >= D_F(x~_inf, x~(0))",
+        Dinf,
+        D0,
+        {D0: 2, Dinf: 2},
+        assumptions="mil: D_F with F of (21) is homogeneous of degree 2/L in x~ -> λ²",
     )
 
 
@@ -527,6 +624,15 @@ SCALE_CHECKS: dict[str, tuple[Check, ...]] = {
             wn_error_19,
         ),
     ),
+    "ms.eqIII.4": (("scale", "both sides of the log-sum inequality scale by λ²", ms_iii4),),
+    "ms.eqIII.5": (("scale", "both sides of (III.5) scale by λ²", ms_iii5),),
+    "ms.eqIII.9": (("scale", "both sides of (III.9) are scale-free", ms_iii9),),
+    "ms.eqIII.11": (("scale", "both sides of (III.11) are scale-free", ms_iii11),),
+    "krr.lem7": (
+        ("scale", "4α²Q_{α,1}(β) and ||β||_2² both scale by λ⁴", krr_lem7),
+        ("scale of the hypothesis", "α and sqrt(||β||_2) both scale by λ", krr_lem7_hypothesis),
+    ),
+    "mil.eq23": (("scale (24)", "both sides of (24) scale by λ²", mil_eq24),),
     "wn.eq20": (("scale", "η̃ and r_0² both scale by λ²", wn_eq20),),
     "wn.eq21": (("scale", "both sides scale by λ²", wn_eq21),),
     "wn.lem3.5": (("scale of the rate", "the exponent of (31) as printed scales by λ^{4-2L}", wn_lem35),),
