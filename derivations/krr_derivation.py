@@ -15,7 +15,7 @@ import sympy as sp
 
 from checks.formula_audit import witness_instance
 from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison
+from derivations.equality import Comparison, compare
 
 
 def conjoin(comparisons: Sequence[Comparison]) -> Outcome:
@@ -72,3 +72,33 @@ def assemble(
         witness_instance=instance,
         corrected=corrected,
     )
+
+
+def compare_polynomials(derived, printed, points) -> Comparison:
+    """:func:`compare` for polynomial entries, without the slow general reductions.
+
+    A polynomial that expands to a nonzero polynomial is not identically 0, so the only
+    work left is a rational point where it is nonzero (exact arithmetic).  Entries that are
+    not polynomials go to :func:`compare` unchanged.
+    """
+    difference = (
+        sp.Matrix(derived - printed) if isinstance(derived, sp.MatrixBase) else sp.Matrix([derived - printed])
+    )
+    expanded = difference.applyfunc(sp.expand)
+    if not all(e.is_polynomial(*e.free_symbols) for e in expanded):
+        return compare(derived, printed, points)
+    if all(e == 0 for e in expanded):
+        return Comparison(Outcome.AGREES, sp.zeros(*expanded.shape), "expand")
+    residual = expanded if isinstance(derived, sp.MatrixBase) else expanded[0]
+    for point in points:
+        for entry in expanded:
+            value = entry.xreplace(dict(point))
+            if value != 0:
+                return Comparison(
+                    Outcome.DIFFERS,
+                    residual,
+                    "expanded polynomial; exact rational arithmetic",
+                    dict(point),
+                    value,
+                )
+    return Comparison(Outcome.INCONCLUSIVE, residual, "nonzero polynomial, but no sampled point showed it")
