@@ -93,3 +93,11 @@ def test_theorem2_l2_holds_through_eq42():
 
 def test_corrected_l1_threshold_meets_every_use_of_lemma5_in_the_proof():
     assert all(p.outcome == Outcome.AGREES for p in hypentropy_bounds.corrected_l1_threshold_parts())
+
+
+def test_l2_threshold_falls_below_lemma7s_alpha2_beyond_eps_0_648():
+    left, right = hypentropy_bounds.threshold_requirements()
+    gap = (right[1] - left[1]).subs(hypentropy_bounds.bstar, 1)  # theorem's threshold - alpha_2(eps', B)
+    root = sp.nsolve(gap, hypentropy_bounds.eps, sp.Rational(1, 2))
+    assert abs(root - sp.Float("0.64818")) < 1e-4
+    assert gap.subs(hypentropy_bounds.eps, sp.Rational(1, 2)) > 0 > gap.subs(hypentropy_bounds.eps, 1)

@@ -339,7 +339,7 @@ declare(
         r"at $\epsilon=1$, $\|\beta^*\|_1=1$, $d=2$ the theorem allows $\alpha\le\frac18$ while the proof needs "
         r"$\alpha\le6^{-3/2}\approx0.068$.",
         r"The $\ell_2$ threshold $\sqrt{2(1+\epsilon)(1+2/\epsilon)\|\beta^*\|_2}$ is below $\alpha_2(\epsilon',(1+2\epsilon)"
-        r"\|\beta^*\|_2)=\sqrt{(1+2\epsilon)\|\beta^*\|_2}(1+(\frac{2+\epsilon}{\epsilon})^{1/4})$ for $\epsilon\gtrsim0.5$ "
+        r"\|\beta^*\|_2)=\sqrt{(1+2\epsilon)\|\beta^*\|_2}(1+(\frac{2+\epsilon}{\epsilon})^{1/4})$ for $\epsilon>0.648$ (root of the difference, SymPy nsolve) "
         r"($\sqrt{12}$ against $\sqrt3(1+3^{1/4})$ at $\epsilon=1$); (47) still holds there, through (42) directly "
         r"(krr.thm2.l2).",
         r"Lemma 5's $\alpha_1$ increases with $\|\beta\|_1$ (terms $\sqrt{\|\beta\|_1}$, $e^{-d/(2\epsilon\|\beta\|_1)}$), so "
@@ -390,7 +390,7 @@ declare(
     depends_on=("krr.lem7", "krr.thm2.proof"),
     expected=Verdict.VERIFIED,
     findings=(
-        r"True, but not by the printed proof for $\epsilon\gtrsim0.5$ (krr.thm2.proof): at the threshold, "
+        r"True, but not by the printed proof for $\epsilon>0.648$ (root of the difference, SymPy nsolve) (krr.thm2.proof): at the threshold, "
         r"$\|\beta\|_2/\alpha^2\le\frac{\epsilon(1+2\epsilon)}{2(1+\epsilon)(2+\epsilon)}$ for $\|\beta\|_2\le(1+2\epsilon)"
         r"\|\beta^*\|_2$, and there the factor of (42) is $\le\frac{\epsilon}{2+\epsilon}$, which is (47).",
     ),
