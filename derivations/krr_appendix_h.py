@@ -54,7 +54,7 @@ def _inner(A: sp.Matrix, B: sp.Matrix) -> sp.Expr:
 
 
 @cache
-def prediction_sides(dim: int = 2, width: int = 2, samples: int = 1):
+def prediction_sides(dim: int = 2, width: int = 1, samples: int = 1):
     """(y, W', y' derived, -Sigma (y - y*) printed) for gradient flow on the paper's loss."""
     W = sp.Matrix(2 * dim, width, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}", real=True))
     Xs = [
@@ -79,7 +79,7 @@ def prediction_sides(dim: int = 2, width: int = 2, samples: int = 1):
     return y, W_dot, derived, printed
 
 
-def prediction_dynamics(dim: int = 2, width: int = 2, samples: int = 1) -> Derivation:
+def prediction_dynamics(dim: int = 2, width: int = 1, samples: int = 1) -> Derivation:
     """y' under gradient flow on L = sum_n (<W W^T, Xbar_n> - y*_n)^2, against (71)-(72)."""
     y, W_dot, derived, printed = prediction_sides(dim, width, samples)
     corrected = 2 * printed
@@ -101,9 +101,9 @@ def prediction_dynamics(dim: int = 2, width: int = 2, samples: int = 1) -> Deriv
     steps = (
         Step("predictions y_n = <W W^T, Xbar_n> (= <U V^T, X_n>)", y),
         Step("W' = -grad_W L with L = sum_n (y_n - y*_n)^2 (krr Sec. 6): = -4 sum_n r_n Xbar_n W", W_dot),
-        Step("y' by the chain rule", derived),
-        Step("printed (71)-(72): -Sigma (y - y*), Sigma_mn = 4 <W W^T, Xbar_n Xbar_m>", printed),
-        Step("residual derived - printed, expanded: equal to the printed side, so y' = 2 * (71)", residual),
+        Step("y' by the chain rule, expanded (the 'derived' side)"),
+        Step("printed (71)-(72): -Sigma (y - y*), Sigma_mn = 4 <W W^T, Xbar_n Xbar_m> (the 'printed' side)"),
+        Step("residual derived - printed, expanded: equal to the printed side, so y' = 2 * (71)"),
         Step("derived - 2 * printed, expanded: 0, so Sigma_mn = 8 <W W^T, Xbar_n Xbar_m>", fixed),
     )
     witness_point = {} if cmp is None else {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}

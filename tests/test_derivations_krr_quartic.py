@@ -81,8 +81,9 @@ def test_tangent_kernel_at_initialization_is_8_alpha_squared_at_depth_2():
 # ------------------------------------------------------------------ Appendix H
 
 
-def test_prediction_dynamics_have_sigma_8_not_4_under_the_papers_loss():
-    d = h.prediction_dynamics()
+@pytest.mark.parametrize("dims", [(2, 1, 1), (2, 2, 1)])
+def test_prediction_dynamics_have_sigma_8_not_4_under_the_papers_loss(dims):
+    d = h.prediction_dynamics(*dims)
     assert d.outcome == Outcome.DIFFERS
     assert (d.derived - d.corrected).applyfunc(sp.expand) == sp.zeros(*d.derived.shape)
 

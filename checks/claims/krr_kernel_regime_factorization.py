@@ -55,7 +55,7 @@ declare(
     checks=(
         SymbolicCheck(
             "prediction dynamics",
-            "y' from gradient flow on the paper's loss (d = k = 2, N = 1 symbolic) against (71)-(72)",
+            "y' from gradient flow on the paper's loss (d = 2, k = 1, N = 1 symbolic; larger in the tests) against (71)-(72)",
             h.prediction_dynamics,
         ),
         SymbolicCheck(
