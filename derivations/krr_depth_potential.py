@@ -253,3 +253,69 @@ def eq64_small_argument() -> Derivation:
         parts=(("limits", cmp), ("h_D' > 0", increasing)),
         assumptions="D > 2, beta_i bounded as alpha -> inf",
     )
+
+
+# ----------------------------------------------------------------------------- Sec. 5, Fig. 3(b)
+
+FIGURE_DIMENSION = 3  # d in the ratio Q(e_1) / Q(1_d / sqrt(d))
+beta_sym = sp.Symbol("beta", positive=True)
+
+
+def regime_ratios() -> Derivation:
+    """Sec. 5 / Fig. 3(b): Q^D_alpha(e_1) / Q^D_alpha(1_d/sqrt d) -> 1 (alpha -> inf),
+    -> 1/sqrt d (alpha -> 0),
+    and the gap to ||beta||_1 near alpha = 0 is polynomial, of order alpha^{D-2}."""
+    d = FIGURE_DIMENSION
+    q2 = q_series()
+
+    sigma = sp.Symbol("sigma", positive=True)  # alpha^{-D}
+
+    def scaled_Q(
+        beta_entries,
+    ):  # alpha^D Q^D_alpha(beta) = sum_i q_D(beta_i sigma) / sigma^2, q_D by its series
+        return sp.expand(sum(q2.subs(z, bi * sigma) for bi in beta_entries) / sigma**2)
+
+    e1 = [1] + [0] * (d - 1)
+    flat = [1 / sp.sqrt(d)] * d
+    ends = [sp.limit(scaled_Q(v), sigma, 0) for v in (e1, flat)]  # alpha -> inf is sigma -> 0
+    ratio = scaled_Q(e1) / scaled_Q(flat)
+    kernel_end = sp.simplify(ends[0] / ends[1])
+    kernel = compare(kernel_end, sp.Integer(1))
+    # rich end: q_D' = h_D^{-1} -> 1 as u -> inf (h_D(1-) = inf), so q_D(u)/u -> 1 and
+    # alpha^D q_D(beta/alpha^D) -> |beta|: Q^D_alpha -> ||beta||_1, ratio -> ||e_1||_1 / ||1_d/sqrt d||_1
+    rich_end = sp.Integer(1) / sum(flat)
+    rich = compare(rich_end, 1 / sp.sqrt(d))
+    # the approach to 1 of h_D^{-1}: h_D(1 - eps) eps^{D/(D-2)} -> 1, so 1 - h_D^{-1}(t) ~ t^{-(D-2)/D}
+    eps = sp.Symbol("epsilon", positive=True)
+    P = sp.Symbol("p", positive=True)  # D/(D-2) > 0 for D > 2
+    tail_expr = sp.expand((eps ** (-P) - (2 - eps) ** (-P)) * eps**P)  # h_D(1 - eps) eps^{D/(D-2)}
+    tail = sp.limit(tail_expr, eps, 0, "+")
+    tail_cmp = compare(tail, sp.Integer(1))
+    u = sp.Symbol("u", positive=True)
+    gap = sp.integrate((tt ** (-(D - 2) / D)).subs(D, 2 + delta), (tt, 0, u))  # int_0^u (1 - h^{-1}) ~ this
+    per_coordinate_gap = sp.simplify((alpha**D * gap.subs(u, beta_sym / alpha**D)).subs(D, 2 + delta))
+    steps = (
+        Step(f"Q^D_alpha(e_1) / Q^D_alpha(1_d/sqrt d), d = {d}, q_D by its series, sigma = alpha^-D", ratio),
+        Step("alpha^D Q^D_alpha at sigma -> 0 (alpha -> inf): (D-2)/(4D) ||beta||_2^2", sp.Matrix(ends)),
+        Step("alpha -> inf: the l2 end (ratio of squared l2 norms)", kernel_end),
+        Step(
+            "alpha -> 0: Q^D_alpha -> ||beta||_1 since q_D(u)/u -> h_D^{-1}(inf) = 1; ratio of l1 norms",
+            rich_end,
+        ),
+        Step("h_D(1 - eps) eps^p, p = D/(D-2) > 0; its limit as eps -> 0+ is 1", tail_expr),
+        Step(
+            "so ||beta||_1 - Q^D_alpha(beta) ~ alpha^D sum_i int_0^{|beta_i|/alpha^D} t^{-(D-2)/D} dt, "
+            "per coordinate "
+            "(polynomial in alpha, order alpha^{D-2}; for D = 2 the gap is logarithmic, krr (7))",
+            per_coordinate_gap,
+        ),
+    )
+    return assemble(
+        claim_id="krr.sec5.claims",
+        title="Fig. 3(b): the two ends of Q(e_1)/Q(1_d/sqrt d), and the polynomial approach to l1",
+        steps=steps,
+        derived=sp.Matrix([kernel_end, rich_end, tail]),
+        printed=sp.Matrix([1, 1 / sp.sqrt(d), 1]),
+        parts=(("alpha -> inf", kernel), ("alpha -> 0", rich), ("tail of h_D^{-1}", tail_cmp)),
+        assumptions=f"D > 2 symbolic, d = {d}; the alpha -> inf end through q_D's series at 0",
+    )

@@ -7,6 +7,7 @@ import sympy as sp
 from derivations import krr_closed_form_flows as flows
 from derivations import krr_depth_potential as potential
 from derivations import krr_implicit_bias as bias
+from derivations import krr_induced_penalty as penalty
 from derivations import krr_matrix_factorization as factorization
 from derivations import krr_tangent_kernel as kernels
 from derivations import krr_uv_balance as uv
@@ -102,3 +103,11 @@ def test_appendix_c_rate_of_abs_u_differs_but_balancedness_holds():
     assert d.outcome == Outcome.DIFFERS
     assert d.witness_instance is not None
     assert uv.balance_invariant().outcome == Outcome.AGREES
+
+
+def test_explicit_l2_on_w_induces_the_2_over_D_quasi_norm():
+    assert penalty.induced_penalty().outcome == Outcome.AGREES
+
+
+def test_figure_3b_ratio_ends_at_one_and_one_over_sqrt_d():
+    assert potential.regime_ratios().outcome == Outcome.AGREES
