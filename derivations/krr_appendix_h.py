@@ -438,14 +438,17 @@ def corollary10_constants() -> Derivation:
     # (96) second line at k = 512 d^3 Lambda^3 C^2/lambda^2 equals sqrt(512 k d^3 alpha^4 Lambda^2)
     k96 = conditions_94()[1]
     line96 = alpha**2 * lam * sp.sqrt(k) / (sp.sqrt(Lam) * C94) * sp.sqrt(512 * d**3 * Lam**3) * C94 / lam
+    # (92): the hypothesis of Theorem 9 on ||y(0) - y*|| with (90) inserted
+    at92 = y0_bound().subs({gamma: GAMMA_90, mu: MU_90})
     derived = sp.Matrix(
-        [radius88, prob88, threshold91[0] if len(threshold91) == 1 else sp.nan, at95, middle95, line96]
+        [radius88, prob88, threshold91[0] if len(threshold91) == 1 else sp.nan, at92, at95, middle95, line96]
     )
     printed = sp.Matrix(
         [
             8 * alpha**2 * sp.sqrt(2 * k * d),
             2 * sp.exp(-d),
             2048 * Lam**2 * d / lam**2,
+            required_93(),
             lam / (8 * Lam),
             0,
             sp.sqrt(512 * k * d**3 * alpha**4 * Lam**2),
@@ -465,6 +468,7 @@ def corollary10_constants() -> Derivation:
             "(91): (mu / (4 Lambda gamma / lambda))^2 with (90); it is 1 at k =",
             sp.Tuple(ratio91, *threshold91),
         ),
+        Step("(92): Theorem 9's bound on ||y(0) - y*|| with gamma, mu of (90)", at92),
         Step("(95): 8 sqrt(2d)/sqrt(k) at the first threshold of (94) (it decreases in k)", at95),
         Step(
             "(95): (1 + lambda/(8 Lambda))/(1 + lambda/(4 Lambda)) - (1 - 1/(2 + 8 Lambda/lambda))", middle95
@@ -480,7 +484,7 @@ def corollary10_constants() -> Derivation:
     )
     return Derivation(
         claim_id="krr.cor10.proof",
-        title="Corollary 10's proof: (88), (91), (95), (96)",
+        title="Corollary 10's proof: (88), (91), (92), (95), (96)",
         steps=steps,
         derived=derived,
         printed=printed,

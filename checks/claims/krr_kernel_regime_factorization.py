@@ -276,12 +276,12 @@ declare(
         r"value follows from $\|y(0)-y^*\|\le2Y+16\sqrt{kd^3\alpha^4\Lambda^2}$ as in (98)). (99) also writes "
         r"$\sqrt{1+\lambda/(2\Lambda)}$ where Theorem 9 has $\lambda/(4\Lambda)$, and (93) $8\sqrt{2kd}/\sqrt k$ for "
         r"$8\sqrt{2kd}/k$ (typos that do not change the argument).",
-        r"(88) (Lemma 13 with $d\to2d$), (91), (95), (96) and (98) hold exactly.",
+        r"(88) (Lemma 13 with $d\to2d$), (91), (92), (95), (96) and (98) hold exactly.",
     ),
     checks=(
         SymbolicCheck(
-            "(88), (91), (95), (96)",
-            "Lemma 13 at 2d, the threshold of (91), the chain (95) (sqrt(1-x) <= 1 - x/2) and the equality of (96)",
+            "(88), (91), (92), (95), (96)",
+            "Lemma 13 at 2d, the threshold of (91), (92) with (90), the chain (95) (sqrt(1-x) <= 1 - x/2) and the equality of (96)",
             h.corollary10_constants,
         ),
         SymbolicCheck(
