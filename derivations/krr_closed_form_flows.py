@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivations.derivation import Derivation, Outcome, Step
 from derivations.equality import Comparison, compare, rational_points
-from derivations.krr_derivation import assemble
+from derivations.krr_derivation import assemble, compare_polynomials
 
 N_SAMPLES = 2
 DIMENSION = 2
@@ -81,9 +81,9 @@ def eq15_gradient() -> Derivation:
     """krr (15): -grad ||X~ w^2 - y||^2 against the printed -2 X~^T r o w."""
     loss, derived, printed, corrected = squared_model_gradient(WITNESS_SAMPLES)
     symbols = derived.free_symbols | printed.free_symbols
-    cmp = compare(derived, printed, rational_points(symbols, count=4, seed=15))
+    cmp = compare_polynomials(derived, printed, rational_points(symbols, count=4, seed=15))
     _, derived2, _, corrected2 = squared_model_gradient(N_SAMPLES)
-    confirm = compare(derived2, corrected2)
+    confirm = compare_polynomials(derived2, corrected2, ())
     steps = (
         Step("krr (3) and Sec. 2: L(w) = ||X~ w^2 - y||^2 with X~ = [X -X], no 1/2 (N = 1, d = 2)", loss),
         Step("-grad L(w), differentiated by SymPy", derived),
@@ -215,9 +215,11 @@ def eq55_gradient() -> Derivation:
     """krr (55): -dL/dw against the printed -D X~^T r o w^{D-1} (symbolic D)."""
     loss, derived, printed, corrected = depth_model_gradient(WITNESS_SAMPLES)
     symbols = derived.free_symbols | printed.free_symbols
-    cmp = compare(derived, printed, rational_points(symbols, count=4, seed=55, domains=DEPTH_DOMAIN))
+    cmp = compare_polynomials(
+        derived, printed, rational_points(symbols, count=4, seed=55, domains=DEPTH_DOMAIN)
+    )
     _, derived2, _, corrected2 = depth_model_gradient(N_SAMPLES)
-    confirm = compare(derived2, corrected2)
+    confirm = compare_polynomials(derived2, corrected2, ())
     steps = (
         Step("krr (10), Sec. 2: L(w) = sum_n (<w_+^D - w_-^D, x_n> - y_n)^2 (N = 1, d = 2)", loss),
         Step("-grad L with respect to [w_+; w_-]", derived),
