@@ -76,7 +76,7 @@ def symmetric_dynamics() -> Derivation:
         derived=M_dot,
         printed=printed,
         parts=(("printed form", cmp),),
-        assumptions="d = 2, k = 1 (corrected form also k = 2), N = 1, X_1 and W symbolic",
+        assumptions="d = k = 2, N = 1, X_1 (not symmetric) and W symbolic",
         corrected=corrected,
     )
 
