@@ -1,0 +1,502 @@
+"""wn Sections 1.2-3.1: the flows (9)-(13), the gradients (23)-(25), Lemmas 3.1-3.5, the magnification
+factor (17), (20), and the remarks after Theorem 2.1, each derived in SymPy from the definitions;
+Lemmas 3.9-3.11 (entries bounded below, uniqueness, boundedness of r) through their proofs' steps."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from checks.claim import Kind, declare
+from checks.formula_audit import formula_audit
+from checks.symbolic import SymbolicCheck
+from checks.unchecked import UncheckedPart
+from checks.verdicts import Verdict
+from derivations import weight_normalized_flow as flow
+from derivations import wn_convergence_rate as rate
+from derivations import wn_invariant_bounds as bounds
+from derivations import wn_magnification as mag
+
+# ----------------------------------------------------------------------------- (9)-(13)
+
+declare(
+    id="wn.def.flows",
+    paper="wn",
+    label="eqs. (9)-(13)",
+    equations=("9", "10", "11", "12", "13"),
+    section="1.2 Formulation",
+    kind=Kind.DEFINITION,
+    statement=(
+        r"$\mathcal L(\mathbf x)=\frac1{2L}\|\mathbf A\mathbf x^{\odot L}-\mathbf b\|_2^2$ (9); "
+        r"$\partial_t\mathbf x=-\nabla\mathcal L(\mathbf x)$ (10); "
+        r"$\tilde{\mathcal L}(r,\mathbf u)=\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (11); "
+        r"$\partial_tr=-\eta_r\nabla_r\tilde{\mathcal L}$ (12); "
+        r"$\partial_t\mathbf u=-\eta_{\mathbf u}\nabla_{\mathbf u}\tilde{\mathcal L}$ (13)."
+    ),
+    hypotheses=(r"$L\in\mathbb N$", r"$\eta_r,\eta_{\mathbf u}>0$"),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "normalization and time scale",
+            "∇ of the 1/(2L)-loss (9) is 1/L times ∇ of the 1/2-loss (6): flow (10) runs at time t/L",
+            flow.flow_normalization_time_scale,
+        ),
+        SymbolicCheck(
+            "flow (12)-(13) in (r, u)",
+            "-η ∇ of (11) by SymPy against the written-out flow (29), (30) (symbolic L, N = 3)",
+            flow.flow_written_out_29_30,
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- (23)-(25)
+
+declare(
+    id="wn.eq23",
+    paper="wn",
+    label="eqs. (23)-(25)",
+    equations=("23", "24", "25"),
+    section="3.1 Basic properties",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$\nabla\mathcal L(\mathbf x)=[\mathbf A^\top(\mathbf A\mathbf x^{\odot L}-\mathbf b)]\odot"
+        r"\mathbf x^{\odot L-1}$ (23); $\nabla_r\tilde{\mathcal L}=\frac{\mathbf u^\top}{\|\mathbf u\|_2}"
+        r"\nabla\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (24); $\nabla_{\mathbf u}\tilde{\mathcal L}"
+        r"=\frac r{\|\mathbf u\|_2}(I-\mathcal P_{\mathbf u})\nabla\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (25)."
+    ),
+    depends_on=("wn.def.flows",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck("(23)", "differentiate (9), symbolic L, N = 3", flow.gradient_of_loss_23),
+        SymbolicCheck(
+            "(24), (25)", "differentiate (11) in r and u, symbolic L, N = 3", flow.gradients_in_r_u_24_25
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- Lemmas 3.1-3.4
+
+declare(
+    id="wn.lem3.1",
+    paper="wn",
+    label="Lemma 3.1 (Re-scaled learning rate)",
+    equations=("26", "27", "28"),
+    section="3.1 Basic properties",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"If $(r,\mathbf u)$ follows (12)-(13) from $(r_0,\mathbf u_0)$ with rates $(\eta_r,\eta_{\mathbf u})$ and "
+        r"$(r^{(a)},\mathbf u^{(a)})$ from $(r_0,a\mathbf u_0)$ with rates $(\eta_r,a^2\eta_{\mathbf u})$, $a>0$, then "
+        r"$r^{(a)}=r$, $\mathbf u^{(a)}=a\mathbf u$ and $\frac r{\|\mathbf u\|}\mathbf u="
+        r"\frac{r^{(a)}\mathbf u^{(a)}}{\|\mathbf u^{(a)}\|}$."
+    ),
+    hypotheses=(r"$a>0$",),
+    depends_on=("wn.eq23",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "rescaled vector field",
+            "the field of (12)-(13) with rates (η_r, a²η_u) at (r, a u) is (r', a u'); x unchanged",
+            flow.rescaled_learning_rate_3_1,
+        ),
+    ),
+)
+
+declare(
+    id="wn.lem3.2",
+    paper="wn",
+    label="Lemma 3.2 (Constant norm)",
+    section="3.1 Basic properties",
+    kind=Kind.INVARIANT,
+    statement=r"For all $t\ge0$, $\|\mathbf u(t)\|_2=\|\mathbf u(0)\|_2$.",
+    depends_on=("wn.eq23",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "d/dt ||u||^2 = 0", "2 u^T u' with u' from (11), symbolic L, N = 3", flow.constant_norm_3_2
+        ),
+    ),
+)
+
+declare(
+    id="wn.lem3.3",
+    paper="wn",
+    label="Lemma 3.3 (Constant sign), eqs. (29)-(30)",
+    equations=("29", "30"),
+    section="3.1 Basic properties",
+    kind=Kind.INVARIANT,
+    statement=(
+        r"Let $L\in\mathbb N$, $L\ge2$. If $r(0)>0$ and $\mathbf u(0)>0$, then $r(t)>0$ and $\mathbf u(t)>0$ "
+        r"for all $t\ge0$; $\partial_tr=-\frac{\eta_r}{\|\mathbf u\|}\mathbf u^\top\nabla\mathcal L$ (29), "
+        r"$\partial_t\mathbf u=-\eta_{\mathbf u}\frac r{\|\mathbf u\|}\nabla\mathcal L-\eta_{\mathbf u}"
+        r"\frac{r\partial_tr}{\eta_r\|\mathbf u\|^2}\mathbf u$ (30)."
+    ),
+    hypotheses=(r"$L\ge2$", r"$r(0)>0$, $\mathbf u(0)>0$"),
+    depends_on=("wn.eq23",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "(29), (30)", "the flow written out, against -η ∇ of (11)", flow.flow_written_out_29_30
+        ),
+        SymbolicCheck(
+            "r' = r g_r, u_n' = u_n g_n",
+            "for L = 2 + k (k >= 0 integer) the field factors through r and u_n with continuous quotients",
+            flow.constant_sign_3_3,
+        ),
+    ),
+    findings=(
+        r"The proof's 'r = 0 implies $\partial_t r=0$' is not by itself enough for invariance of the sign; "
+        r"what holds (and is checked) is $\partial_t r=r\,g_r$, $\partial_t u_n=u_n g_n$ with $g$ continuous for "
+        r"$L\ge2$, so $u_n(t)=u_n(0)e^{\int g_n}$.",
+    ),
+)
+
+declare(
+    id="wn.lem3.4",
+    paper="wn",
+    label="Lemma 3.4 (Non-increasing loss)",
+    section="3.1 Basic properties",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"$\partial_t\tilde{\mathcal L}=-\eta_r\|\nabla_r\tilde{\mathcal L}\|^2-\eta_{\mathbf u}"
+        r"\|\nabla_{\mathbf u}\tilde{\mathcal L}\|^2\le0$."
+    ),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "chain rule and sign",
+            "d/dt L̃(r(t), u(t)) by SymPy along (12)-(13); the sign decided by SymPy (symbolic L, N = 2)",
+            flow.loss_decrease_3_4,
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- Lemma 3.5
+
+declare(
+    id="wn.lem3.5",
+    paper="wn",
+    label="Lemma 3.5 (Convergence rate), eq. (31)",
+    equations=("31",),
+    section="3.1 Basic properties",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"Let $\|\mathbf u_0\|=1$. If $\eta_r\ge c_r$, $\eta_{\mathbf u}\ge c_{\mathbf u}$, $|\mathbf x_I|\ge c_{\mathbf x}$ "
+        r"on $[t_0,T]$ and $\mathbf A_I$ has full rank, then $\mathcal L(\mathbf x(t))\le\mathcal L(\mathbf x(t_0))"
+        r"\exp(-\min(c_r,c_{\mathbf u}c_{\mathbf x}^2|I|)\,2Lc_{\mathbf x}^2\sigma_{\min}^2(\mathbf A_I)(t-t_0))$ (31)."
+    ),
+    hypotheses=(
+        r"$\eta_r\ge c_r$, $\eta_{\mathbf u}\ge c_{\mathbf u}$",
+        r"$|\mathbf x_I|\ge c_{\mathbf x}$ on $[t_0,T]$",
+        r"$\mathbf A_I$ full rank",
+    ),
+    depends_on=("wn.lem3.4", "wn.eq23"),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"(31) prints $c_{\mathbf x}^2$ where the proof (and the truth) has $c_{\mathbf x}^{2L-2}$: for $L\ge3$ and "
+        r"$c_{\mathbf x}<1$ the printed rate is too fast. Witness ($M=1$, $N=2$, $L=3$, $\mathbf A=(1,1)$, "
+        r"$\mathbf u=(3/5,4/5)$, $r=1/10$, $c_{\mathbf x}=1/20$, $\eta_r=c_r=1/1000$, $\eta_{\mathbf u}=c_{\mathbf u}=1$): "
+        r"the flow's decay rate $-\dot{\mathcal L}/\mathcal L=29163/78125000000$ at $t_0$ is below the printed "
+        r"$3/100000$, so (31) fails just after $t_0$; the proof's rate $3/40000000$ holds.",
+        r"The step $\|\mathbf A_I^\top\mathbf e\|\ge\sigma_{\min}(\mathbf A_I)\|\mathbf e\|$ needs $\operatorname{rank}"
+        r"\mathbf A_I=M$ (so $|I|\ge M$), not 'full rank' of a tall $\mathbf A_I$: $\mathbf A=I_2$, $I=\{1\}$, "
+        r"$\mathbf e=(0,1)$ gives $0\ge1$.",
+        r"'for all $t\ge t_0$' in the statement and 'for all $t\in[0,T]$' after it: only $t\in[t_0,T]$ is proven.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "quadratic form",
+            "-η_r|∇_r L̃|² - η_u||∇_u L̃||² = -∇L^T(η_r P_u + η_u r²(I - P_u))∇L at ||u|| = 1",
+            rate.quadratic_form_identity,
+        ),
+        SymbolicCheck(
+            "rate in (31)",
+            "the printed c_x² against the proof's c_x^{2L-2}; witness: the flow's decay rate at t0",
+            rate.rate_31,
+        ),
+        SymbolicCheck(
+            "singular value step",
+            "||A_I^T e|| >= σ_min(A_I)||e|| for a full-column-rank A_I",
+            rate.singular_value_step,
+        ),
+    ),
+    audit=formula_audit(
+        "wn.lem3.5",
+        rate.rate_printed_31(),
+        rate.decay_rate_closed_form(),
+        op="<=",
+        left_name="κ of (31) as printed",
+        right_name="decay rate -(dL/dt)/L of the flow at t0",
+        hypotheses=rate.audit_hypotheses(),
+        example={
+            "L": "2",
+            "s": "1/2",
+            "r": "1/10",
+            "c_x": "1/20",
+            "eta_r": "1",
+            "c_r": "1",
+            "eta_u": "1",
+            "c_u": "1",
+            "a_1": "1",
+            "a_2": "1",
+        },
+        description=(
+            "(31) with equality at t0 needs κ <= -(dL/dt)/L at t0 (else it fails just after t0); "
+            "M = 1, N = 2, I = {1, 2}, u = ((1-s²), 2s)/(1+s²)"
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------------- (17), (20)
+
+declare(
+    id="wn.eq20",
+    paper="wn",
+    label="eq. (20) (with (17))",
+    equations=("17", "20"),
+    section="2 Main Results",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"$\rho:=\frac{r_0}{r_\infty}\exp(\frac{r_\infty^2-r_0^2}{2\tilde\eta})$ (17); $\rho\ge1$ whenever "
+        r"$\min(\tilde\eta,r_\infty^2)\le r_0^2\le\max(\tilde\eta,r_\infty^2)$ (20)."
+    ),
+    hypotheses=(r"$\tilde\eta,r_0,r_\infty>0$",),
+    depends_on=("wn.thm2.1.gamma",),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "ρ = 1/γ", "(17) from the rescaling γ of Lemma 3.8, (43)-(44)", mag.rho_is_inverse_gamma
+        ),
+        SymbolicCheck(
+            "(20)",
+            "log ρ = h(r_∞²) - h(r0²) with h convex; decreasing along the segment from η̃ to r_∞²",
+            mag.magnification_region_20,
+        ),
+    ),
+    findings=(
+        r"(20) is sufficient, not necessary: $\rho\ge1$ iff $h(r_0^2)\le h(r_\infty^2)$, "
+        r"$h(S)=\frac S{2\tilde\eta}-\frac12\log S$.",
+    ),
+)
+
+declare(
+    id="wn.rem.err",
+    paper="wn",
+    label="remark 'Error reduction due to rho'",
+    section="2 Main Results",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"For $L=2$, $r_0=1$, init $\alpha\mathbf 1$: $\varepsilon(\rho^{-L}\beta_1,\rho^{-L}\beta_{\min})="
+        r"\frac{\log(\beta_1/\beta_{\min})}{\log(\rho^LQ/\beta_1)}$, small for $\rho$ large."
+    ),
+    hypotheses=(r"$L=2$",),
+    depends_on=("wn.thm.from7", "wn.thm2.1"),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "ε at L = 2",
+            "(16) at (ρ^{-2}β_1, ρ^{-2}β_min); at x0 = α1, r0 = 1 it is log N/log(ρ²Q) -> 0 as ρ -> ∞",
+            mag.error_reduction_remark,
+        ),
+    ),
+    findings=(
+        r"The remark defines $Q$ as the minimum over $S$, while (14)-(16) use the minimum over $S_+$; "
+        r"and a word ('small') is missing in 'we can make the right hand side by making $\rho$ sufficiently large'.",
+    ),
+)
+
+declare(
+    id="wn.eq21",
+    paper="wn",
+    label="eq. (21)",
+    equations=("21",),
+    section="2 Main Results (remark on r0)",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"$r_\infty^2=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2^2=\|\tilde{\mathbf x}_\infty\|_{2/L}^{2/L}\ge"
+        r"\min_{\mathbf z\in S_+}\|\mathbf z\|_{2/L}^{2/L}$; empirically $\tilde{\mathbf x}$ converges as long as "
+        r"$r_0<r_\infty$ and the step size is small."
+    ),
+    hypotheses=(r"$\tilde{\mathbf x}_\infty\in S_+$",),
+    expected=Verdict.INCONCLUSIVE,
+    checks=(
+        SymbolicCheck(
+            "(21)",
+            "r² = ||x||² at ||u|| = 1 with x = x̃^{1/L}, against the quasi-norm form (symbolic L)",
+            mag.radius_limit_21,
+        ),
+        UncheckedPart(
+            "empirical convergence for r0 < r_∞",
+            "the sentence 'empirically x̃ converges as long as r0 < r_∞ and the step size is small' is an "
+            "observation about experiments, not a consequence of (21); it needs the flow audits",
+        ),
+    ),
+    findings=(
+        r"Theorem 2.1 defines $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$, but (21), Lemma 3.8 and (17) need "
+        r"$r_\infty=\lim r(t)=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2$; they differ, e.g. $L=2$, "
+        r"$\tilde{\mathbf x}_\infty=(9/25,16/25)$: $1$ against $\sqrt{337}/25$.",
+    ),
+)
+
+declare(
+    id="wn.rem.dep",
+    paper="wn",
+    label="remark 'Dependence between rho, r0, eta'",
+    section="2 Main Results",
+    kind=Kind.CHARACTERIZATION,
+    statement=(
+        r"For fixed $r_\infty$: fixing $r_0$, $\rho$ is maximized when $\tilde\eta=0$; fixing $\tilde\eta$, $\rho$ is "
+        r"maximized at $r_0=\sqrt{\tilde\eta}$."
+    ),
+    depends_on=("wn.thm2.1.gamma",),
+    expected=Verdict.REFUTED,
+    findings=(
+        r"$\partial_{\tilde\eta}\rho=\rho\frac{r_0^2-r_\infty^2}{2\tilde\eta^2}$: '$\rho$ maximized at $\tilde\eta=0$' "
+        r"holds only for $r_0<r_\infty$. For $r_0>r_\infty$, $\rho\to0$ as $\tilde\eta\to0^+$ and increases to "
+        r"$r_0/r_\infty$ as $\tilde\eta\to\infty$ (e.g. $r_0=2$, $r_\infty=1$: $\rho(1)=2e^{-3/2}>\rho(1/2)=2e^{-3}$).",
+    ),
+    checks=(
+        SymbolicCheck(
+            "rho against eta",
+            "the sign of ∂ρ/∂η̃, and ρ at η̃ -> 0+ against its supremum when r0 > r_∞",
+            mag.rho_versus_eta,
+        ),
+        SymbolicCheck(
+            "rho against r0", "the critical point of ρ in r0 and its second derivative", mag.rho_versus_r0
+        ),
+    ),
+    audit=formula_audit(
+        "wn.rem.dep",
+        mag.rho_printed(),
+        mag.rho_printed(ratio=mag.kappa * mag.eta),
+        op="<=",
+        left_name="ρ at η̃",
+        right_name="ρ at κ η̃ (a smaller η̃, which the remark says does not lower ρ)",
+        hypotheses=(sp.StrictLessThan(mag.kappa, 1),),
+        example={"r_0": "1", "r_inf": "2", "eta": "1", "kappa": "1/2"},
+    ),
+)
+
+declare(
+    id="wn.rem.pm",
+    paper="wn",
+    label="remark 'Extension beyond non-negative solutions', eq. (22)",
+    equations=("22",),
+    section="2 Main Results",
+    kind=Kind.IDENTITY,
+    statement=(
+        r"$\mathcal L_\pm(\mathbf u,\mathbf v)=\|\mathbf A(\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf b\|_2^2$ "
+        r"can reach any solution; $\mathbf u^{\odot L}-\mathbf v^{\odot L}=(\mathbf u^{\odot L}+\zeta)-"
+        r"(\mathbf v^{\odot L}+\zeta)$ for any $\zeta$."
+    ),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "shift invariance and reach",
+            "L_± at (u^L + ζ)^{1/L}, (v^L + ζ)^{1/L}; u, v > 0 with u^L - v^L = z for any z (symbolic L)",
+            mag.signed_model_shift,
+        ),
+    ),
+    findings=(
+        r"(22) and the loss before it carry no factor $\frac1{2L}$, unlike (9); the flows on them run $2L$ "
+        r"times faster than the normalization of (9).",
+    ),
+)
+
+# ----------------------------------------------------------------------------- Lemmas 3.9-3.11
+
+declare(
+    id="wn.lem3.9",
+    paper="wn",
+    label="Lemma 3.9 (Bounded above implies bounded below)",
+    section="3.2 Invariants of the flow",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"If each row of $\mathbf A$ sums to zero and $\mathbf x_{wn},\mathbf x$ are bounded above, then each entry "
+        r"of $\mathbf x_{wn}$ and $\mathbf x$ is bounded away from zero (using $\mathcal P_{\mathbf A}\mathbf 1=0$, "
+        r"$\langle\log\mathbf x(t_k),\mathbf 1\rangle=\langle\log\mathbf x_0,\mathbf 1\rangle$, resp. "
+        r"$\langle\mathbf x^{\odot\frac2L-1}(t_k),\mathbf 1\rangle=\langle\mathbf x_0^{\odot\frac2L-1},\mathbf 1\rangle$)."
+    ),
+    hypotheses=(r"$\mathbf A\mathbf 1=0$", r"trajectories bounded above", r"setting of Lemma 3.8"),
+    depends_on=("wn.lem3.6", "wn.lem3.8"),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "conserved sums",
+            "P_A 1 = 0; d/dt Σ log x = 0 (L = 2) and d/dt Σ x^{2-L} = 0 (symbolic L) along (10); explicit bounds",
+            bounds.conserved_sums_3_9,
+        ),
+    ),
+    findings=(
+        r"The proof's conserved sum $\langle\mathbf x^{\odot\frac2L-1},\mathbf 1\rangle$ should be "
+        r"$\langle\mathbf x^{\odot2-L},\mathbf 1\rangle=\langle\tilde{\mathbf x}^{\odot\frac2L-1},\mathbf 1\rangle$: "
+        r"along (10) with $L=3$, $\mathbf A=[[1,0,-1],[0,1,-1]]$, $\mathbf b=0$, $\mathbf x=(1,2,3)$ the printed "
+        r"sum has a nonzero derivative. The conclusion stands with the corrected sum (for $L>2$ it even gives "
+        r"$x_j\ge(\sum_n x_{0,n}^{2-L})^{-1/(L-2)}$ without the upper bound).",
+    ),
+)
+
+declare(
+    id="wn.lem3.10",
+    paper="wn",
+    label="Lemma 3.10 (Uniqueness), eqs. (45)-(47)",
+    equations=("45", "46", "47"),
+    section="3.2 Invariants of the flow",
+    kind=Kind.LIMIT,
+    statement=(
+        r"If $\tilde{\mathbf x}^{(1)},\tilde{\mathbf x}^{(2)}$ are strictly positive, uniformly bounded above and away "
+        r"from 0, $\lim\mathbf A[\tilde{\mathbf x}^{(1)}-\tilde{\mathbf x}^{(2)}]=0$ (45) and the projected log / power "
+        r"differences tend to 0 (46), then $\lim(\tilde{\mathbf x}^{(1)}-\tilde{\mathbf x}^{(2)})=0$; uses (47) and "
+        r"$\frac1b-\frac1a\ge\frac1{2b^2}\min(b,\delta)$ for $a=b+\delta$."
+    ),
+    hypotheses=(r"uniform upper and lower bounds",),
+    expected=Verdict.INCONCLUSIVE,
+    checks=(
+        SymbolicCheck(
+            "(47) and the scalar fact",
+            "(47) by log expansion; the two cases of 1/b - 1/a >= min(b, δ)/(2b²); ξ >= Δ log(1 + Δ/M) increasing",
+            bounds.uniqueness_steps_3_10,
+        ),
+        UncheckedPart(
+            "L > 2 chain and the limits",
+            "the L > 2 lower bound on ξ after substituting a, b (and that it forces Δ -> 0 via a mean-value bound "
+            "|x̃1^p - x̃2^p| >= p M^{p-1} Δ) is not derived here; the decomposition into P_A and I - P_A parts "
+            "is a limit argument, not an identity",
+        ),
+    ),
+)
+
+declare(
+    id="wn.lem3.11",
+    paper="wn",
+    label="Lemma 3.11 (Boundedness), eqs. (48)-(50)",
+    equations=("48", "49", "50"),
+    section="3.3 Convergence for L=1,2",
+    kind=Kind.INEQUALITY,
+    statement=(
+        r"For $L=1,2$, $(\eta_r,\eta_{\mathbf u})=(\tilde\eta,1)$, $r_0,\mathbf u_0>0$: if all entries of $\mathbf u$ "
+        r"are bounded away from zero then $r$ is uniformly bounded; uses $\xi^2\log\xi\ge-\frac1{2e}$, "
+        r"$\langle(r\mathbf u)^{\odot2},\log(\tilde r\mathbf u)\rangle\ge r^2(\log\tilde r-\frac{eN}2)$ (50) and "
+        r"$\frac{r^4}{2\tilde\eta}-\frac{eNr^2}2\le(\frac{B_1}{2\tilde\eta}\|\mathcal P_{\mathbf A}\mathbf 1\|_1+B_2)r^2+C$."
+    ),
+    hypotheses=(r"entries of $\mathbf u$ bounded away from 0", r"$L\in\{1,2\}$"),
+    depends_on=("wn.lem3.7", "wn.lem3.4"),
+    expected=Verdict.VERIFIED,
+    checks=(
+        SymbolicCheck(
+            "ξ² log ξ >= -1/(2e)", "critical point, convexity and end limits", bounds.entropy_minimum_3_11
+        ),
+        SymbolicCheck(
+            "(50) and the final bound",
+            "the derived bound r²(log r̃ - N/(2e)) exceeds the printed (50); the final quadratic in r²",
+            bounds.bound_50_3_11,
+        ),
+        SymbolicCheck(
+            "projection identities",
+            "P_A symmetric idempotent: <v, P_A w> = <P_A v, P_A w>",
+            bounds.projection_identities_3_11,
+        ),
+    ),
+    findings=(
+        r"$\xi^2\log\xi\ge-\frac1{2e}$ gives (50) with $\frac N{2e}$, not $\frac{eN}2$: the printed (50) is weaker "
+        r"but still true, so the proof stands.",
+    ),
+)
