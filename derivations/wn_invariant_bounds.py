@@ -254,3 +254,47 @@ def projection_identities_3_11() -> Derivation:
         cmp,
         "A 1 x 3 symbolic, A ≠ 0",
     )
+
+
+def uniqueness_chain_power_3_10() -> Derivation:
+    """L > 2: ξ = Δ (b^{-1} - a^{-1}) and a - b >= p M^{p-1} Δ (p = 1 - 2/L), so ξ >= φ(Δ) increasing.
+
+    With x̃ in [m, M], the scalar fact gives ξ >= Δ min(m^p, p M^{p-1} Δ)/(2 M^{2p}) =: φ(Δ); φ is
+    strictly increasing with φ(0) = 0, so ξ -> 0 forces Δ -> 0.  Here p = 1/(1 + v), v > 0, is
+    any exponent in (0, 1) (L = 2/(1 - p) > 2).
+    """
+    v = sp.Symbol("v", positive=True)
+    p = 1 / (1 + v)
+    lo, Delta, m, M = sp.symbols("x_min Delta m M", positive=True)
+    hi = lo + Delta
+    xi = Delta * (lo ** (-p) - hi ** (-p))  # (x̃1 - x̃2)(x̃2^{2/L-1} - x̃1^{2/L-1}), x̃1 = hi
+    b_, a_ = lo**p, hi**p
+    # concavity of x^p: g(Δ) = a - b - p hi^{p-1} Δ has g(0) = 0 and g' >= 0
+    g = hi**p - lo**p - p * hi ** (p - 1) * Delta
+    dg = sp.diff(g, Delta)
+    dg_closed = -p * (p - 1) * hi ** (p - 2) * Delta
+    phi_branches = (Delta * m**p / (2 * M ** (2 * p)), p * M ** (p - 1) * Delta**2 / (2 * M ** (2 * p)))
+    slopes = [sp.diff(f, Delta) for f in phi_branches]
+    derived = sp.Matrix([xi, g.subs(Delta, 0), dg])
+    printed = sp.Matrix([Delta * (1 / b_ - 1 / a_), 0, dg_closed])
+    cmp = compare(derived, printed)
+    decided = dg_closed.is_nonnegative and all(s.is_positive for s in slopes) and (p - 1).is_negative
+    cmp = _inconclusive_unless(cmp, bool(decided), "SymPy could not decide a sign", printed)
+    return _result(
+        "wn.lem3.10",
+        "Lemma 3.10, proof for L > 2: ξ = Δ(1/b - 1/a), a - b >= p M^{p-1} Δ, ξ >= φ(Δ) increasing",
+        (
+            Step("ξ with x̃2 = x_min, x̃1 = x_min + Δ, against Δ(1/b - 1/a), b = x̃2^p, a = x̃1^p", xi),
+            Step("g(Δ) = a - b - p x̃1^{p-1} Δ: g(0) = 0 and g'(Δ) = -p(p-1) x̃1^{p-2} Δ >= 0", dg_closed),
+            Step("so a - b >= p x̃1^{p-1} Δ >= p M^{p-1} Δ (p - 1 < 0, x̃1 <= M)"),
+            Step(
+                "with the scalar fact and m <= b^{1/p} <= M: ξ >= Δ min(m^p, p M^{p-1} Δ)/(2 M^{2p}); both "
+                "branches have positive slope, so ξ -> 0 forces Δ -> 0",
+                sp.Matrix(slopes),
+            ),
+        ),
+        derived,
+        printed,
+        cmp,
+        "p = 1/(1 + v) in (0, 1), v > 0 (L > 2 symbolic); x_min, Δ, m, M > 0",
+    )

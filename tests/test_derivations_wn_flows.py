@@ -39,6 +39,7 @@ FLOAT_AGREEMENT = 1e-12
         mag.signed_model_shift,
         bounds.conserved_sums_3_9,
         bounds.uniqueness_steps_3_10,
+        bounds.uniqueness_chain_power_3_10,
         bounds.entropy_minimum_3_11,
         bounds.bound_50_3_11,
         bounds.projection_identities_3_11,

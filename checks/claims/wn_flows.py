@@ -448,19 +448,23 @@ declare(
         r"$\frac1b-\frac1a\ge\frac1{2b^2}\min(b,\delta)$ for $a=b+\delta$."
     ),
     hypotheses=(r"uniform upper and lower bounds",),
-    expected=Verdict.INCONCLUSIVE,
+    expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
             "(47) and the scalar fact",
             "(47) by log expansion; the two cases of 1/b - 1/a >= min(b, δ)/(2b²); ξ >= Δ log(1 + Δ/M) increasing",
             bounds.uniqueness_steps_3_10,
         ),
-        UncheckedPart(
-            "L > 2 chain and the limits",
-            "the L > 2 lower bound on ξ after substituting a, b (and that it forces Δ -> 0 via a mean-value bound "
-            "|x̃1^p - x̃2^p| >= p M^{p-1} Δ) is not derived here; the decomposition into P_A and I - P_A parts "
-            "is a limit argument, not an identity",
+        SymbolicCheck(
+            "L > 2 chain",
+            "ξ = Δ(1/b - 1/a), concavity of x^p gives a - b >= p M^{p-1} Δ, so ξ >= φ(Δ) with φ increasing",
+            bounds.uniqueness_chain_power_3_10,
         ),
+    ),
+    findings=(
+        r"The proof ends with 'Δ converges to zero because ξ converges to zero and the iterates are bounded'; "
+        r"the missing step is $|(\tilde x^{(1)})^p-(\tilde x^{(2)})^p|\ge pM^{p-1}\Delta$ ($p=1-\frac2L$, concavity), "
+        r"which gives $\xi\ge\Delta\min(m^p,pM^{p-1}\Delta)/(2M^{2p})$.",
     ),
 )
 
