@@ -157,6 +157,9 @@ def rational_points(
             else:
                 den = rng.randint(1, 7)
                 lo_n, hi_n = int(sp.ceiling(lo * den)), int(sp.floor(hi * den))
+                while lo_n > hi_n:  # a narrow range holds no multiple of 1/den: refine it
+                    den += 1
+                    lo_n, hi_n = int(sp.ceiling(lo * den)), int(sp.floor(hi * den))
                 point[s] = sp.Rational(rng.randint(lo_n, hi_n), den)
         points.append(point)
     return points

@@ -71,3 +71,8 @@ def test_the_positive_zero_is_unique_for_symbolic_depth():
     derivation = cf.positive_zero(cf.L_SYMBOLIC)
     assert derivation.outcome == Outcome.AGREES
     assert "positive = True" in derivation.steps[3].text
+
+
+def test_rational_points_fit_a_range_that_holds_no_integer():
+    points = rational_points({x}, count=30, seed=1, domains={x: (sp.Rational(1, 7), sp.Rational(6, 7))})
+    assert all(sp.Rational(1, 7) <= p[x] <= sp.Rational(6, 7) for p in points)
