@@ -16,8 +16,10 @@ an :class:`~checks.audit.Audit`, so that the witness is an instance file anyone 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import sympy as sp
@@ -168,3 +170,46 @@ def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
         v = sp.Rational(v)
         params[s.name] = int(v) if s.is_integer else str(v)
     return {"params": params}
+
+
+def lazy_formula_audit(
+    claim_id: str,
+    symbols: Sequence[sp.Symbol],
+    build: Callable[[], tuple[object, object, tuple]],
+    *,
+    op: str,
+    left_name: str,
+    right_name: str,
+    example: dict[str, object],
+    description: str,
+) -> Audit:
+    """A formula audit whose sides are derived on first use, not at import.
+
+    The sides come out of SymPy derivations that take a second or two; the spec (one
+    parameter per free symbol) is known beforehand from ``symbols``.
+    """
+    placeholder = sum(symbols, sp.Integer(0))
+    shell = formula_audit(
+        claim_id, placeholder, placeholder, op=op, left_name=left_name, right_name=right_name, example=example
+    )
+
+    @cache
+    def real() -> Audit:
+        left, right, hypotheses = build()
+        audit = formula_audit(
+            claim_id,
+            left,
+            right,
+            op=op,
+            left_name=left_name,
+            right_name=right_name,
+            hypotheses=hypotheses,
+            example=example,
+        )
+        if audit.spec != shell.spec:
+            raise RuntimeError(f"{claim_id}: the derived sides have other free symbols than declared")
+        return audit
+
+    return replace(
+        shell, evaluate=lambda instance, dps: real().evaluate(instance, dps), description=description
+    )

@@ -719,3 +719,59 @@ def ii4_counterexample_hypotheses() -> tuple[sp.Rel, ...]:
     """t_hi above the true t (g(t_hi) >= 0), 1 - 21 t_hi/2 > 0, and II.2(b)'s smallness eps^{1/2} <= 1/C."""
     C = sp.Integer(int(COUNTEREXAMPLE.C))
     return (optimality_g(t_hi) >= 0, 1 - sp.Rational(21, 2) * t_hi > 0, sp.sqrt(alpha) <= 1 / C)
+
+
+def ii4_on_counterexample() -> Derivation:
+    """Theorem II.2(b), (II.4), on :data:`COUNTEREXAMPLE`: the printed lower bound exceeds the ratio.
+
+    g is increasing on 0 < t < 2/21 (decided as in :func:`iii11_division`), so g(t_hi) >= 0 gives
+    t(alpha) <= t_hi, and ||x^inf_{S^c} - x*_{S^c}||_inf / alpha^{1/2} = t/sqrt(alpha) <= t_hi/sqrt(alpha).
+    """
+    ce = COUNTEREXAMPLE
+    t = sp.Symbol("t", positive=True)
+    w = sp.Symbol("w", positive=True)
+    g_slope = sp.factor(sp.diff(optimality_g(t), t))
+    increasing = bool(sp.factor(g_slope.subs(t, sp.Rational(2, 21) / (1 + w))).is_positive)
+    point = {alpha: sp.Rational(ce.alpha.numerator, ce.alpha.denominator), t_hi: sp.Rational(84, 100000)}
+    printed = ii4_printed_bound_on_counterexample()
+    upper = ii4_quantity_bound_on_counterexample()
+    hypotheses = [sp.sympify(h.xreplace(point)) for h in ii4_counterexample_hypotheses()]
+    margin = (upper - printed).xreplace(point)
+    value = margin.evalf(50, strict=True)
+    steps = (
+        Step(
+            "instance: A = [[21,20,0],[1,0,-10]], y = (41,1), x* = (1,1,0), ker A = span(10,-21/2,1); "
+            "rho = 1/2, rho~ = 41/2, rho^- = 21/2, kappa_* = 1, C = 43; alpha = 10^-6 meets II.2(b)'s "
+            "smallness (eps^{1/2} = 1/1000 <= 1/(2(1 + rho~)|S^c| kappa_*^{rho^-}) = 1/43)"
+        ),
+        Step(f"dg/dt, decided positive on 0 < t < 2/21: {increasing}", g_slope),
+        Step(
+            "g(t_hi) at t_hi = 84/100000 (>= 0, so t(alpha) <= t_hi)",
+            optimality_g(point[t_hi], point[alpha]).evalf(30),
+        ),
+        Step("printed (II.4) lower bound ||x*||_inf^rho/kappa_*^{rho^-} (1 - C eps^{1-rho})", printed),
+        Step(
+            "upper bound of the ratio ||x^inf_{S^c} - x*_{S^c}||_inf / alpha^{1-rho}: t_hi/sqrt(alpha)", upper
+        ),
+        Step("upper bound - printed bound at the instance (negative: (II.4) fails)", value),
+    )
+    decided = increasing and all(h is sp.true for h in hypotheses)
+    outcome = Outcome.DIFFERS if decided and value < 0 else Outcome.INCONCLUSIVE
+    return Derivation(
+        claim_id="ms.thm2.2b",
+        title="(II.4) on a 2 x 3 instance with rho~ = 41/2 > 1",
+        steps=steps,
+        derived=upper,
+        printed=printed,
+        outcome=outcome,
+        residual=margin,
+        assumptions="the instance of COUNTEREXAMPLE; t_hi = 84/100000 brackets t(alpha) from above",
+        method="evalf(50, strict=True) at the instance" if decided else "hypotheses or slope undecided",
+        witness_point={k.name: str(v) for k, v in point.items()},
+        witness_value=str(value),
+        witness_instance=witness_instance(point),
+        corrected=1
+        - sp.Rational(ce.rho_tilde.numerator, ce.rho_tilde.denominator)
+        * sp.Integer(int(ce.C))
+        * sp.sqrt(alpha),
+    )

@@ -112,3 +112,19 @@ def test_select_filters_by_paper_and_kind():
     reg = registry()
     assert {c.paper for c in reg.select(paper="krr")} == {"krr"}
     assert all(c.kind == Kind.CONSTANT for c in reg.select(kind="constant"))
+
+
+def test_every_scale_check_is_attached_to_its_declared_claim():
+    from derivations.scale_consistency import SCALE_CHECKS
+
+    reg = registry()
+    for claim_id, entries in SCALE_CHECKS.items():
+        names = [c.name for c in reg.claims[claim_id].checks]
+        assert all(name in names for name, _, _ in entries), claim_id
+
+
+def test_a_scale_check_for_an_undeclared_claim_is_refused():
+    from checks.registry import with_scale_checks
+
+    with pytest.raises(ValueError, match="undeclared"):
+        with_scale_checks([])

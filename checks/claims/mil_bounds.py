@@ -3,15 +3,11 @@ Lemma 2.7 with its proof (A.2), the arithmetic of the proof of Theorem 2.1, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from functools import cache
-
 import sympy as sp
 
 from checks.audit import Audit
 from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
+from checks.formula_audit import lazy_formula_audit
 from checks.symbolic import SymbolicCheck
 from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
@@ -20,50 +16,6 @@ from derivations import coordinate_functions as cf
 from derivations import l1_bound_counterexample as bc
 from derivations import l1_error_bounds as eb
 from derivations import signed_factorization as sf
-
-
-def _lazy_formula_audit(
-    claim_id: str,
-    symbols: Sequence[sp.Symbol],
-    build: Callable[[], tuple[object, object, tuple]],
-    *,
-    op: str,
-    left_name: str,
-    right_name: str,
-    example: dict[str, object],
-    description: str,
-) -> Audit:
-    """A formula audit whose sides are derived on first use, not at import.
-
-    The sides come out of SymPy derivations that take a second or two; the spec (one
-    parameter per free symbol) is known beforehand from ``symbols``.
-    """
-    placeholder = sum(symbols, sp.Integer(0))
-    shell = formula_audit(
-        claim_id, placeholder, placeholder, op=op, left_name=left_name, right_name=right_name, example=example
-    )
-
-    @cache
-    def real() -> Audit:
-        left, right, hypotheses = build()
-        audit = formula_audit(
-            claim_id,
-            left,
-            right,
-            op=op,
-            left_name=left_name,
-            right_name=right_name,
-            hypotheses=hypotheses,
-            example=example,
-        )
-        if audit.spec != shell.spec:
-            raise RuntimeError(f"{claim_id}: the derived sides have other free symbols than declared")
-        return audit
-
-    return replace(
-        shell, evaluate=lambda instance, dps: real().evaluate(instance, dps), description=description
-    )
-
 
 # ----------------------------------------------------------------------------- Section 1: losses
 
@@ -204,7 +156,7 @@ declare(
             sf.signed_reduced_dynamics,
         ),
     ),
-    audit=_lazy_formula_audit(
+    audit=lazy_formula_audit(
         "mil.lemA.2.intro",
         _SIGNED_SYMBOLS,
         _signed_reduction_sides,
@@ -253,7 +205,7 @@ declare(
             bc.equation_11_counterexample,
         ),
     ),
-    audit=_lazy_formula_audit(
+    audit=lazy_formula_audit(
         "mil.eq11",
         (bc.a, bc.mu),
         lambda: (bc.kkt_point()["gap"], bc.bound_11_right(), (sp.Lt(bc.mu, 2), sp.Lt(bc.a, 1))),
@@ -448,7 +400,7 @@ declare(
             lambda: eb.theorem_2_1_endpoints(cf.L_SYMBOLIC),
         ),
     ),
-    audit=_lazy_formula_audit(
+    audit=lazy_formula_audit(
         "mil.thm2.1.final",
         (cf.delta, cf.x),
         _theorem_2_1_sides,
@@ -472,7 +424,7 @@ _LEMMA_SYMBOLS = (eb.xt1, eb.xt2, eb.z1, eb.z2)
 
 
 def _lemma_2_7_audit(claim_id: str) -> Audit:
-    return _lazy_formula_audit(
+    return lazy_formula_audit(
         claim_id,
         _LEMMA_SYMBOLS,
         _lemma_2_7_sides,
@@ -594,7 +546,7 @@ declare(
             eb.eq42_printed_intermediate_step,
         ),
     ),
-    audit=_lazy_formula_audit(
+    audit=lazy_formula_audit(
         "mil.eq42",
         (eb.xt, eb.z),
         lambda: (eb.xt - eb.z, eb.eq42_printed_right(), (sp.Gt(eb.z, eb.witness_g_constants()["c"]),)),

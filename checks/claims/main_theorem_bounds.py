@@ -1,0 +1,193 @@
+"""The main theorems' error bounds: what the derivations decide about them.
+
+These claims are flow statements (their catalogue methods are flow audits and property
+searches), but two kinds of derivation bear on them:
+
+* their scale consistency under (A, y, initialization) -> (A, λ^L y, λ·initialization)
+  (``derivations.scale_consistency.SCALE_CHECKS``, attached by the registry);
+* for mil (9), mil (16) and ms (II.4), an explicit instance on which the bound fails: the
+  flow limit there is the paper's own characterization (mil Theorems 2.2/3.1, ms Lemma
+  III.3), evaluated in closed form (``derivations.l1_bound_counterexample``,
+  ``derivations.ms_lower_bound``), and ``tests/test_derivations_mil_bounds.py`` integrates
+  the flow numerically to the same limit.
+
+What no derivation here reaches (the bound on general instances) is declared as an unchecked
+part, so that a claim never reads *verified* on the strength of its scaling alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sympy as sp
+
+from checks.catalogue import catalogue
+from checks.claim import Kind, declare
+from checks.formula_audit import lazy_formula_audit
+from checks.symbolic import SymbolicCheck
+from checks.unchecked import UncheckedPart
+from checks.verdicts import Verdict
+from derivations import l1_bound_counterexample as bc
+from derivations import ms_lower_bound as lower
+
+_KINDS = {
+    "inequality": Kind.INEQUALITY,
+    "characterization (argmin)": Kind.CHARACTERIZATION,
+}
+
+FLOW_BOUND_UNCHECKED = (
+    "the bound on general instances is a statement about flow limits; it needs flow audits and "
+    "property searches, which no check of this project runs for this claim yet"
+)
+
+
+def _declare_from_catalogue(claim_id: str, **fields) -> None:
+    """Declare a claim with the catalogue's transcription of its statement and hypotheses."""
+    record = catalogue()[claim_id]
+    declare(
+        id=claim_id,
+        paper=record["paper"],
+        label=record["label"],
+        section=record["section"],
+        kind=_KINDS[record["kind"]],
+        statement=record["statement"],
+        hypotheses=tuple(record.get("hypotheses", ())),
+        depends_on=tuple(record.get("depends_on", ())),
+        **fields,
+    )
+
+
+def _flow_bound_not_checked() -> UncheckedPart:
+    return UncheckedPart("the bound on general instances", FLOW_BOUND_UNCHECKED)
+
+
+# ------------------------------------------------------------------ mil (9) and (16): one-row instances
+
+
+def _theorem_1_1_instance():
+    """(9) on the one-row instance: its right side at u_0 = v_0 = 1, N = 2, L = 4 is 24, as (11)'s."""
+    d = bc.equation_11_counterexample()
+    return replace(d, claim_id="mil.thm1.1b", title=d.title.replace("(11)", "(9)"))
+
+
+def _theorem_2_1_instance():
+    return replace(bc.theorem_2_1_counterexample(), claim_id="mil.thm2.1b")
+
+
+def _one_row_audit(claim_id: str, signed: bool, right_name: str):
+    right = bc.bound_11_right if signed else bc.bound_16_right
+    return lazy_formula_audit(
+        claim_id,
+        (bc.a, bc.mu),
+        lambda: (bc.kkt_point(signed)["gap"], right(), (sp.Lt(bc.mu, 2), sp.Lt(bc.a, 1))),
+        op="<=",
+        left_name="ε = ||x̃_∞||_1 - min_S ||z||_1 (the paper's limit characterization)",
+        right_name=right_name,
+        example={"a2": "1/2", "mu": "1"},
+        description="L = 4, N = 2, unit initialization, A = (1, a2), y = A x̃_∞ for the limit with multiplier mu",
+    )
+
+
+ONE_ROW_FINDING = (
+    r"False: $L=4$, unit initialization, $\mathbf A=(1,a)$, $0<a<1$. The paper's own characterization of "
+    r"the limit gives $\varepsilon=(1-a)(p_2-q_2)$ (signed) or $(1-a)p_2$ (positive) with "
+    r"$p_2=4/(2-\mu a)^2$, which tends to $4a/((1-a)(1+a)^2)$ as $\mu\to2$ and is unbounded as $a\to1$; "
+    r"at $\mu=1999/1000$, $a=97/100$: $\varepsilon=32.27\ldots$ against the bound "
+)
+
+_declare_from_catalogue(
+    "mil.thm1.1b",
+    expected=Verdict.REFUTED,
+    findings=(ONE_ROW_FINDING + r"$c_4(\|\mathbf u_0\|_4^4+\|\mathbf v_0\|_4^4)=24$ (exact rational).",),
+    checks=(
+        SymbolicCheck(
+            "one-row instance",
+            "the limit of Theorem 3.1 by KKT on A = (1, a2), L = 4, u_0 = v_0 = 1; ε against c_4 (2 + 2) = 24",
+            _theorem_1_1_instance,
+        ),
+    ),
+    audit=_one_row_audit("mil.thm1.1b", True, "c_L (||u_0||_L^L + ||v_0||_L^L) = 24"),
+)
+
+_declare_from_catalogue(
+    "mil.thm2.1b",
+    expected=Verdict.REFUTED,
+    findings=(ONE_ROW_FINDING + r"$c_4\|\mathbf x_0\|_4^4=12$ (exact rational).",),
+    checks=(
+        SymbolicCheck(
+            "one-row instance",
+            "the limit of Theorem 2.2 by KKT on A = (1, a2), L = 4, x_0 = 1; ε against c_4 · 2 = 12",
+            _theorem_2_1_instance,
+        ),
+    ),
+    audit=_one_row_audit("mil.thm2.1b", False, "c_L ||x_0||_L^L = 12"),
+)
+
+# ------------------------------------------------------------------ ms (II.4)
+
+_declare_from_catalogue(
+    "ms.thm2.2b",
+    expected=Verdict.REFUTED,
+    findings=(
+        r"False: $A=\begin{pmatrix}21&20&0\\1&0&-10\end{pmatrix}$, $y=(41,1)$, $x^*=(1,1,0)$, $\alpha=10^{-6}$ "
+        r"($\varrho=1/2$, $\tilde\varrho=41/2$, $\kappa_*=1$, $C=43$; the smallness hypothesis holds): the ratio "
+        r"$\|x^\infty_{\mathcal S^c}-x^*_{\mathcal S^c}\|_\infty/\alpha^{1/2}=0.838\ldots$ is below the printed "
+        r"$1-43\cdot10^{-3}=0.957$. The proof's step (III.11) divides by $\|m_{\mathcal S^c}\|_1$ and loses a "
+        r"factor $\|m_{\mathcal S}\|_1/\|m_{\mathcal S^c}\|_1\le\tilde\varrho$; with $(1-\tilde\varrho C"
+        r"\varepsilon^{1-\varrho})$ the bound holds on this instance.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "2 x 3 instance",
+            "t(alpha) bracketed from above by t_hi (g increasing, decided); t_hi/sqrt(alpha) against (II.4)",
+            lower.ii4_on_counterexample,
+        ),
+    ),
+    audit=lazy_formula_audit(
+        "ms.thm2.2b",
+        (lower.alpha, lower.t_hi),
+        lambda: (
+            lower.ii4_printed_bound_on_counterexample(),
+            lower.ii4_quantity_bound_on_counterexample(),
+            lower.ii4_counterexample_hypotheses(),
+        ),
+        op="<=",
+        left_name="(II.4) lower bound",
+        right_name="t_hi/sqrt(alpha) (>= the ratio when g(t_hi) >= 0)",
+        example={"alpha": "1/1000000", "t_hi": "84/100000"},
+        description="the 2 x 3 instance of derivations.ms_lower_bound.COUNTEREXAMPLE at alpha, with t_hi above t(alpha)",
+    ),
+)
+
+# ------------------------------------------------------------------ bounds with a scale check only
+
+# What the scale checks find wrong in the printed statements (derivations.scale_consistency).
+SCALE_FINDINGS = {
+    "mil.thm1.4": r"As printed, the term $C'\|\mathbf e\|_2\|\tilde{\mathbf x}_\infty-\mathbf x_*\|_1$ scales by "
+    r"$\lambda^{2L}$ while the left side scales by $\lambda^L$; the proof's display has $C'\|\mathbf e\|_2$.",
+    "ms.intro.step1": r"With $u_0=\alpha\mathbb 1$ the product starts at $x_0=\alpha^2\mathbb 1$, but the prior of the "
+    r"Bregman divergence is $\alpha\mathbb 1$: the statement is not scale-covariant; the prior should be "
+    r"$\alpha^2\mathbb 1$ (ms's Theorem II.2 uses $\alpha$ as the scale of the product).",
+    "wn.thm.from7": r"The hypothesis $Q>c_L\beta_1^{2/L}$ compares $\lambda^2$ with $\lambda^{4/L}$; the threshold at which "
+    r"the denominator of (16) is positive, derived, is $Q>c_L\beta_1$.",
+    "wn.thm2.1": r"$\rho$ of (17) with $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$ is not scale-free; with "
+    r"$r_\infty=\lim r(t)=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2$, as in (21) and Lemma 3.8, it is.",
+}
+
+for _claim_id in (
+    "mil.cor1.3",
+    "mil.thm1.4",
+    "mil.thm2.2.rate",
+    "mil.eq23",
+    "ms.intro.step1",
+    "ms.thm2.2a",
+    "krr.thm2",
+    "wn.thm.from7",
+    "wn.thm2.1",
+):
+    _declare_from_catalogue(
+        _claim_id,
+        expected=Verdict.INCONCLUSIVE,
+        checks=(_flow_bound_not_checked(),),
+        findings=(SCALE_FINDINGS[_claim_id],) if _claim_id in SCALE_FINDINGS else (),
+    )
