@@ -110,18 +110,30 @@ def _reduced_limits(instance: FlowInstance, method: str, dps: int | None, high: 
                 shifted = shifted_flow(instance.reduction(), instance.A, instance.y)
             except ShiftError as exc:
                 raise FlowFailure(f"the shifted float64 flow could not be set up: {exc}") from None
-            flow = shifted.limit(progress=progress)
+            flow = _solver_failure_is_one_line(instance.model, lambda: shifted.limit(progress=progress))
             shift = shifted.shift
         else:
             A = np.array([[float(a) for a in row] for row in instance.A])
             y = np.array([float(v) for v in instance.y])
-            flow = flow_limit(instance.reduction(), A, y, progress=progress)
+            flow = _solver_failure_is_one_line(
+                instance.model, lambda: flow_limit(instance.reduction(), A, y, progress=progress)
+            )
     if method in ("project", "both"):
         if shifting and _shiftable(problem):
             proj = project(shifted_projection(problem, shift if problem.columns is None else None).problem)
         else:
             proj = _project(problem, need, dps, high, instance.depth)
     return flow, proj
+
+
+def _solver_failure_is_one_line(model: str, integrate):
+    """Run a float64 integration; a solver that raises (e.g. a Jacobian that overflowed inside
+    scipy's Radau) is reported as a failure on one line, never as a traceback."""
+    try:
+        return integrate()
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        why = " ".join(str(exc).split())
+        raise FlowFailure(f"the integration of {model} failed: {type(exc).__name__}: {why}") from None
 
 
 def _shiftable(problem: ProjectionProblem) -> bool:

@@ -201,3 +201,19 @@ def test_ms_flow_reaches_the_limit_of_the_positive_flow_of_mil_18(tmp_path, caps
         docs[model] = json.loads(out_file.read_text())
     assert docs["ms"]["limit"] == docs["positive"]["limit"]  # both are the same projection
     assert docs["ms"]["agree_digits"] >= 9
+
+
+def test_a_solver_that_breaks_down_is_a_one_line_failure_not_a_traceback(tmp_path, capsys):
+    # mil's one-row instance refuting (9): y ~ 4e6 at L = 4 from a unit start; Radau's Jacobian
+    # overflows on the way (the projection reaches the limit, tests/test_derivations_mil_bounds.py
+    # integrates the flow in log coordinates)
+    y = "41005726666576960678112000000000/10248758645235777427114809"
+    path = _write(
+        tmp_path, {"model": "signed", "A": [["1", "97/100"]], "y": [y], "L": 4, "init": {"alpha": "1"}}
+    )
+    code, out, err = _run(capsys, "flow", path, "--method", "integrate")
+    assert "Traceback" not in err
+    if code != 0:  # the integration may also get through, on another BLAS
+        assert code == 1 and err.strip().splitlines()[-1].startswith(
+            "dlncheck: the integration of signed failed"
+        )
