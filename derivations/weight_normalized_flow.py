@@ -8,9 +8,8 @@ wn (23)-(25): the gradients; (29), (30): the flow written out; Lemmas 3.1-3.5.
 Everything is differentiated by SymPy from (9) and (11); nothing uses the printed gradients
 except as the thing compared against.  The depth L is a positive symbol (x, u, r > 0 so that
 x^L is defined for every real L); Lemma 3.3 writes L = 2 + k with an integer k >= 0.  The
-data are N = 3 columns (N = 2 for Lemmas 3.3, 3.4) and M = 1 row with symbolic entries.
-Where ||u|| = 1 is needed, u is
-a rational parametrization of the unit sphere, so that ||u|| = 1 holds identically.
+data are N = 3 columns (N = 2 for (29), (30), Lemmas 3.3, 3.4) and M = 1 row with symbolic
+entries.  After differentiation, ||u|| may be renamed to a positive symbol c (:func:`name_norm`).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from derivations.derivation import Derivation, Step
 from derivations.equality import compare
 
 N_COLUMNS = 3
-SMALL_N = 2  # Lemmas 3.3 and 3.4, whose derivations take seconds at N = 3
+SMALL_N = 2  # (29)-(30), Lemmas 3.3 and 3.4: seconds at N = 3
 M_ROWS = 1  # one row keeps every derivation of a claim under ~1 s; the rows enter linearly
 
 L = sp.Symbol("L", positive=True)  # depth; x > 0 so x^L is defined for real L
@@ -223,8 +222,8 @@ def flow_vector_field(A, b, radius, u, rate_r, rate_u, depth=L, with_respect_to=
 
 def flow_written_out_29_30() -> Derivation:
     """wn (29), (30): r' and both printed forms of u' against -η ∇ of (11)."""
-    A, b = symbolic_data()
-    u = positive_vector("u")
+    A, b = symbolic_data(n=SMALL_N)
+    u = positive_vector("u", SMALL_N)
     F = flow_vector_field(A, b, r, u, eta_r, eta_u)
     c = norm(u)
     g = gradient_23(A, b, r * u / c)
@@ -242,7 +241,7 @@ def flow_written_out_29_30() -> Derivation:
         ),
         derived,
         printed,
-        "L > 0 symbolic, r > 0, u > 0, η_r, η_u > 0, N = 3, M = 1",
+        "L > 0 symbolic, r > 0, u > 0, η_r, η_u > 0, N = 2, M = 1",
     )
 
 

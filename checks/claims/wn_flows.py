@@ -42,7 +42,7 @@ declare(
         ),
         SymbolicCheck(
             "flow (12)-(13) in (r, u)",
-            "-η ∇ of (11) by SymPy against the written-out flow (29), (30) (symbolic L, N = 3)",
+            "-η ∇ of (11) by SymPy against the written-out flow (29), (30) (symbolic L, N = 2)",
             flow.flow_written_out_29_30,
         ),
     ),
