@@ -57,6 +57,36 @@ class Derivation:
     witness_instance: dict[str, Any] | None = None  # the same point as a claim instance
     corrected: Any = None  # for "differs": the formula that does hold
 
+    @classmethod
+    def from_comparison(
+        cls,
+        cmp: Any,
+        *,
+        claim_id: str,
+        title: str,
+        steps: Any,
+        derived: Any,
+        printed: Any,
+        assumptions: str = "",
+        **extra: Any,
+    ) -> Derivation:
+        """The derivation whose outcome, residual and witness are those of ``cmp``
+        (a :class:`derivations.equality.Comparison` of ``derived`` with ``printed``)."""
+        return cls(
+            claim_id=claim_id,
+            title=title,
+            steps=tuple(steps),
+            derived=derived,
+            printed=printed,
+            outcome=cmp.outcome,
+            residual=cmp.residual,
+            method=cmp.method,
+            assumptions=assumptions,
+            witness_point={sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()},
+            witness_value="" if cmp.witness_value is None else sp.sstr(cmp.witness_value),
+            **extra,
+        )
+
     @property
     def message(self) -> str:
         if self.outcome == Outcome.AGREES:

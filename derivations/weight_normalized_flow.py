@@ -122,19 +122,14 @@ def _simplify_powers(e: sp.Expr) -> sp.Expr:
 
 
 def _derivation(claim_id, title, steps, derived, printed, assumptions, points=(), **extra) -> Derivation:
-    cmp = compare(derived, printed, points)
-    return Derivation(
+    return Derivation.from_comparison(
+        compare(derived, printed, points),
         claim_id=claim_id,
         title=title,
-        steps=tuple(steps),
+        steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=assumptions,
-        witness_point={sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
         **extra,
     )
 

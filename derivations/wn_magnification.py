@@ -30,18 +30,14 @@ def rho_printed(radius0=r0, radius_inf=r_inf, ratio=eta) -> sp.Expr:
 
 
 def _result(claim_id, title, steps, derived, printed, cmp, assumptions, **extra) -> Derivation:
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id=claim_id,
         title=title,
-        steps=tuple(steps),
+        steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=assumptions,
-        witness_point={sp.sstr(k): sp.sstr(v) for k, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
         **extra,
     )
 
