@@ -89,15 +89,13 @@ def definition_consequences() -> Derivation:
         Step("grad_p D_F(p, q)", grad_p),
         Step("Hess_p D_F(p, q): D_F(., q) - F is affine", hess_p),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.def2.3",
         title="Definition 2.3: D_F(p, p) = 0, gradient and Hessian in p (general F)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="F twice differentiable, N = 2",
     )
 
@@ -127,15 +125,13 @@ def first_order_term_is_directional_derivative() -> Derivation:
         Step("<grad F(q), p - q>, the term subtracted in (20)", printed),
         Step("hence D_F(p, q) = phi(1) - phi(0) - phi'(0) >= 0"),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lem2.4",
         title="Lemma 2.4: D_F >= 0 from the first-order condition of convexity (general F)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="F convex and differentiable, N = 2",
     )
 
@@ -154,15 +150,13 @@ def strict_convexity_in_first_argument() -> Derivation:
         Step("its Hessian in p: zero, i.e. it is affine in p", derived),
         Step("strictly convex F plus an affine function is strictly convex"),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lem2.4",
         title="Lemma 2.4: p -> D_F(p, q) is F plus an affine function (general F)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="F differentiable, N = 2",
     )
 
@@ -219,7 +213,8 @@ def closed_form(depth) -> Derivation:
     derived = divergence_of_potential(depth, z, x)
     printed = closed_form_printed(depth, z, x)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lem2.5.DF",
         title=f"closed form of D_F(z, x) ({case(depth)})",
         steps=(
@@ -228,9 +223,6 @@ def closed_form(depth) -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"z, x > 0, N = 3 ({case(depth)}); z log z = 0 at z = 0 extends it to z >= 0",
     )
 
@@ -317,7 +309,8 @@ def divergence_continuous_in_depth() -> Derivation:
     d_2 = divergence_of_potential(2, sp.Matrix([z]), sp.Matrix([x]))
     derived = sp.limit(d_L, delta, 0, "+")
     cmp = compare(derived, d_2)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq21",
         title="D_F for L > 2 tends to D_F for L = 2 as L -> 2+",
         steps=(
@@ -327,9 +320,6 @@ def divergence_continuous_in_depth() -> Derivation:
         ),
         derived=derived,
         printed=d_2,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x, z > 0",
     )
 
@@ -349,7 +339,8 @@ def split_over_signs(depth) -> Derivation:
     derived = bregman_divergence(F_pm, sp.Matrix.vstack(zp, zm), sp.Matrix.vstack(u, v))
     printed = divergence_of_potential(depth, zp, u) + divergence_of_potential(depth, zm, v)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.thm3.1.split",
         title=f"D_(F^±) splits over the signs ({case(depth)})",
         steps=(
@@ -358,8 +349,5 @@ def split_over_signs(depth) -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="z+, z-, u, v > 0, N = 2; " + case(depth),
     )

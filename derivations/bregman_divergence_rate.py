@@ -97,15 +97,13 @@ def reduced_gradient() -> Derivation:
             "identical factors moves with -(1/L) grad L (Lemma A.2 finding), i.e. (15) runs L times faster"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq18",
         title="(18): gradient of the reduced loss (6) (symbolic L)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x > 0, L > 0 symbolic; A 2 x 3, y symbolic",
     )
 
@@ -149,15 +147,13 @@ def sign_preservation(depth) -> Derivation:
     )
     if not regular and cmp.outcome == Outcome.AGREES:
         cmp = Comparison(Outcome.INCONCLUSIVE, cmp.residual, "x_1'/x_1^{L-1} is singular at x_1 = 0")
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.sec2.sign",
         title=f"the flow (15) preserves the sign of each entry ({case(depth)})",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"x > 0 (x_1 -> 0 as a limit); A 2 x 3, y symbolic; {case(depth)}",
     )
 
@@ -194,15 +190,13 @@ def mirror_flow_form(depth) -> Derivation:
         Step("printed middle form (1/L) x̃^{⊙(-2+2/L)} ⊙ x̃': derived column 2"),
         Step("printed final form -L A^T (A x̃ - y): both columns of printed"),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lem2.6.gradF",
         title=f"mirror-flow form of (15) ({case(depth)})",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"x > 0; A 2 x 3, y symbolic; {case(depth)}",
     )
 
@@ -241,15 +235,13 @@ def divergence_rate(depth) -> Derivation:
             "finding) it is -||A x̃ - y||^2, without the factor L"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lem2.6",
         title=f"Lemma 2.6: rate of D_F(z, x̃(t)) ({case(depth)})",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"x > 0, z >= 0 with A z = y; A 2 x 2 symbolic; {case(depth)}",
     )
 
@@ -301,14 +293,12 @@ def signed_divergence_rate(depth) -> Derivation:
         Step("printed -||A(ũ - ṽ) - y||^2 (= -2 L^±(...), checked)", norm_line),
         Step("compared as d/dt D = L x (printed): expand then decides without rational functions of delta"),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.thm3.1.deriv",
         title=f"Theorem 3.1: rate of D_(F^±) ({case(depth)})",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"u, v > 0, z+, z- >= 0 with A(z+ - z-) = y; A 2 x 2 symbolic; {case(depth)}",
     )

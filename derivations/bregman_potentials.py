@@ -79,15 +79,13 @@ def potential_forms(depth) -> Derivation:
     derived = potential_inner_product_form(depth, x)
     printed = potential(depth, x)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq21",
         title=f"the two forms of F in (21) ({case(depth)})",
         steps=(Step("first form of (21)", derived), Step("second (sum) form of (21)", printed)),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"x > 0, N = {N_COORDINATES}; " + case(depth),
     )
 

@@ -199,15 +199,13 @@ def argmin_chain_last_step_l2() -> Derivation:
     derived = _second_line_printed(2, z, x)
     printed = g_vector_printed(2, z, x)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.thm2.2.algebra",
         title="Theorem 2.2, argmin chain, last step (L = 2)",
         steps=(Step("middle objective", derived), Step("g_{x̃0}(z), L = 2", printed)),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="z, x̃0 > 0, N = 3; L = 2",
     )
 
@@ -313,15 +311,13 @@ def g_vector_is_coordinate_sum(depth) -> Derivation:
     derived = sum(coordinate_g(depth, zi, xi) for zi, xi in zip(z, x, strict=True))
     printed = g_vector_printed(depth, z, x)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.def.g",
         title=f"g_x(z) = sum_n of (28) ({case(depth)})",
         steps=(Step("sum over n of (28)", derived), Step("vector form before Theorem 2.2", printed)),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="z, x > 0, N = 3; " + case(depth),
     )
 
@@ -333,14 +329,12 @@ def g_continuous_in_depth() -> Derivation:
     derived = sp.limit(g_L / delta, delta, 0, "+")
     printed = coordinate_g(2, g_z, g_x)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.def.g",
         title="g for L > 2, divided by L - 2, tends to g for L = 2",
         steps=(Step("g_x(z), L = 2 + delta", g_L), Step("limit of g / delta as delta -> 0+", derived)),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x > 0, z > 0",
     )

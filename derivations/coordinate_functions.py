@@ -133,15 +133,13 @@ def slope_at_zero(depth) -> Derivation:
         Step("w_c", w_c),
         Step("g'(c_n) = phi'(w_c)", derived),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq31",
         title=f"slope of g at c_n ({_case(depth)})",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x > 0; " + _case(depth),
     )
 
@@ -173,15 +171,13 @@ def constant_c_L(depth) -> Derivation:
                 sp.limit((L_SYMBOLIC / 2) ** (L_SYMBOLIC / delta), delta, 0, "+"),
             )
         )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq10",
         title=f"c_L ({_case(depth)})",
         steps=tuple(steps),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=_case(depth),
     )
 
@@ -197,14 +193,12 @@ def constant_c_L_values() -> Derivation:
     )
     printed = sp.Matrix(list(PRINTED_VALUES.values()))
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.eq10",
         title="c_3 and c_4 in exact arithmetic",
         steps=(Step("derived c_L at L = 3, 4", derived), Step("catalogue: 4.875 and 6", printed)),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="L = 3, 4",
     )

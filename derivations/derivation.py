@@ -13,6 +13,7 @@ The outcome is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -24,6 +25,18 @@ class Outcome(StrEnum):
     AGREES = "agrees"
     DIFFERS = "differs"
     INCONCLUSIVE = "inconclusive"
+
+
+def joint_outcome(outcomes: Iterable[Outcome], *, decided: bool = True) -> Outcome:
+    """The outcome of a derivation made of parts: ``differs`` when a part differs, ``agrees``
+    when every part agrees and the side conditions (``decided``) were established, else
+    ``inconclusive``."""
+    found = set(outcomes)
+    if Outcome.DIFFERS in found:
+        return Outcome.DIFFERS
+    if found == {Outcome.AGREES} and decided:
+        return Outcome.AGREES
+    return Outcome.INCONCLUSIVE
 
 
 @dataclass(frozen=True)

@@ -73,15 +73,13 @@ def lemma_a1_concrete_depths() -> Derivation:
     steps.append(Step("gradients with respect to every factor k = 1..L, one column per (L, k)", derived))
     steps.append(Step("mil (39) typed in: [A^T(A x̃ - y)] ⊙ x̃_{k^c}, same layout", printed))
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lemA.1",
         title="Lemma A.1 for L = 2, 3, 4 (N = 3, M = 2)",
         steps=tuple(steps),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A, y, factors real; N = 3, M = 2 with symbolic entries",
     )
 
@@ -149,15 +147,13 @@ def lemma_a1_symbolic_depth() -> Derivation:
         Step("derivative with respect to x[k, n] (SymPy resolves d/dx[k,n] of the Product)", derived),
         Step("mil (39) typed in, x̃_{k^c} = Product_{l<k} x[l,n] * Product_{l>k} x[l,n]", printed),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lemA.1",
         title="Lemma A.1 for symbolic depth L (N = 3, M = 2)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="L = k + j with integers k >= 1, j >= 0; A, y real",
     )
 
@@ -207,15 +203,13 @@ def lemma_a2_balancedness() -> Derivation:
             "solution started in the subspace stays there for all t >= 0"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="mil.lemA.2",
         title="Lemma A.2: identical factors stay identical (symbolic L)",
         steps=steps,
         derived=velocity,
         printed=other,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="L = k + j >= k >= 1 symbolic; X > 0; N = 3, M = 2",
     )
 

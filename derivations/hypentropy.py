@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
+from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import compare, rational_points
 
 z = sp.Symbol("z", real=True)
@@ -33,12 +33,7 @@ def q_antiderivative() -> Derivation:
         rational_points({z}),
     )
     outcomes = {by_integral.outcome, fundamental.outcome}
-    if outcomes == {Outcome.AGREES}:
-        outcome = Outcome.AGREES
-    elif Outcome.DIFFERS in outcomes:
-        outcome = Outcome.DIFFERS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    outcome = joint_outcome(outcomes)
     steps = (
         Step("integrand arcsinh(t/2)", integrand),
         Step("SymPy: int_0^z arcsinh(t/2) dt", derived),
@@ -101,12 +96,7 @@ def gradient_is_inverse_link() -> Derivation:
     curvature = compare(sp.diff(q_printed(t), t, 2), 1 / sp.sqrt(4 + t**2))
     convex = curvature.outcome == Outcome.AGREES and (1 / sp.sqrt(4 + t**2)).is_positive is True
     outcomes = {grad.outcome, right_inverse.outcome, at_zero.outcome}
-    if outcomes == {Outcome.AGREES} and increasing and convex:
-        outcome = Outcome.AGREES
-    elif Outcome.DIFFERS in outcomes:
-        outcome = Outcome.DIFFERS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    outcome = joint_outcome(outcomes, decided=increasing and convex)
     steps = (
         Step(f"Q of (20) with q of (21), d = {d}", Q),
         Step("gradient by SymPy", gradient),
@@ -150,13 +140,7 @@ def q_is_even() -> Derivation:
     # beta_i = +-|beta_i|: Q's coordinate term at -b equals the one at b = |beta_i|
     Q_even = compare(Q_coordinate(-b, alpha, 1), Q_coordinate(b, alpha, 1))
     outcomes = {g_even.outcome, q_even.outcome, Q_even.outcome}
-    outcome = (
-        Outcome.AGREES
-        if outcomes == {Outcome.AGREES}
-        else Outcome.DIFFERS
-        if Outcome.DIFFERS in outcomes
-        else Outcome.INCONCLUSIVE
-    )
+    outcome = joint_outcome(outcomes)
     steps = (
         Step("g(-x) - g(x), g(x) = x arcsinh(x/2)", g_even.residual),
         Step("q(-z) - q(z), q of (21)", q_even.residual),
@@ -212,12 +196,7 @@ def lemma5_rewriting() -> Derivation:
     upper = sp.expand((A + B) ** 2 - (A**2 + B**2))
     signs_ok = lower.is_nonnegative is True and upper.is_nonnegative is True
     outcomes = {c.outcome for c in cmps}
-    if outcomes == {Outcome.AGREES} and signs_ok:
-        outcome = Outcome.AGREES
-    elif Outcome.DIFFERS in outcomes:
-        outcome = Outcome.DIFFERS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    outcome = joint_outcome(outcomes, decided=signs_ok)
     steps = (
         *(
             Step(

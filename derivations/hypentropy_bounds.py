@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome
+from derivations.derivation import Derivation, Outcome, joint_outcome
 from derivations.hypentropy import alpha, q_printed
 from derivations.hypentropy_expansions import phi_derivatives_printed
 from derivations.hypentropy_inequalities import (
@@ -590,14 +590,7 @@ def fourth_derivative_bound() -> Part:
 
 
 def combined(*parts: Part) -> Outcome:
-    outs = {p.outcome for p in parts}
-    return (
-        Outcome.AGREES
-        if outs == {Outcome.AGREES}
-        else Outcome.DIFFERS
-        if Outcome.DIFFERS in outs
-        else Outcome.INCONCLUSIVE
-    )
+    return joint_outcome(p.outcome for p in parts)
 
 
 def taylor_remainder_parts() -> list[Part]:

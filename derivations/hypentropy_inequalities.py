@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
+from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
 
 
@@ -232,12 +232,7 @@ def product_of(text: str, gap: sp.Expr, factor: sp.Expr, parts: Sequence[Part]) 
 
 
 def combined_outcome(parts: Sequence[Part]) -> Outcome:
-    outcomes = {p.outcome for p in parts}
-    if outcomes == {Outcome.AGREES}:
-        return Outcome.AGREES
-    if Outcome.DIFFERS in outcomes:
-        return Outcome.DIFFERS
-    return Outcome.INCONCLUSIVE
+    return joint_outcome(p.outcome for p in parts)
 
 
 def conclude(

@@ -153,15 +153,13 @@ def sigma_centre_74(dim: int = 2) -> Derivation:
         Step("the centre of (74): 4 mu calX calX^T, calX with rows vec(X_n)", centre),
         Step("(72) as printed at W W^T = mu I: 2 mu calX calX^T, not the centre of (74)", printed_sigma),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.lem11",
         title="the centre 4 mu calX calX^T of (74)",
         steps=steps,
         derived=derived_sigma,
         printed=centre,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"d = {dim}, two measurements with symbolic entries, W W^T = mu I",
     )
 
@@ -182,15 +180,13 @@ def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
         ),
         Step("||W0||_op^2 = lambda_max(W0 W0^T) <= mu + gamma, the last line of (74)"),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.lem11",
         title="the perturbation identity in (74)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"{size} x {width} symbolic matrices",
     )
 
@@ -215,15 +211,13 @@ def kronecker_form_73(dim: int = 2, width: int = 2) -> Derivation:
             "calX with rows vec(X_n), whose sizes do not match W W^T; ||vec Xbar_n||^2 = ||vec X_n||^2 / 2)"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.lem11",
         title="the Kronecker form (73) of Sigma",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"d = {dim}, k = {width}, symbolic entries; lifted measurements",
     )
 
@@ -374,15 +368,13 @@ def theorem9_bounds_are_the_lemma_bounds() -> Derivation:
         Step("Lemma 12's bound and the integral of (87)", derived),
         Step("Theorem 9 as printed", printed),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.thm9",
         title="Theorem 9's bounds from Lemma 12 and (87)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
     )
 
@@ -713,15 +705,13 @@ def big_o_form_100() -> Derivation:
             "alpha^2 = Omega(1/k), so (69)-(70) keep their form"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.cor10",
         title="(100): the O-form of (98)-(99)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="k >= 1; constants depend on Lambda, lambda, d, Y",
     )
 
@@ -782,14 +772,12 @@ def sigma_condition_matches_bounds() -> Derivation:
             "O(1/(alpha^2 k) + 1/sqrt(k) + 1/(alpha^4 k^2)) -> 0"
         ),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.appH.text",
         title="sigma = omega(1/sqrt k) is alpha sqrt(k) -> oo",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha = k^{-a}",
     )

@@ -105,14 +105,12 @@ def tangent_kernel_at_initialization() -> Derivation:
         Step("homogeneity (krr Sec. 2): alpha^{2(D-1)} K_0", alpha ** (2 * (D - 1)) * kernel_1),
         Step("F_D(alpha 1) = 0: the initialization is unbiased", beta_of(wp, wm).subs(at_init)),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.eq10",
         title="tangent kernel of (10) at initialization",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="D positive integer (symbolic), alpha > 0",
     )

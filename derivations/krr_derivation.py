@@ -14,17 +14,12 @@ from collections.abc import Sequence
 import sympy as sp
 
 from checks.formula_audit import witness_instance
-from derivations.derivation import Derivation, Outcome, Step
+from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import Comparison, compare
 
 
 def conjoin(comparisons: Sequence[Comparison]) -> Outcome:
-    outcomes = {c.outcome for c in comparisons}
-    if Outcome.DIFFERS in outcomes:
-        return Outcome.DIFFERS
-    if outcomes == {Outcome.AGREES}:
-        return Outcome.AGREES
-    return Outcome.INCONCLUSIVE
+    return joint_outcome(c.outcome for c in comparisons)
 
 
 def assemble(

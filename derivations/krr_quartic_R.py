@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
+from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import compare
 
 a, b = sp.symbols("a b", real=True)  # w_+ / alpha, w_- / alpha
@@ -87,12 +87,7 @@ def quartic_by_elimination() -> Derivation:
     by_resultant = compare(resultant, printed)
     on_curve = sp.factor(sp.together(printed.subs({u: r_of_mu(), z: z_of_mu()})))
     outcomes = {cmp.outcome, by_resultant.outcome}
-    if outcomes == {Outcome.AGREES} and on_curve == 0:
-        outcome = Outcome.AGREES
-    elif Outcome.DIFFERS in outcomes:
-        outcome = Outcome.DIFFERS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    outcome = joint_outcome(outcomes, decided=on_curve == 0)
     steps = (
         Step("one coordinate of krr (9) with w0 = 1, scaled by alpha: constraint a^2 - b^2 = z", constraint),
         Step("Lagrange condition: (a - 1, b - 1) parallel to (a, -b)", parallel),
@@ -476,14 +471,12 @@ def linear_regression_flow_limit(n_samples: int = 2, dim: int = 3) -> Derivation
         Step("KKT matrix applied to det(X X^T) (flow limit, nu = 2c), expanded", derived),
         Step("det(X X^T) (2 alpha w0, y): equal, so the flow limit is the unique argmin", printed),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="krr.eq8",
         title=f"linear regression: beta^infinity = beta^R (N = {n_samples}, d = {dim}, symbolic X, y, w0)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="X X^T invertible (generic symbolic X)",
     )

@@ -22,7 +22,7 @@ import sympy as sp
 
 from checks.formula_audit import witness_instance
 from derivations import coordinate_functions as cf
-from derivations.derivation import Derivation, Outcome, Step
+from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import compare, rational_points
 from derivations.sign_definite import decide_inequality
 
@@ -66,12 +66,7 @@ def _witness_slope(arg: sp.Expr) -> sp.Expr:
 def _both(claim_id: str, title: str, first: Derivation, second: Derivation, printed) -> Derivation:
     """|u| <= v as u <= v and -u <= v."""
     outcomes = {first.outcome, second.outcome}
-    if outcomes == {Outcome.AGREES}:
-        outcome = Outcome.AGREES
-    elif Outcome.DIFFERS in outcomes:
-        outcome = Outcome.DIFFERS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    outcome = joint_outcome(outcomes)
     worst = first if first.outcome != Outcome.AGREES else second
     return Derivation(
         claim_id=claim_id,

@@ -59,7 +59,8 @@ def loss_as_sum_over_rows() -> Derivation:
     derived = sp.Matrix([by_rows, reparam])
     target = sp.Matrix([norm, printed])
     cmp = compare(derived, target)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.def.setup",
         title="L as a sum over the rows a_i, and L~(u) = L(u^{⊙2})",
         steps=(
@@ -70,9 +71,6 @@ def loss_as_sum_over_rows() -> Derivation:
         ),
         derived=derived,
         printed=target,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A (2 x 3), y, x, u real and symbolic",
     )
 
@@ -93,7 +91,8 @@ def flow_time_scale_against_mil() -> Derivation:
     derived = sp.Matrix.vstack(ms_velocity, ms_velocity)
     printed = sp.Matrix.vstack(closed, factor * mil_velocity)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.def.setup",
         title="gradient flow of L~ (no 1/2) is mil's flow (15), L = 2, at twice the time",
         steps=(
@@ -113,9 +112,6 @@ def flow_time_scale_against_mil() -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A (2 x 3), y, u real and symbolic",
     )
 
@@ -155,7 +151,8 @@ def least_squares_flow_limit() -> Derivation:
     derived = sp.Matrix.vstack(ansatz_residual, sp.Matrix([lyapunov, pythagoras]), limit)
     printed = sp.Matrix.vstack(sp.zeros(d, 1), sp.zeros(2, 1), minimum_norm)
     cmp = compare(derived, printed, rational_points(derived.free_symbols | printed.free_symbols, count=3))
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.intro.lsq",
         title="flow of L from 0 converges to the minimal-norm solution",
         steps=(
@@ -181,9 +178,6 @@ def least_squares_flow_limit() -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A (2 x 3) symbolic; the KKT comparison takes det A A^T != 0, the other identities hold "
         "for every A; x(0) = 0",
     )
@@ -214,7 +208,8 @@ def entropy_bregman_closed_form() -> Derivation:
     derived = sp.Matrix([*grad_E, bregman, at_alpha, zero_log_zero])
     printed = sp.Matrix([*x.applyfunc(sp.log), closed, closed_alpha, 0])
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.def.bregman",
         title="B_E in closed form from the definition",
         steps=(
@@ -226,9 +221,6 @@ def entropy_bregman_closed_form() -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x, x0 > 0 entrywise, d = 3",
     )
 
@@ -313,7 +305,8 @@ def lemma_iii3_split(support: int = 3, off_support: int = 2) -> Derivation:
     derived = sp.Matrix([condition, *kernel, *(x_inf[support:, 0] - n[support:, 0])])
     printed = sp.Matrix([rhs - lhs, *([0] * A.rows), *([0] * off_support)])
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.lem3.3",
         title=f"Lemma III.3 split over S and S^c (|S| = {support}, |S^c| = {off_support})",
         steps=(
@@ -330,9 +323,6 @@ def lemma_iii3_split(support: int = 3, off_support: int = 2) -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions=f"x*_S > 0, |S| = {support}, |S^c| = {off_support}; "
         "x^inf_i > 0 where ñ_i != 0 (Lemma III.2)",
     )

@@ -117,7 +117,8 @@ def iii9_from_upper_bound() -> Derivation:
     derived = (bound / lam).subs(alpha, eps * lam)
     printed = theorem_C() / 2 * eps ** (1 - rho)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.eqIII.9",
         title="(III.9)(i): (II.3) divided by min_S x*, with C of Theorem II.2(b)",
         steps=(
@@ -131,9 +132,6 @@ def iii9_from_upper_bound() -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="eps, lambda, kappa > 0; rho, rho^-, rho~ real",
     )
 
@@ -338,15 +336,13 @@ def iii11_chain_at_maximum() -> Derivation:
         sp.Max(-m[i], 0) * sp.log(xs_g[i] / lam) for i in range(SUPPORT)
     )
     split_cmp = compare(lhs0, split)
-    split_d = Derivation(
+    split_d = Derivation.from_comparison(
+        split_cmp,
         claim_id="ms.eqIII.11",
         title="split at lambda = ||x*||_inf",
         steps=(Step("sum_S (-m_i) log(x*_i/alpha)", lhs0),),
         derived=lhs0,
         printed=split,
-        outcome=split_cmp.outcome,
-        residual=split_cmp.residual,
-        method=split_cmp.method,
     )
     keep_neg = inequality(
         claim_id="ms.eqIII.11",
@@ -649,7 +645,8 @@ def iii12() -> Derivation:
     derived = sp.Matrix([small, limit, (1 - rho_of_n) * sum(nC)])
     target = sp.Matrix([printed_small, printed, printed])
     cmp = compare(derived, target)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.eqIII.12",
         title="(III.12): one-sided directional derivative of ||.||_1 at x*",
         steps=(
@@ -664,9 +661,6 @@ def iii12() -> Derivation:
         ),
         derived=derived,
         printed=target,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="x*_S > 0, ñ_{S^c} >= 0 (ñ in N), |S| = 3, |S^c| = 2",
     )
 

@@ -99,15 +99,13 @@ def right_side_chain() -> Derivation:
         -n_S[i] * sp.log(xs_l[i] / lam) for i in range(SUPPORT)
     )
     split_cmp = compare(before, split)
-    split_d = Derivation(
+    split_d = Derivation.from_comparison(
+        split_cmp,
         claim_id="ms.eqIII.3",
         title="(III.3) first line: log(x*_i/alpha) = log(lambda/alpha) + log(x*_i/lambda)",
         steps=(Step("sum_S (-n_i) log(x*_i/alpha)", before),),
         derived=before,
         printed=split,
-        outcome=split_cmp.outcome,
-        residual=split_cmp.residual,
-        method=split_cmp.method,
     )
     step_i_greater = sp.log(lam / alpha) * sum(-v for v in n_S) + sum(
         _neg_part(n_S[i]) * sp.log(xs_l[i] / lam) for i in range(SUPPORT)
@@ -214,7 +212,8 @@ def exponentiation_and_ii3() -> Derivation:
     derived = sp.Matrix([derived_first, printed_first, derived_ii3])
     printed = sp.Matrix([printed_first, printed_second, printed_ii3])
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="ms.eqIII.5",
         title="(III.5): exponentiation, and (III.1) x (III.5) = (II.3)",
         steps=(
@@ -231,9 +230,6 @@ def exponentiation_and_ii3() -> Derivation:
         ),
         derived=derived,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha, lambda = min_S x*, kappa_* > 0; rho, rho^-, rho~ real; k = |S^c|",
     )
 

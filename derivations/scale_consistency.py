@@ -518,7 +518,8 @@ def wn_error_19() -> Derivation:
         sp.simplify(sp.powdenest(printed_s, force=True)),
         rational_points(plain.free_symbols | printed.free_symbols, count=6, seed=2, domains=ranges),
     )
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="wn.thm2.1",
         title="(19): the error (16) of the plain flow started at γ x_0 (Lemma 3.8) "
         "equals ε(ρ^{-L}β_1, ρ^{-L}β_min)",
@@ -528,9 +529,6 @@ def wn_error_19() -> Derivation:
         ),
         derived=plain,
         printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="L > 2 symbolic; γ = 1/ρ > 0",
     )
 

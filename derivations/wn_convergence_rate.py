@@ -47,7 +47,8 @@ def quadratic_form_identity() -> Derivation:
     printed = -(G.T * (eta_r * P + eta_u * r**2 * (sp.eye(2) - P)) * G)[0, 0]
     split = ((P * G).T * (P * G))[0, 0] + (((sp.eye(2) - P) * G).T * ((sp.eye(2) - P) * G))[0, 0]
     cmp = compare(sp.Matrix([derived, split]), sp.Matrix([printed, (G.T * G)[0, 0]]))
-    return Derivation(
+    return Derivation.from_comparison(
+        cmp,
         claim_id="wn.lem3.5",
         title="Lemma 3.5, proof: the loss rate as a quadratic form in ∇L; ||PG||^2 + ||(I-P)G||^2 = ||G||^2",
         steps=(
@@ -61,9 +62,6 @@ def quadratic_form_identity() -> Derivation:
         ),
         derived=sp.Matrix([derived, split]),
         printed=sp.Matrix([printed, (G.T * G)[0, 0]]),
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="N = 2, u = ((1 - s^2), 2 s)/(1 + s^2) (||u|| = 1), G real",
     )
 

@@ -6,7 +6,7 @@ import sympy as sp
 
 from derivations import coordinate_functions as cf
 from derivations import factorized_gradients as fg
-from derivations.derivation import Outcome
+from derivations.derivation import Outcome, joint_outcome
 from derivations.equality import compare, rational_points, reduce_to_zero
 from derivations.hypentropy import q_antiderivative
 
@@ -76,3 +76,13 @@ def test_the_positive_zero_is_unique_for_symbolic_depth():
 def test_rational_points_fit_a_range_that_holds_no_integer():
     points = rational_points({x}, count=30, seed=1, domains={x: (sp.Rational(1, 7), sp.Rational(6, 7))})
     assert all(sp.Rational(1, 7) <= p[x] <= sp.Rational(6, 7) for p in points)
+
+
+def test_joint_outcome_of_parts():
+    agrees, differs, open_ = Outcome.AGREES, Outcome.DIFFERS, Outcome.INCONCLUSIVE
+    assert joint_outcome([agrees, agrees]) == agrees
+    assert joint_outcome([agrees, open_]) == open_
+    assert joint_outcome([open_, differs, agrees]) == differs
+    assert joint_outcome([agrees], decided=False) == open_
+    assert joint_outcome([differs], decided=False) == differs
+    assert joint_outcome([]) == open_  # nothing shown is not agreement

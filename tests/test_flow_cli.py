@@ -211,7 +211,7 @@ def test_a_solver_that_breaks_down_is_a_one_line_failure_not_a_traceback(tmp_pat
     path = _write(
         tmp_path, {"model": "signed", "A": [["1", "97/100"]], "y": [y], "L": 4, "init": {"alpha": "1"}}
     )
-    code, out, err = _run(capsys, "flow", path, "--method", "integrate")
+    code, _out, err = _run(capsys, "flow", path, "--method", "integrate")
     assert "Traceback" not in err
     if code != 0:  # the integration may also get through, on another BLAS
         assert code == 1 and err.strip().splitlines()[-1].startswith(
