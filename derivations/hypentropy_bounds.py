@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, joint_outcome
+from derivations.derivation import Derivation, Outcome
 from derivations.hypentropy import alpha, q_printed
 from derivations.hypentropy_expansions import phi_derivatives_printed
 from derivations.hypentropy_inequalities import (
     Part,
+    combined_outcome,
     conclude,
     convex,
     identity,
@@ -567,7 +568,7 @@ def fourth_derivative_bound() -> Part:
     tri_minus = nonnegative("", M + x, 4 * zr**2)
     triangle = Part(
         "|2z^2 - 4 alpha^4| <= 2z^2 + 4 alpha^4",
-        combined(tri_plus, tri_minus),
+        combined_outcome([tri_plus, tri_minus]),
         M - sp.Abs(x),
         0,
         "both signs: " + tri_plus.method + "; " + tri_minus.method,
@@ -587,10 +588,6 @@ def fourth_derivative_bound() -> Part:
         gap,
         [_scale(triangle, 1 / (alpha**12 * P)), _scale(p32, (zr**2 + 2 * alpha**4) / (16 * alpha**12 * P))],
     )
-
-
-def combined(*parts: Part) -> Outcome:
-    return joint_outcome(p.outcome for p in parts)
 
 
 def taylor_remainder_parts() -> list[Part]:

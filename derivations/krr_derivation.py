@@ -18,10 +18,6 @@ from derivations.derivation import Derivation, Outcome, Step, joint_outcome
 from derivations.equality import Comparison, compare
 
 
-def conjoin(comparisons: Sequence[Comparison]) -> Outcome:
-    return joint_outcome(c.outcome for c in comparisons)
-
-
 def assemble(
     *,
     claim_id: str,
@@ -35,7 +31,7 @@ def assemble(
 ) -> Derivation:
     """One derivation from named comparisons (``parts``: (name, comparison) pairs)."""
     comparisons = [c for _, c in parts]
-    outcome = conjoin(comparisons)
+    outcome = joint_outcome(c.outcome for c in comparisons)
     method = "; ".join(f"{name}: {c.method}" for name, c in parts)
     if len(parts) == 1:
         residual = comparisons[0].residual

@@ -65,8 +65,7 @@ def _witness_slope(arg: sp.Expr) -> sp.Expr:
 
 def _both(claim_id: str, title: str, first: Derivation, second: Derivation, printed) -> Derivation:
     """|u| <= v as u <= v and -u <= v."""
-    outcomes = {first.outcome, second.outcome}
-    outcome = joint_outcome(outcomes)
+    outcome = joint_outcome([first.outcome, second.outcome])
     worst = first if first.outcome != Outcome.AGREES else second
     return Derivation(
         claim_id=claim_id,
