@@ -32,6 +32,11 @@ HOLDS, VIOLATED, UNDECIDED, AGREES = "holds", "violated", "undecided", "agrees"
 ESCALATION_DPS = (30, 60, 120, 240)
 
 
+# An exact rational is also shown as p/q when that is short (40 characters at most); its size in
+# bits is tested first, since Python refuses to convert integers of more than 4300 digits to text.
+SHOWN_RATIONAL_BITS = 140
+
+
 def _is_exact(x: Any) -> bool:
     return isinstance(x, Fraction | int)
 
@@ -46,7 +51,8 @@ def show_value(x: Any, digits: int) -> str:
             return str(x)
         with mp.workdps(digits + 10):
             text = nstr(mpf(x.numerator) / x.denominator, digits)
-        return text + (f" (= {x})" if len(str(x)) <= 40 else " (exact rational)")
+        small = x.numerator.bit_length() + x.denominator.bit_length() <= SHOWN_RATIONAL_BITS
+        return text + (f" (= {x})" if small and len(str(x)) <= 40 else " (exact rational)")
     return enclosures.format_enclosure(x, digits)
 
 
@@ -98,6 +104,8 @@ def judge(left_name: str, op: str, right_name: str, margin: Any, scale: Any = No
         return Relation(left_name, op, right_name, margin, VIOLATED)
     with mp.workprec(iv.prec):
         width = max(abs(mpf(margin.a)), abs(mpf(margin.b)))
+        if not mp.isfinite(width):  # an unbounded enclosure decides nothing (raise the precision)
+            return Relation(left_name, op, right_name, margin, UNDECIDED)
         if width == 0:
             agree = mp.dps
         elif scale is not None and scale > 0:
@@ -176,6 +184,11 @@ class Audit:
     ``evaluate(instance, dps)`` returns an :class:`AuditResult`; ``dps`` is ignored by
     audits in exact arithmetic.  ``example`` is a valid instance (raw JSON form) shown by
     ``dlncheck show`` and used by the tests.
+
+    ``exact``: every instance is evaluated in exact rational arithmetic.
+    ``exact_where_rational``: an instance is evaluated exactly when every value at it is
+    rational, else in interval arithmetic (formula audits, ``checks.formula_audit``); which
+    one it was is the result's ``exact``.  Neither: interval arithmetic.
     """
 
     spec: InstanceSpec
@@ -184,6 +197,16 @@ class Audit:
     description: str
     exact: bool = False
     default_dps: int = 30
+    exact_where_rational: bool = False
+
+    @property
+    def arithmetic(self) -> str:
+        """The arithmetic of the evaluation, in the words of :meth:`AuditResult.lines`."""
+        if self.exact:
+            return "exact rational arithmetic"
+        if self.exact_where_rational:
+            return "exact rational arithmetic where every value is rational, else interval arithmetic"
+        return "interval arithmetic"
 
 
 def escalate(

@@ -11,24 +11,31 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import checks
-from checks import derive_command
+from checks import derive_command, numeric_warnings
 from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
+from checks.catalogue import catalogue
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
 from checks.flow_command import FlowFailure, format_report, run_flow
 from checks.flow_instances import parse_flow_instance
+from checks.formula_audit import NotANumber
+from checks.input_limits import check_audit_ranges, check_audit_size, check_flow_ranges, check_flow_size
 from checks.instances import InstanceError, load_instance_file, parse_instance
+from checks.json_input import read_document
+from checks.output_paths import require_writable_file, require_writable_folder
 from checks.progress import Progress
-from checks.registry import Registry, UnknownClaimError, registry
-from checks.report import write_reports
+from checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
+from checks.report import missing_claims, write_reports
+from checks.results_schema import ResultsSchemaError, validate_results_document
 from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
 from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
+from checks.verdicts import Verdict
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 MAX_AUDIT_DIGITS = 10_000
@@ -142,21 +149,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with numeric_warnings.recorded() as caught:
+        code = _dispatch(argv)
+    if code == EXIT_MISMATCH and caught.summary():  # what went out of range, once, after the failure
+        print(f"dlncheck: note: {caught.summary()}", file=sys.stderr)
+    return code
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"dlncheck: error: {exc}", file=sys.stderr)
+        print(f"dlncheck: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except (InstanceError, UnknownClaimError) as exc:
-        print(f"dlncheck: error: {exc}", file=sys.stderr)
+        print(f"dlncheck: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except FlowFailure as exc:  # the computation ran but reached no limit to report
-        print(f"dlncheck: {exc}", file=sys.stderr)
+        print(f"dlncheck: {one_line(exc)}", file=sys.stderr)
         return EXIT_MISMATCH
     except KeyboardInterrupt:
         print("dlncheck: interrupted", file=sys.stderr)
         return 130
+
+
+def one_line(exc: BaseException) -> str:
+    """An error message on one line: argparse and the OS may wrap theirs."""
+    text = str(exc).strip()
+    if isinstance(exc, KeyError):  # str(KeyError) quotes its argument
+        text = str(exc.args[0]) if exc.args else text
+    return " ".join(text.split())
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -167,13 +190,16 @@ def _context(
 ) -> RunContext:
     dirs = (PACKAGE_DIR,)
     if args.counterexamples:
-        dirs = (Path(args.counterexamples), PACKAGE_DIR)
+        # new counterexamples are written to the first folder: test it before the run
+        dirs = (require_writable_folder(args.counterexamples, "--counterexamples", create=True), PACKAGE_DIR)
     return RunContext(budget=budget, seed=seed, counterexample_dirs=dirs, on_progress=on_progress)
 
 
 def _run(
     reg: Registry, claims, ctx_args: argparse.Namespace, budget: int, seed: int, progress_label: str
 ) -> tuple[list[ClaimResult], dict[str, Any]]:
+    # every destination is tested before the run: the state folder, the counterexamples folder
+    state = results_io.run_state_dir(ctx_args.state)
     progress = Progress(len(claims), progress_label, enabled=not ctx_args.no_progress)
     ctx = _context(ctx_args, budget, seed, on_progress=progress.note)
     started, t0 = time.time(), time.perf_counter()
@@ -188,7 +214,7 @@ def _run(
         progress.close()
     results = with_taint(raw, reg)
     doc = results_io.document(results, ctx, started, time.perf_counter() - t0)
-    results_io.record_latest(results_io.state_dir(ctx_args.state), doc)
+    results_io.record_latest(state, doc, results_io.state_option(ctx_args.state))
     return results, doc
 
 
@@ -200,12 +226,31 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _shown_verdict(verdict: str, tainted_by: Sequence[str]) -> str:
+    """A verdict for a table: the refuted claims its proof uses are counted (``show`` names them)."""
+    return f"{verdict} + uses refuted ({len(tainted_by)})" if tainted_by else verdict
+
+
+def _verdicts_by_paper(reg: Registry, results: Sequence[ClaimResult]) -> str:
+    """Counts per paper in the columns of the README's table, e.g. ``mil 30/0/11/5``."""
+    order = list(Verdict)
+    counts = {paper: dict.fromkeys(order, 0) for paper in PAPERS}
+    for r in results:
+        counts[reg.claims[r.claim_id].paper][r.verdict] += 1
+    shown = [
+        f"{paper} " + "/".join(str(n) for n in by_verdict.values())
+        for paper, by_verdict in counts.items()
+        if any(by_verdict.values())
+    ]
+    return "/".join(str(v) for v in order) + " by paper: " + ", ".join(shown)
+
+
 # ------------------------------------------------------------------------------ commands
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     reg = registry()
-    latest = results_io.load_latest(results_io.state_dir(args.state))
+    latest = results_io.load_latest(results_io.state_dir(args.state), results_io.state_option(args.state))
     rows = []
     for cid, record in reg.catalogue.items():
         claim = reg.claims.get(cid)
@@ -222,9 +267,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         last = latest.get(cid)
         shown = "not run"
         if last:
-            shown = last["verdict"]
-            if last.get("depends_on_refuted"):
-                shown += " (uses refuted " + ", ".join(last["depends_on_refuted"]) + ")"
+            shown = _shown_verdict(last["verdict"], last["depends_on_refuted"])
         rows.append((cid, claim.paper, kind, str(claim.expected), shown, claim.label))
     print(_table(rows, ("id", "paper", "kind", "expected", "latest", "label")))
     print(f"\n{len(reg.claims)} of {len(reg.catalogue)} catalogue claims have checks.")
@@ -232,9 +275,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    _require_catalogued([args.id])
     reg = registry()
     claim = reg.get(args.id)
-    latest = results_io.load_latest(results_io.state_dir(args.state))
+    latest = results_io.load_latest(results_io.state_dir(args.state), results_io.state_option(args.state))
+    record = latest.get(claim.id)
+    if record is None:  # the checks will run and be recorded: test where they write first
+        results_io.run_state_dir(args.state)
+        if args.counterexamples:
+            require_writable_folder(args.counterexamples, "--counterexamples", create=True)
     out = [
         f"{claim.id} ({claim.paper}, {claim.label}; {claim.section})",
         f"kind: {claim.kind}",
@@ -256,11 +305,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         if "slack" in info:
             out.append(f"    slack: {info['slack']}")
     if claim.audit is not None:
-        arithmetic = "exact rational arithmetic" if claim.audit.exact else "interval arithmetic"
-        out.append(f"audit ({arithmetic}): {claim.audit.description}")
+        out.append(f"audit ({claim.audit.arithmetic}): {claim.audit.description}")
         out += [f"    {line}" for line in claim.audit.spec.describe()]
         out.append(f"    example instance: {json.dumps(claim.audit.example)}")
-    record = latest.get(claim.id)
     if record is None:
         out.append("evidence: not run in this workspace yet; running the checks now")
         print("\n".join(out))
@@ -279,15 +326,22 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    _require_catalogued(args.ids)
+    if args.json:
+        require_writable_file(args.json, "--json")
     reg = registry()
     claims = reg.select(args.ids, paper=args.paper)
     if not claims:
         raise UsageError("no registered claim matches the selection")
-    if args.json:
-        _check_writable(Path(args.json))
     results, doc = _run(reg, claims, args, args.budget, args.seed, "check")
     rows = [
-        (r.claim_id, r.shown_verdict(), str(r.expected), "yes" if r.matches else "NO", f"{r.wall_s:.1f}s")
+        (
+            r.claim_id,
+            _shown_verdict(str(r.verdict), r.tainted_by),
+            str(r.expected),
+            "yes" if r.matches else "NO",
+            f"{r.wall_s:.1f}s",
+        )
         for r in results
     ]
     print(_table(rows, ("claim", "verdict", "expected", "match", "time")))
@@ -296,19 +350,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"\n{len(results)} claims, {len(mismatches)} differ from expectation; "
         f"seed {args.seed}, budget {args.budget}, {doc['wall_s']:.1f}s"
     )
+    print(_verdicts_by_paper(reg, results))
     if args.json:
         results_io.write_json(Path(args.json), doc)
     return EXIT_MISMATCH if mismatches else EXIT_OK
 
 
-def _check_writable(path: Path) -> None:
-    if path.exists() and path.is_dir():
-        raise UsageError(f"{path} is a directory")
-    if not path.parent.exists():
-        raise UsageError(f"folder {path.parent} does not exist")
+def _check_writable(path: Path, option: str = "--json") -> None:
+    """Refuse, before any work, an output file that cannot be written (see ``checks.output_paths``)."""
+    require_writable_file(path, option)
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
+    _require_catalogued(args.ids)
+    if args.json and not args.coverage:
+        require_writable_file(args.json, "--json")
     reg = registry()
     if args.coverage:
         rows = [(c.claim_id, c.status, c.detail) for c in symbolic_coverage(reg)]
@@ -318,8 +374,6 @@ def cmd_derive(args: argparse.Namespace) -> int:
         print("\n" + ", ".join(f"{n} {s}" for s, n in counts.items()))
         return EXIT_MISMATCH if counts[MISSING] else EXIT_OK
     ids = derive_command.select_ids(reg, args.ids, args.paper)
-    if args.json:
-        _check_writable(Path(args.json))
     reasons = no_derivation_reasons()
     progress = Progress(len(ids), "derive", enabled=not args.no_progress)
     runs, blocks = [], []
@@ -351,18 +405,36 @@ def cmd_derive(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if counts["inconclusive"] or counts["error"] else EXIT_OK
 
 
+def _require_catalogued(ids: Sequence[str]) -> None:
+    """Unknown ids are refused from the catalogue alone, before the registry (SymPy) loads."""
+    known = catalogue()
+    for cid in ids:
+        if cid not in known:
+            raise not_in_catalogue(cid, known)
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
+    # cheap checks first: the id, the output file, the instance file's JSON and size
+    _require_catalogued([args.id])
+    if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
+        raise UsageError(f"--dps {args.dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    if args.json:
+        _check_writable(Path(args.json))
+    data = load_instance_file(args.instance)
+    check_audit_size(data)
     reg = registry()
     claim = reg.get(args.id)
     if claim.audit is None:
         raise UsageError(f"claim {claim.id} has no single-instance audit")
-    instance = parse_instance(load_instance_file(args.instance), claim.audit.spec, claim.id)
+    instance = parse_instance(data, claim.audit.spec, claim.id)
+    check_audit_ranges(instance, claim.audit)
     dps = args.dps or instance.dps or claim.audit.default_dps
     if dps > MAX_AUDIT_DIGITS:
-        raise UsageError(f"--dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
-    if args.json:
-        _check_writable(Path(args.json))
-    result = claim.audit.evaluate(instance, dps)
+        raise UsageError(f"dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    try:
+        result = claim.audit.evaluate(instance, dps)
+    except NotANumber as exc:
+        raise UsageError(f"the claim's formula is not defined at this instance: {exc}") from None
     print("\n".join(result.lines(dps)))
     if args.json:
         results_io.write_json(Path(args.json), result.to_json(dps))
@@ -375,12 +447,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_flow(args: argparse.Namespace) -> int:
-    instance = parse_flow_instance(load_instance_file(args.instance))
-    dps = args.dps or instance.dps
-    if dps is not None and dps > MAX_AUDIT_DIGITS:
-        raise UsageError(f"--dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    # everything about the input is checked before any work: the output file, the instance's
+    # JSON, its size (before its numbers are parsed), then its magnitudes (checks.input_limits)
+    if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
+        raise UsageError(f"--dps {args.dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
     if args.json:
         _check_writable(Path(args.json))
+    data = load_instance_file(args.instance)
+    check_flow_size(data, args.method, args.dps)
+    instance = parse_flow_instance(data)
+    dps = args.dps or instance.dps
+    check_flow_ranges(instance, args.method, dps)
     progress = Progress(1, "flow", enabled=not args.no_progress)
     progress.begin(args.method)
     try:
@@ -396,15 +473,26 @@ def cmd_flow(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """Write one LaTeX report per paper, from a fresh run or from a ``check --json`` file.
+
+    A results file is validated whole (``checks.results_schema``) before anything is written.
+    It may be partial (``check ID --json``): each report then says how many of its paper's
+    claims the file lacks (marked *not run*), and so does the command's output.  With
+    ``--paper``, the file's claims of other papers are validated but left out of the report,
+    and the command says how many.
+    """
     reg = registry()
     claims = reg.select(paper=args.paper)
-    out_dir = Path(args.out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} exists and is not a folder")
+    out_dir = require_writable_folder(args.out, "--out", create=True)
+    left_out = 0
     if args.from_json:
-        doc = _load_results(Path(args.from_json))
-        found = {c["claim"]: c for c in doc["claims"]}
+        source = Path(args.from_json)
+        doc = _load_results(source, reg.claims)
+        selected = {c.id for c in claims}
+        found = {c["claim"]: c for c in doc["claims"] if c["claim"] in selected}
+        left_out = len(doc["claims"]) - len(found)
     else:
+        source = "this run"
         _, doc = _run(reg, claims, args, args.budget, args.seed, "report")
         found = {c["claim"]: c for c in doc["claims"]}
     header = {
@@ -412,6 +500,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "seed": doc.get("seed", ""),
         "budget": doc.get("budget", ""),
         "version": doc.get("versions", {}).get("dlncheck", checks.__version__),
+        "source": str(source),
     }
     by_paper = {paper: [c for c in claims if c.paper == paper] for paper in PAPERS}
     reasons = no_derivation_reasons()
@@ -423,20 +512,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         unneeded = {args.paper: unneeded[args.paper]}
     paths = write_reports(out_dir, by_paper, found, header, unneeded)
     for path in paths:
-        print(f"wrote {path}")
+        paper_claims = by_paper[path.stem]
+        missing = len(missing_claims(paper_claims, found))
+        note = f" (partial: {missing} of {len(paper_claims)} claims not in {source}, marked not run)"
+        print(f"wrote {path}" + (note if missing else ""))
+    if left_out:
+        print(f"{source}: {left_out} claims of other papers left out (--paper {args.paper})")
     return EXIT_OK
 
 
-def _load_results(path: Path) -> dict[str, Any]:
+def _load_results(path: Path, known_ids: Collection[str]) -> dict[str, Any]:
+    """A ``check --json`` file, validated whole; any fault is one line naming the first bad field
+    (``checks.json_input`` bounds its size, nesting and numbers)."""
+    doc = read_document(path, "results file", exact_numbers=False)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"results file not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read results file {path}: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("schema") != results_io.RESULTS_SCHEMA:
-        raise UsageError(f"{path} is not a dlncheck results file (schema {results_io.RESULTS_SCHEMA})")
-    return doc
+        return validate_results_document(doc, known_ids)
+    except ResultsSchemaError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 COMMANDS = {

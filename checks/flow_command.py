@@ -26,13 +26,16 @@ from checks.flow_instances import FlowInstance
 from checks.flow_models import FactorFlowInstance
 from checks.flow_wn import WnFlowInstance
 from checks.instances import InstanceError
+from numerics.affine_feasibility import Float64InconsistencyError
 from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
 from numerics.dual_flow import flow_limit
 from numerics.dual_flow_precise import integrate_precisely
 from numerics.legendre_potentials import MilPower
-from numerics.positive_face import EmptyPositiveSetError
+from numerics.magnitudes import log10_of
+from numerics.positive_face import UndecidedPositiveSetError
 from numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow, shifted_projection
 from numerics.results import FlowResult, LimitResult
+from numerics.sparse_recovery import InfeasibleSystemError
 
 FLOAT64_DIGITS = 16
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
@@ -60,7 +63,7 @@ def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -
     smallest = min(instance.u0 + (instance.v0 or ()))
     lost = 0
     if instance.depth > 2 and smallest < 1:
-        lost = math.ceil((instance.depth - 2) * math.log10(smallest.denominator / smallest.numerator))
+        lost = math.ceil((instance.depth - 2) * -log10_of(smallest))
     return lost + wanted
 
 
@@ -90,7 +93,8 @@ def _reduced_limits(instance: FlowInstance, method: str, dps: int | None, high: 
     """
     need = digits_needed(instance)
     flow = proj = shift = None
-    problem = _projection(instance)  # first, so that an empty S₊ is reported before any integration
+    _require_solvable(instance)  # first: data that no limit fits are refused before any integration
+    problem = _projection(instance)
     shifting = not high and instance.depth > 2 and need - FLOAT64_USABLE_DIGITS >= WORTH_SHIFTING_DIGITS
     if method in ("integrate", "both"):
         if need > (dps if high else FLOAT64_DIGITS) and not shifting:
@@ -143,6 +147,7 @@ def _shiftable(problem: ProjectionProblem) -> bool:
 
 def _factor_limits(instance: FactorFlowInstance, method: str, dps: int | None, high: bool):
     """The factor flow in float64 and, where the papers characterize it, its projection."""
+    _require_solvable(instance)  # before the projection and any integration
     problem = _projection(instance) if method in ("project", "both") else None
     if high and method != "project":
         raise InstanceError(
@@ -176,11 +181,9 @@ def _wn_limits(instance: WnFlowInstance, method: str, dps: int | None):
             f"model {instance.model} is computed in float64 only (integration and projection): "
             "drop --dps and the instance's dps"
         )
+    _require_solvable(instance)  # every method: an empty S₊ is refused before any integration
     if method in ("project", "both"):
-        try:
-            instance.require_characterized()
-        except EmptyPositiveSetError as exc:
-            raise InstanceError(str(exc)) from None
+        instance.require_characterized()
     flow = _integrated(instance) if method in ("integrate", "both") else None
     proj = None
     if method in ("project", "both"):
@@ -196,7 +199,8 @@ def _integrated(instance) -> FlowResult:
     """A factor or wn flow's integration; a solver that raises is a failure, reported on one line."""
     try:
         return instance.integrate()
-    except (ValueError, ArithmeticError) as exc:
+    # RuntimeError: scipy's solvers raise it when asked to step after they failed
+    except (ValueError, ArithmeticError, RuntimeError) as exc:
         why = " ".join(str(exc).split())
         raise FlowFailure(
             f"the integration of {instance.model} failed: {type(exc).__name__}: {why}"
@@ -206,7 +210,16 @@ def _integrated(instance) -> FlowResult:
 def _projection(instance) -> ProjectionProblem:
     try:
         return instance.projection()
-    except EmptyPositiveSetError as exc:
+    except (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError) as exc:
+        raise InstanceError(str(exc)) from None
+
+
+def _require_solvable(instance) -> None:
+    """Data that no limit fits (the model's constraint set is empty; the message gives the
+    certificate) are an input error: one line, exit code 2, before anything is integrated."""
+    try:
+        instance.require_solvable()
+    except (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError) as exc:
         raise InstanceError(str(exc)) from None
 
 
@@ -234,38 +247,80 @@ def _project(problem: ProjectionProblem, need: int, dps: int | None, high: bool,
 
 
 def _result(instance, method: str, dps: int | None, flow, proj, digits: int, start: float) -> dict[str, Any]:
+    """The ``--json`` document: each method's part, and a limit only where a method established it.
+
+    A method's ``limit`` is shown only when it converged (with its own certificate: residual,
+    remaining change, certified digits); otherwise its part holds ``reached``, the last point,
+    which is not a limit.  The top-level ``limit`` is the projection's when it converged, else
+    the integration's when that converged, else None; ``limit_from`` names which.  Agreement is
+    measured only between two converged methods (``agreement`` says why when it is not).
+    """
     out: dict[str, Any] = {"model": instance.model, "L": instance.depth, "method": method, "dps": dps}
     if flow is not None:
-        out["integrate"] = {
-            "limit": _shown(flow.limit, digits),
-            "converged": flow.converged,
-            "message": flow.message,
-            "residual": flow.residual,
-            "t_reached": flow.t_reached,
-            "steps": flow.steps,
-            "wall_s": flow.wall_s,
-        }
+        out["integrate"] = _part(
+            flow.limit,
+            _established(flow.converged, flow.residual),
+            flow.message,
+            digits,
+            residual=flow.residual,
+            t_reached=flow.t_reached,
+            steps=flow.steps,
+            wall_s=flow.wall_s,
+        )
     if proj is not None:
-        out["project"] = {
-            "limit": _shown(proj.value, digits),
-            "converged": proj.converged,
-            "message": proj.message,
-            "residual": proj.residual,
-            "residual_kind": proj.residual_kind,
-            "certified_digits": proj.certified_digits,
-            "iterations": proj.iterations,
-            "wall_s": proj.wall_s,
-        }
-    primary = out.get("project") or out["integrate"]
-    out["limit"] = primary["limit"]
-    out["residual"] = primary["residual"]
-    out["certified_digits"] = primary.get("certified_digits")
+        out["project"] = _part(
+            proj.value,
+            _established(proj.converged, proj.residual),
+            proj.message,
+            digits,
+            residual=proj.residual,
+            residual_kind=proj.residual_kind,
+            certified_digits=proj.certified_digits,
+            iterations=proj.iterations,
+            wall_s=proj.wall_s,
+        )
+    parts = [key for key in ("project", "integrate") if key in out]
+    source = next((key for key in parts if out[key]["converged"]), None)
+    out["limit_from"] = source
+    out["limit"] = out[source]["limit"] if source else None
+    out["residual"] = out[source]["residual"] if source else None
+    out["certified_digits"] = out[source].get("certified_digits") if source else None
     out["t_reached"] = out["integrate"]["t_reached"] if flow is not None else None
     if flow is not None and proj is not None:
-        out["agree_digits"] = _agree_digits(flow.limit, proj.value, digits)
+        failed = [key for key in ("integrate", "project") if not out[key]["converged"]]
+        if failed:
+            out["agree_digits"] = None
+            out["agreement"] = f"not measured: {' and '.join(failed)} did not converge"
+        else:
+            out["agree_digits"] = _agree_digits(flow.limit, proj.value, digits)
+            out["agreement"] = f"{out['agree_digits']} digits"
     out["wall_s"] = time.perf_counter() - start
-    out["converged"] = all(part["converged"] for key, part in out.items() if key in ("integrate", "project"))
+    out["converged"] = all(out[key]["converged"] for key in parts)
     return out
+
+
+# A converged limit of these flows fits the data (every model interpolates: its limit solves
+# A x = y); a method that reports convergence with a relative residual above this has not
+# reached the limit, whatever its stopping test said.  1e-6 is far above every solver's own
+# tolerance (float64: 1e-10 and below) and far below a visibly wrong fit.
+CONVERGED_RESIDUAL_CEILING = 1e-6
+
+
+def _established(converged: bool, residual: float) -> bool:
+    return bool(converged) and math.isfinite(residual) and residual <= CONVERGED_RESIDUAL_CEILING
+
+
+def _part(values, converged: bool, message: str, digits: int, **fields) -> dict[str, Any]:
+    part: dict[str, Any] = {"converged": converged, "message": message}
+    shown = _shown(values, digits)
+    if converged:
+        part["limit"] = shown
+    else:
+        part["reached"] = shown  # where the method stopped: not a limit
+        residual = fields.get("residual")
+        if message.startswith("converged") or (residual is not None and not math.isfinite(residual)):
+            part["message"] = f"not converged: residual {residual:.2e} does not fit the data ({message})"
+    return part | fields
 
 
 def _shown(values, digits: int) -> list[str]:
@@ -274,14 +329,19 @@ def _shown(values, digits: int) -> list[str]:
 
 
 def _agree_digits(a, b, digits: int) -> int:
-    """Significant digits on which two vectors agree, norm-wise relative to ‖b‖∞ (at most ``digits``)."""
+    """Significant digits on which two vectors agree, norm-wise relative to the larger of ‖a‖∞, ‖b‖∞
+    (at most ``digits``); 0 when either is not finite."""
     with mpmath.workdps(digits + 20):
         a = [_as_mpf(v) for v in a]
         b = [_as_mpf(v) for v in b]
-        scale = max(abs(v) for v in b)
+        if not all(mpmath.isfinite(v) for v in a + b):
+            return 0
+        scale = max(abs(v) for v in a + b)
         diff = max(abs(u - v) for u, v in zip(a, b, strict=True))
-        if diff == 0 or scale == 0:
+        if diff == 0:
             return digits
+        if scale == 0:
+            return 0
         return max(0, min(digits, int(mpmath.floor(-mpmath.log10(diff / scale)))))
 
 
@@ -301,18 +361,26 @@ def _show_arb(v, digits: int) -> str:
 
 
 def format_report(out: dict[str, Any]) -> list[str]:
+    """Human lines: each method's outcome, then the limit only if a method established it."""
     lines = [f"model {out['model']}, L = {out['L']}, method {out['method']}"]
     for key in ("integrate", "project"):
         part = out.get(key)
         if part is None:
             continue
+        residual = part["residual"]
         extra = f", t reached {part['t_reached']:.3e}" if key == "integrate" else ""
         cert = part.get("certified_digits")
         extra += f", certified digits {cert}" if cert is not None else ""
-        lines.append(
-            f"{key}: {part['message']}; residual {part['residual']:.2e}{extra}; {part['wall_s']:.2f}s"
-        )
-    lines.append("limit: [" + ", ".join(out["limit"]) + "]")
-    if "agree_digits" in out:
+        status = "" if part["converged"] else "FAILED: "
+        timing = f"{part['wall_s']:.2f}s"
+        lines.append(f"{key}: {status}{part['message']}; residual {residual:.2e}{extra}; {timing}")
+    source = out["limit_from"]
+    if source is None:
+        lines.append("no limit established: no method converged (--json gives each method's last point)")
+        return lines
+    failed = [key for key in ("integrate", "project") if key in out and not out[key]["converged"]]
+    origin = f" (from {source} alone; {' and '.join(failed)} failed)" if failed else ""
+    lines.append(f"limit{origin}: [" + ", ".join(out["limit"]) + "]")
+    if out.get("agree_digits") is not None:
         lines.append(f"integrated flow and projection agree to {out['agree_digits']} digits")
     return lines

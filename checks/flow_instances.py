@@ -37,14 +37,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
+from checks.input_limits import check_flow_data
 from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector
 from numerics import conventions
+from numerics.affine_feasibility import require_affine_solution
 from numerics.bregman_projection import ProjectionProblem
 from numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
 from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
-from numerics.positive_face import PositiveFace, independent_rows, positive_face, unique_point
+from numerics.positive_face import (
+    PositiveFace,
+    independent_rows,
+    positive_face,
+    require_nonempty_positive_set,
+    unique_point,
+)
 
 SCHEMA = "dlncheck.flow/1"
 REDUCED_MODELS = ("positive", "signed", "krr", "ms")  # FlowInstance, below
@@ -82,26 +91,31 @@ class FlowInstance:
         return signed_reduction(self.u0, self.v0 if self.v0 is not None else self.u0, self.depth, rate)
 
     def projection(self) -> ProjectionProblem:
-        """The limit the paper characterizes, as a Bregman projection / regularized minimization."""
+        """The limit the paper characterizes, as a Bregman projection / regularized minimization.
+
+        On a basis of the rows of A (``row_basis``): the system is consistent
+        (``require_solvable``), so dependent rows add nothing but a singular dual Hessian.
+        """
         L = self.depth
+        A, y = row_basis(self.A, self.y)
         if self.model == "krr":
             if L == 2:  # krr (5), (19)-(21): argmin Q_{α,w0} s.t. Xβ = y
-                return ProjectionProblem(self.A, self.y, ((KrrHypentropy(tuple(w * w for w in self.u0)), 1),))
+                return ProjectionProblem(A, y, ((KrrHypentropy(tuple(w * w for w in self.u0)), 1),))
             if any(w != self.u0[0] for w in self.u0):
                 raise InstanceError("krr with D > 2: Theorem 3 is stated for w0 = 1 only")
-            return ProjectionProblem(self.A, self.y, ((KrrDepthPotential(self.u0[0] ** L, L, self.N), 1),))
+            return ProjectionProblem(A, y, ((KrrDepthPotential(self.u0[0] ** L, L, self.N), 1),))
         if self.model == "signed":  # mil (34); S± always has a strictly positive point
             v0 = self.v0 if self.v0 is not None else self.u0
             branches = (
                 (self._mil_potential(tuple(u**L for u in self.u0)), 1),
                 (self._mil_potential(tuple(v**L for v in v0)), -1),
             )
-            return ProjectionProblem(self.A, self.y, branches)
+            return ProjectionProblem(A, y, branches)
         # positive and ms: mil (21) (for ms, Theorem II.2's B_E(·, α𝟙) has the same minimizer)
         face = self.face()
         potential = self._mil_potential(tuple(u**L for u in self.u0))
         if not face.forced:
-            return ProjectionProblem(self.A, self.y, ((potential, 1),))
+            return ProjectionProblem(A, y, ((potential, 1),))
         free = face.free(self.N)
         rows = independent_rows(self.A, free)
         A_face = tuple(tuple(self.A[i][k] for k in free) for i in rows)
@@ -113,10 +127,36 @@ class FlowInstance:
 
     def face(self) -> PositiveFace:
         """The coordinates forced to 0 on S₊ (positive model), see ``numerics.positive_face``."""
-        return positive_face(self.A, self.y)
+        self.require_solvable()  # S₊ is not empty: checked once per instance
+        return positive_face(self.A, self.y, checked_nonempty=self.model in ("positive", "ms"))
+
+    def require_solvable(self) -> None:
+        """Raise unless the set the limit lies in is nonempty: S₊ = {z ≥ 0 : Az = y} for positive
+        and ms (``numerics.positive_face.require_nonempty_positive_set``: EmptyPositiveSetError or
+        UndecidedPositiveSetError), {z : Az = y} for signed and krr
+        (``numerics.affine_feasibility``: InfeasibleSystemError or Float64InconsistencyError)."""
+        _ = self._solvable  # cached: the check runs once per instance
+
+    @cached_property
+    def _solvable(self) -> bool:
+        if self.model in ("positive", "ms"):
+            require_nonempty_positive_set(self.A, self.y)
+        else:
+            require_affine_solution(self.A, self.y)
+        return True
 
     def _mil_potential(self, x0: tuple[Fraction, ...]):
         return MilEntropy(x0) if self.depth == 2 else MilPower(x0, self.depth)  # mil (21)
+
+
+def row_basis(
+    A: tuple[tuple[Fraction, ...], ...], y: tuple[Fraction, ...]
+) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
+    """The rows of a consistent system Az = y that span its row space (same solutions)."""
+    rows = independent_rows(A, tuple(range(len(A[0]))))
+    if len(rows) == len(A):
+        return A, y
+    return tuple(A[i] for i in rows), tuple(y[i] for i in rows)
 
 
 @dataclass(frozen=True)
@@ -184,6 +224,7 @@ def parse_instance_fields(data: Any) -> InstanceFields:
         y = tuple(sum((a * x for a, x in zip(row, x_star, strict=True)), Fraction(0)) for row in A)
     if all(v == 0 for v in y):
         raise InstanceError("y = 0: the flow stays at its initialization's orbit; give a nonzero y")
+    check_flow_data(A, y)  # before any model converts them to float64
     depth = data.get("L")
     if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= MAX_DEPTH:
         raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {depth!r}")

@@ -52,8 +52,9 @@ from typing import Any
 
 import numpy as np
 
-from checks.flow_instances import FlowInstance, InstanceFields, positive_number, positive_vector
+from checks.flow_instances import FlowInstance, InstanceFields, positive_number, positive_vector, row_basis
 from checks.instances import InstanceError, parse_number, parse_vector
+from numerics.affine_feasibility import require_affine_solution
 from numerics.bregman_projection import ProjectionProblem
 from numerics.factor_flows import DEFAULT_ATOL, DEFAULT_RTOL, FactorFlowModel, integrate_factor_flow
 from numerics.factor_flows_product import (
@@ -146,13 +147,28 @@ class FactorFlowInstance:
         flow = integrate_factor_flow(model, x0, method=method, rtol=rtol, atol=atol, record_states=False)
         return replace(flow, message="; ".join([*notes, f"{method}: {flow.message}"]))
 
+    def require_solvable(self) -> None:
+        """Raise unless some limit can fit the data, before anything is integrated.
+
+        A product that follows a reduced model lies in that model's set (S₊ for ``positive``,
+        {z : Az = y} for ``signed`` and ``krr``: ``FlowInstance.require_solvable``).  Otherwise
+        (mil (34) products, and the flows no paper characterizes, whose factors may cross 0) its
+        limit solves Az = y with entries of either sign: the exact range test of
+        ``numerics.affine_feasibility`` (InfeasibleSystemError, Float64InconsistencyError).
+        """
+        if self.reduced is not None:
+            self.reduced.require_solvable()
+        else:
+            require_affine_solution(self.A, self.y)
+
     def projection(self) -> ProjectionProblem:
         """The limit the papers characterize (module docstring), or a one-line InstanceError."""
         if self.reduced is not None:
             return self.reduced.projection()
         if self.products is not None:
             up, vp = self.products  # mil (34) at L = 2: both branches use mil (21)'s entropy
-            return ProjectionProblem(self.A, self.y, ((MilEntropy(up), 1), (MilEntropy(vp), -1)))
+            A, y = row_basis(self.A, self.y)  # a consistent system (require_solvable)
+            return ProjectionProblem(A, y, ((MilEntropy(up), 1), (MilEntropy(vp), -1)))
         raise InstanceError(self.uncharacterized)
 
 

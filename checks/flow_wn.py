@@ -32,12 +32,14 @@ import math
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
 from checks.flow_instances import InstanceFields, positive_vector
 from checks.instances import InstanceError, parse_number
-from numerics.positive_face import positive_face
+from numerics.affine_feasibility import require_affine_solution
+from numerics.positive_face import positive_face, require_nonempty_positive_set
 from numerics.results import FlowResult, LimitResult
 from numerics.weight_normalization import (
     WeightNormalizedModel,
@@ -104,10 +106,30 @@ class WnFlowInstance:
         state0 = self.initial_state(model)
         return integrate_flow(model, state0, tol=FLOW_TOL, rtol=FLOW_RTOL, max_samples=KEPT_SAMPLES)
 
+    def require_solvable(self) -> None:
+        """Raise unless S₊ is nonempty (checked once per instance), before anything is integrated.
+
+        wn: S₊ = {z ≥ 0 : Az = y} (``numerics.positive_face.require_nonempty_positive_set``:
+        EmptyPositiveSetError with an exact Farkas vector, or UndecidedPositiveSetError).
+        wn_signed: S₊ of [A, -A] is nonempty iff Az = y has a solution (z = z₊ - z₋), which the
+        exact range test of ``numerics.affine_feasibility`` decides without an LP; its w
+        (Aᵀw = 0, ⟨y, w⟩ < 0) is a Farkas vector of [A, -A] (InfeasibleSystemError).
+        """
+        _ = self._solvable  # cached: the check runs once per instance
+
+    @cached_property
+    def _solvable(self) -> bool:
+        if self.signed:
+            require_affine_solution(self.A, self.y)
+        else:
+            require_nonempty_positive_set(self.A, self.y)
+        return True
+
     def require_characterized(self) -> None:
         """One-line InstanceError unless S₊ has a strictly positive point (module docstring)."""
+        self.require_solvable()
         design = self.A if not self.signed else tuple(row + tuple(-a for a in row) for row in self.A)
-        face = positive_face(design, self.y)  # EmptyPositiveSetError when S₊ is empty
+        face = positive_face(design, self.y, checked_nonempty=True)
         if face.forced:
             raise InstanceError(
                 f"{self.model}: S₊ = {{z >= 0 : Az = y}} has no strictly positive point "

@@ -59,17 +59,55 @@ def _param_spec(s: sp.Symbol) -> ParamSpec:
     return ParamSpec(s.name, "scalar", f"the value of {s.name}", constraint)
 
 
+# Substituting a rational into a radical makes SymPy extract perfect powers from its numerator
+# and denominator, which factors them: instant for the witnesses' small rationals, unbounded for
+# numbers of many digits (1e-30 under a cube root ran for minutes).  Beyond this many bits such
+# values are evaluated numerically (evalf with subs), never substituted exactly into radicals.
+EXACT_RADICAL_MAX_BITS = 64
+# Likewise exponents: x^(2/L) at L = 2 + 1e-12 is a root of index ~1e12, and an integer power
+# with a huge exponent a huge integer.  Exponents with a larger numerator or denominator than
+# this (at the point) are evaluated numerically.
+EXACT_EXPONENT_MAX = 1000
+
+
+def _exact_is_cheap(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> bool:
+    """Whether substituting ``point`` exactly keeps SymPy's automatic evaluation cheap."""
+    large = any(
+        max(abs(v.p), v.q).bit_length() > EXACT_RADICAL_MAX_BITS for v in point.values() if v.is_Rational
+    )
+    for power in expr.atoms(sp.Pow):
+        exponent = power.exp.xreplace(dict(point))
+        if not exponent.is_Rational:
+            continue  # an irrational exponent stays symbolic: evalf decides it
+        if exponent.is_Integer:
+            if abs(exponent) > EXACT_EXPONENT_MAX:
+                return False
+        elif large or max(abs(exponent.p), exponent.q) > EXACT_EXPONENT_MAX:
+            return False
+    return True
+
+
 def value_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Any:
     """``expr`` at ``point``: a Fraction when exact, else an enclosing interval (``iv`` context)."""
-    value = sp.sympify(expr).xreplace(dict(point)).doit()
+    expr = sp.sympify(expr)
+    if not _exact_is_cheap(expr, point):
+        return _enclosure(expr.doit(), expr, point, dps, subs=dict(point))
+    value = expr.xreplace(dict(point)).doit()
     if value.is_Rational:
         return Fraction(int(value.p), int(value.q))
     if value.is_real is False or value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise NotANumber(f"{sp.sstr(expr)} is not a finite real number at {point}")
+    return _enclosure(value, expr, point, dps)
+
+
+def _enclosure(value: sp.Expr, expr: sp.Expr, point, dps: int, subs=None) -> Any:
+    """An interval around ``value`` (at ``subs``, if given) from evalf(strict=True)."""
     try:
-        approx = value.evalf(dps + EVALF_SLACK_DIGITS, strict=True)
+        approx = value.evalf(dps + EVALF_SLACK_DIGITS, subs=subs, strict=True)
     except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
         return iv.mpf(["-inf", "inf"])  # undecided at this precision
+    if approx.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise NotANumber(f"{sp.sstr(expr)} is not a finite real number at {point}")
     if not approx.is_Float:
         if approx.is_zero:
             return Fraction(0)
@@ -88,7 +126,11 @@ def _hypothesis(relational: sp.Rel, point: Mapping[sp.Symbol, sp.Expr], dps: int
         margin_expr = relational.rhs - relational.lhs
     else:
         raise TypeError(f"hypothesis {relational} must be an inequality")
-    margin = value_at(margin_expr, point, dps)
+    try:
+        margin = value_at(margin_expr, point, dps)
+    except NotANumber:  # the hypothesis is not even defined here: the point is outside the claim
+        undefined = sp.sstr(margin_expr) + " (not a finite real number at this point)"
+        return Relation("0", "<=", undefined, iv.mpf(["-inf", "inf"]), VIOLATED)
     if isinstance(margin, Fraction):
         ok = margin > 0 if strict else margin >= 0
         status = HOLDS if ok else VIOLATED
@@ -160,6 +202,7 @@ def formula_audit(
         description=description
         or f"{left_name} {op} {right_name} at a rational point, exactly or by strict evalf",
         default_dps=default_dps,
+        exact_where_rational=True,
     )
 
 

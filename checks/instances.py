@@ -27,13 +27,16 @@ Errors are :class:`InstanceError` with a one-line message naming the offending f
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from checks.errors import InstanceError
+from checks.json_input import MAX_NUMBER_DIGITS, parse_document, read_document
 
 SCHEMA = "dlncheck.instance/1"
 
@@ -42,8 +45,9 @@ SCHEMA = "dlncheck.instance/1"
 MAX_DECIMAL_EXPONENT = 100_000
 MAX_PRECISION_DPS = 100_000
 
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_RATIONAL = re.compile(r"^[+-]?\d+/\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_RATIONAL = re.compile(r"^[+-]?\d+/\d+$", re.ASCII)
+_MAX_INTEGER_BITS = math.ceil(MAX_NUMBER_DIGITS * math.log2(10))
 _NONFINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 TOP_LEVEL_KEYS = frozenset({"schema", "claim", "A", "y", "depth", "signed", "init", "params", "dps"})
@@ -55,23 +59,26 @@ INIT_FORMS = {
 }
 
 
-class InstanceError(ValueError):
-    """A malformed or inadmissible instance; the message is one line."""
-
-
-class _JsonDecimal(str):
-    """The literal text of a JSON decimal number, kept exact."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise InstanceError(f"non-finite number {name} in the instance; write finite numbers as strings")
+def _quoted(value: str) -> str:
+    """``value`` for an error message: quoted, and cut to its ends when long."""
+    return (
+        repr(value)
+        if len(value) <= 40
+        else repr(f"{value[:18]}...{value[-12:]}") + f" ({len(value)} characters)"
+    )
 
 
 def parse_number(value: Any, where: str) -> Fraction:
-    """Parse one number of an instance exactly."""
+    """Parse one number of an instance exactly.
+
+    At most ``MAX_NUMBER_DIGITS`` digits in the mantissa (or in each of a rational's numerator
+    and denominator), and a decimal exponent of at most ``MAX_DECIMAL_EXPONENT``.
+    """
     if isinstance(value, bool):
         raise InstanceError(f"{where}: expected a number, got a boolean")
     if isinstance(value, int):
+        if abs(value).bit_length() > _MAX_INTEGER_BITS:
+            raise InstanceError(f"{where}: an integer of more than {MAX_NUMBER_DIGITS} digits")
         return Fraction(value)
     if isinstance(value, float):  # only reachable for dicts built in Python, not from files
         raise InstanceError(f"{where}: give numbers as decimal strings, not floats ({value!r})")
@@ -79,19 +86,26 @@ def parse_number(value: Any, where: str) -> Fraction:
         raise InstanceError(f"{where}: expected a number as a string, got {type(value).__name__}")
     text = value.strip()
     if text.lower() in _NONFINITE:
-        raise InstanceError(f"{where}: non-finite number {value!r}")
-    if _RATIONAL.match(text):
+        raise InstanceError(f"{where}: non-finite number {_quoted(value)}")
+    rational = _RATIONAL.match(text)
+    match = rational or _DECIMAL.match(text)
+    if not match:
+        raise InstanceError(f'{where}: not a number: {_quoted(value)} (use e.g. "1.5e-3" or "3/7")')
+    mantissa = text if rational else text.lower().split("e")[0]
+    if max(len(part) for part in re.split(r"[/.+-]", mantissa)) > MAX_NUMBER_DIGITS:
+        raise InstanceError(
+            f"{where}: {_quoted(value)} has more than {MAX_NUMBER_DIGITS} digits; "
+            "numbers may have at most that many (or be given as a rational p/q)"
+        )
+    if rational:
         num, den = text.split("/")
         if int(den) == 0:
-            raise InstanceError(f"{where}: zero denominator in {value!r}")
+            raise InstanceError(f"{where}: zero denominator in {_quoted(value)}")
         return Fraction(int(num), int(den))
-    match = _DECIMAL.match(text)
-    if not match:
-        raise InstanceError(f'{where}: not a number: {value!r} (use e.g. "1.5e-3" or "3/7")')
     exponent = match.group(3)
-    if exponent and abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT:
+    if exponent and (len(exponent) > 12 or abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT):
         raise InstanceError(
-            f"{where}: exponent of {value!r} exceeds 1e{MAX_DECIMAL_EXPONENT}; "
+            f"{where}: the exponent of {_quoted(value)} exceeds {MAX_DECIMAL_EXPONENT}; "
             "give such scales through a logarithm parameter"
         )
     return Fraction(text)
@@ -145,6 +159,9 @@ class InstanceSpec:
     # groups of parameter names of which exactly one must be given
     one_of: tuple[tuple[str, ...], ...] = ()
     max_depth: int = 64
+    # the audit differentiates a loss in its L·N factor entries symbolically (SymPy), at a cost
+    # that grows like L²·M·N: ``checks.input_limits`` bounds it
+    differentiates: bool = False
 
     def describe(self) -> list[str]:
         lines = []
@@ -350,35 +367,16 @@ def _parse_params(value: Any, spec: InstanceSpec, A: Any) -> dict[str, Any]:
 
 
 def load_instance_file(path: str | Path) -> dict[str, Any]:
-    """Read an instance file into a dict whose decimals are kept as exact text."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InstanceError(f"instance file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError(f"cannot read instance file {path}: {exc}") from None
-    return loads_instance(text, str(path))
+    """Read an instance file into a dict whose decimals are kept as exact text
+    (``checks.json_input``: size, nesting and digits are bounded there)."""
+    return _instance_object(read_document(path, "instance file"), str(path))
 
 
 def loads_instance(text: str, source: str = "<string>") -> dict[str, Any]:
-    try:
-        data = json.loads(text, parse_float=_JsonDecimal, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise InstanceError(
-            f"malformed JSON in {source} at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    return _instance_object(parse_document(text, source), source)
+
+
+def _instance_object(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise InstanceError(f"{source}: an instance must be a JSON object")
-    return _plain(data)
-
-
-def _plain(value: Any) -> Any:
-    """Turn _JsonDecimal back into plain str so instances re-serialise verbatim."""
-    if isinstance(value, _JsonDecimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+    return dict(data)

@@ -19,6 +19,14 @@ class UnknownClaimError(LookupError):
     """A claim id that is not registered; the message is one line."""
 
 
+def not_in_catalogue(claim_id: str, ids: Iterable[str]) -> UnknownClaimError:
+    """The error for an id the catalogue does not have, with the nearest id as a hint."""
+    close = difflib.get_close_matches(claim_id, list(ids), n=1) if len(claim_id) <= 100 else []
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    shown = claim_id if len(claim_id) <= 60 else claim_id[:40] + "..."
+    return UnknownClaimError(f"unknown claim id {shown!r}{hint}")
+
+
 @dataclass(frozen=True)
 class Registry:
     claims: dict[str, Claim]  # in catalogue order
@@ -29,9 +37,7 @@ class Registry:
             return self.claims[claim_id]
         if claim_id in self.catalogue:
             raise UnknownClaimError(f"claim {claim_id!r} is in the catalogue but has no checks yet")
-        close = difflib.get_close_matches(claim_id, list(self.catalogue), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise UnknownClaimError(f"unknown claim id {claim_id!r}{hint}")
+        raise not_in_catalogue(claim_id, self.catalogue)
 
     def select(
         self,

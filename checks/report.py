@@ -160,6 +160,11 @@ def no_derivation_section(reasons: Mapping[str, str]) -> str:
     )
 
 
+def missing_claims(claims: Sequence[Claim], results: Mapping[str, Any]) -> list[str]:
+    """The ids of ``claims`` that have no result (a partial results file)."""
+    return [c.id for c in claims if c.id not in results]
+
+
 def paper_report(
     paper: str,
     claims: Sequence[Claim],
@@ -173,6 +178,14 @@ def paper_report(
         counts[verdict] = counts.get(verdict, 0) + 1
     summary = ", ".join(f"{n} {escape_text(v)}" for v, n in sorted(counts.items()))
     body = "".join(claim_section(c, results.get(c.id)) for c in claims)
+    missing = missing_claims(claims, results)
+    partial = (
+        f"\\noindent\\textbf{{Partial results: {len(missing)} of the {len(claims)} claims of this paper "
+        f"are not in {escape_text(header.get('source', 'the results'))}}}; they are marked "
+        "\\emph{not run}.\n\n"
+        if missing
+        else ""
+    )
     return (
         "\\documentclass[11pt]{article}\n"
         "\\usepackage[margin=2.2cm]{geometry}\n"
@@ -184,6 +197,7 @@ def paper_report(
         "\\begin{document}\n\\maketitle\n"
         f"\\noindent {len(claims)} claims: {summary}. Seed {escape_text(header.get('seed', ''))}, "
         f"property budget {escape_text(header.get('budget', ''))} instances per check.\n\n"
+        f"{partial}"
         "\\noindent Verdicts: \\emph{verified} = exact argument by SymPy or rational arithmetic; "
         "\\emph{supported} = numeric evidence only; \\emph{refuted} = a stored instance violates the "
         "claim with a certified margin; \\emph{inconclusive} = undecided, with the reason.\n\n"

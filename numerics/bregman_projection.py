@@ -392,9 +392,12 @@ class _ArbProblem:
         dh = self.At * step
         ratio = 0.0
         for (pot, sigma), t0 in zip(self.problem.branches, self.theta0, strict=True):
-            theta = np.array([float((t0[i] + sigma * h[i, 0]).mid()) for i in range(self.n)])
+            theta_arb = [t0[i] + sigma * h[i, 0] for i in range(self.n)]
             moves = np.array([abs(float(dh[i, 0].mid())) for i in range(self.n)])
-            scale = pot.step_scale(theta)
+            if hasattr(pot, "step_scale_arb"):  # a scale the float64 midpoints of θ cannot carry
+                scale = np.array([float(v.mid()) for v in pot.step_scale_arb(theta_arb)])
+            else:
+                scale = pot.step_scale(np.array([float(t.mid()) for t in theta_arb]))
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = max(ratio, float(np.max(np.where(scale > 0, moves / scale, np.inf))))
         return ratio
@@ -468,9 +471,12 @@ def refine(
             if final_spread <= spread + SPREAD_SLACK_DIGITS:
                 break
             spread = final_spread
-        settled = rel <= 10.0**-dps
-        cert = certify(ap, mu, dps)
         y_norm = _norm(ap.y)
+        residual = _norm(r) / y_norm if y_norm else _norm(r)
+        # a last step below 10^-dps settles Newton only where the point also fits the data: the
+        # step's size is measured in floats and reads 0 when z underflows them (x0 < 1e-308)
+        settled = rel <= 10.0**-dps and residual <= _settled_residual(dps)
+        cert = certify(ap, mu, dps)
         value = problem.embed(cert.enclosure if cert.enclosure is not None else z, arb(0))
         converged = cert.success or settled
         if not cert.success and settled:
@@ -485,7 +491,7 @@ def refine(
         message = "converged" if converged else "refinement did not converge"
         return LimitResult(
             value=value,
-            residual=_norm(r) / y_norm if y_norm else _norm(r),
+            residual=residual,
             residual_kind="relative feasibility residual ||A z - y|| / ||y|| at the final dual point",
             converged=converged,
             message=f"{message}; {cert.message}",
@@ -501,6 +507,12 @@ def refine(
         )
     finally:
         ctx.prec = saved
+
+
+def _settled_residual(dps: int) -> float:
+    """Largest relative residual of an uncertified refinement that may still count as converged:
+    half the requested digits (a settled Newton iterate at dps + guard digits fits far better)."""
+    return 10.0 ** -(dps // 2)
 
 
 def _newton_at_working_precision(ap: _ArbProblem, mu: arb_mat, dps: int):
@@ -524,6 +536,8 @@ def _newton_at_working_precision(ap: _ArbProblem, mu: arb_mat, dps: int):
             graded = False
             step = _solve_mid(ap.hessian(dz), r)
         ratio = ap.trust_ratio(mu, step)
+        if not math.isfinite(ratio):  # θ's distance to its boundary is lost: no step can be sized
+            break
         if ratio > REFINE_TRUST:  # far from the solution (a cold start): cap the move of θ
             step = step * (REFINE_TRUST / ratio)
         predicted = _entrywise_step(ap, z, dz, step, 1.0)
@@ -719,7 +733,10 @@ def certify(ap: _ArbProblem, mu: arb_mat, dps: int) -> Certificate:
         contractions = []
         for candidate in candidates:
             if candidate is None:
-                candidate = hessian.mid().solve(identity, algorithm="approx")
+                try:
+                    candidate = hessian.mid().solve(identity, algorithm="approx")
+                except ZeroDivisionError:  # a singular Hessian (dependent rows of A): no certificate
+                    break
             contraction = identity - candidate * hessian
             if _contracts(contraction):
                 contractions.append((candidate, contraction))

@@ -235,6 +235,11 @@ class KrrDepthPotential:
     def step_scale(self, theta: np.ndarray) -> np.ndarray:
         return 1 - np.abs(theta)
 
+    def step_scale_arb(self, theta: Sequence[arb]) -> list[arb]:
+        """1 - |θ| in balls: on the support it is ~α^{D-2} (1e-20 at D = 3, α = 1e-20), which the
+        float64 midpoints of θ round to 0."""
+        return [1 - abs(t) for t in theta]
+
     def theta0_arb(self) -> list[arb]:
         return [arb(0) for _ in range(self.n)]
 

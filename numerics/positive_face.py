@@ -15,20 +15,23 @@ S₊ has a relatively interior point, and the forced coordinates are exactly 0.
 The certificate w is checked again in float64 with a named margin and, when the data are
 small enough, in exact arithmetic (the LP's w projected exactly onto the null space of
 [A_Pᵀ; yᵀ], P the free coordinates).  An empty S₊ is detected, and proven by an exact Farkas
-vector, by :func:`numerics.sparse_recovery.require_nonnegative_solution`; the exact linear
-algebra is sparse_recovery's too (python-flint).
+vector, by :func:`require_nonempty_positive_set` (sparse_recovery's LP and Farkas machinery,
+then the exact range test of ``numerics.affine_feasibility``); it never reports emptiness that it
+has not proven.  The exact linear algebra is sparse_recovery's too (python-flint).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
 from scipy.optimize import linprog
 
+from numerics.affine_feasibility import affine_feasibility, describe_vector
 from numerics.sparse_recovery import (
     FarkasCertificate,
     InfeasibleSystemError,
@@ -64,38 +67,136 @@ class PositiveFace:
 
 
 class EmptyPositiveSetError(InfeasibleSystemError):
-    """{z ≥ 0 : Az = y} is empty; ``certificate`` is the exact Farkas vector (Aᵀw ≥ 0, ⟨y, w⟩ < 0),
-    or None when HiGHS finds no point but no exact vector was found."""
+    """{z ≥ 0 : Az = y} is empty; ``certificate`` is the exact Farkas vector (Aᵀw ≥ 0, ⟨y, w⟩ < 0)."""
 
-    def __init__(self, message: str, certificate: FarkasCertificate | None):
+    def __init__(self, message: str, certificate: FarkasCertificate):
         super().__init__(message, certificate)
 
 
-def _check_nonempty(system: LinearSystem) -> None:
-    """Raise EmptyPositiveSetError when S₊ is empty (sparse_recovery's exact Farkas machinery)."""
+class UndecidedPositiveSetError(ValueError):
+    """HiGHS found no point of {z ≥ 0 : Az = y}, but nothing proves the set empty (see
+    :func:`require_nonempty_positive_set`): the message says so, and what the data look like."""
+
+
+def require_nonempty_positive_set(A: Any, y: Any = None) -> None:
+    """Return when HiGHS finds a point of S₊ = {z ≥ 0 : Az = y} (not certified: its tolerance is 1e-7);
+    raise :class:`EmptyPositiveSetError` with an exact Farkas vector when S₊ is empty, and
+    :class:`UndecidedPositiveSetError` when neither is found.
+
+    HiGHS's "no point" is not taken as emptiness: scipy's ``linprog`` gives status 2, the status of
+    infeasibility, also to HiGHS's *model error*, which HiGHS returns for data it refuses to read,
+    e.g. a matrix entry of size 1e15 (its ``large_matrix_value``) or more: A = [[1e300, 1], [0, 1]],
+    y = (1, 1) is refused although z = (0, 1) solves it.  So after sparse_recovery's Farkas
+    attempt, (1) the exact range test: y outside range A empties S₊, and its w (Aᵀw = 0, ⟨y, w⟩ < 0)
+    is a Farkas vector; (2) HiGHS again on the system rescaled exactly by powers of 2 (each column,
+    then each row, to a largest |entry| in [1, 2)), where such a refusal does not arise, and a
+    Farkas vector found there is scaled back and checked exactly.  If neither decides,
+    UndecidedPositiveSetError: the callers (``dlncheck flow``) refuse the instance with that
+    message rather than proceed, since the face LP and the float64 projection that would follow run
+    on the same data that HiGHS could not handle, and would end, after the integration, in a limit
+    that is not reached; the message says that emptiness is not certified.
+    """
+    system = linear_system(A, y)
     try:
-        found = require_nonnegative_solution(system)
+        if require_nonnegative_solution(system):
+            return
+        feasibility = affine_feasibility(system)
     except InfeasibleSystemError as error:
-        w = error.certificate
-        raise EmptyPositiveSetError(
-            "no nonnegative solution of Az = y: the exact Farkas vector w in .certificate has Aᵀw ≥ 0 "
-            f"and <y, w> = {short(w.inner_product)} < 0",
-            w,
-        ) from None
-    if not found:
-        raise EmptyPositiveSetError(
-            "no nonnegative solution of Az = y by HiGHS's feasibility LP; no exact Farkas vector was "
-            "found (.certificate is None)",
-            None,
-        )
+        raise _empty(error.certificate) from None
+    if feasibility.status == "unsolvable":
+        raise _empty(feasibility.certificate)
+    scaled, row_scales = _power_of_two_equilibrated(system)
+    try:
+        found = require_nonnegative_solution(scaled)
+    except InfeasibleSystemError as error:
+        w = tuple(v * d for v, d in zip(error.certificate.w, row_scales, strict=True))  # D_r w
+        certificate = _checked_farkas(system, w)
+        if certificate is not None:
+            raise _empty(certificate) from None
+        found = False
+    if found:
+        return
+    low, high = _magnitude_range(system)
+    raise UndecidedPositiveSetError(
+        "HiGHS found no point of {z ≥ 0 : Az = y} (also after an exact rescaling by powers of 2) and "
+        "no exact Farkas vector was found: the set is not certified empty, nor shown nonempty "
+        f"(badly scaled data? the nonzero |entries| of A span {low:.0e} to {high:.0e}); this instance "
+        "cannot be decided in float64"
+    )
 
 
-def positive_face(A_exact: tuple[tuple[Fraction, ...], ...], y_exact: tuple[Fraction, ...]) -> PositiveFace:
-    """The forced zeros of {z ≥ 0 : Az = y}, with a Farkas certificate."""
+def _empty(certificate: FarkasCertificate) -> EmptyPositiveSetError:
+    return EmptyPositiveSetError(
+        "no nonnegative solution of Az = y: the exact Farkas vector w in .certificate has Aᵀw ≥ 0 "
+        f"and <y, w> = {short(certificate.inner_product)} < 0 ({describe_vector(certificate.w)})",
+        certificate,
+    )
+
+
+def _exponent(q: Fraction) -> int:
+    """k with 2^k ≤ |q| < 2^(k+1), exactly (q ≠ 0)."""
+    q = abs(q)
+    k = q.numerator.bit_length() - q.denominator.bit_length()
+    return k if q >= Fraction(2) ** k else k - 1
+
+
+def _power_of_two_equilibrated(system: LinearSystem) -> tuple[LinearSystem, list[Fraction]]:
+    """(D_r A D_c, D_r y) with D_c, D_r powers of 2 (columns first, then rows), and D_r's diagonal.
+
+    z ≥ 0 solves the original iff D_c⁻¹z solves this one; a Farkas vector w of this system gives
+    D_r w for the original ((D_r A D_c)ᵀw = D_c Aᵀ(D_r w), ⟨D_r y, w⟩ = ⟨y, D_r w⟩).
+    """
+    m, n = system.shape
+    entries = fractions_of(system.A_exact)
+    rows = [list(entries[i * n : (i + 1) * n]) for i in range(m)]
+    y = list(fractions_of(system.y_exact))
+    for j in range(n):
+        column = [abs(rows[i][j]) for i in range(m) if rows[i][j] != 0]
+        if column:
+            factor = Fraction(2) ** -_exponent(max(column))
+            for i in range(m):
+                rows[i][j] *= factor
+    row_scales = []
+    for i in range(m):
+        nonzero = [abs(v) for v in rows[i] if v != 0]
+        factor = Fraction(2) ** -_exponent(max(nonzero)) if nonzero else Fraction(1)
+        rows[i] = [v * factor for v in rows[i]]
+        y[i] *= factor
+        row_scales.append(factor)
+    return linear_system(rows, y), row_scales
+
+
+def _checked_farkas(system: LinearSystem, w: tuple[Fraction, ...]) -> FarkasCertificate | None:
+    """w as a certificate of the original system if it is one exactly (Aᵀw ≥ 0, ⟨y, w⟩ < 0)."""
+    w_mat = fmpq_mat(len(w), 1, [fmpq(v.numerator, v.denominator) for v in w])
+    slack = (system.A_exact.transpose() * w_mat).entries()
+    inner = fractions_of(system.y_exact.transpose() * w_mat)[0]
+    if all(v >= 0 for v in slack) and inner < 0:
+        return FarkasCertificate(w=w, inner_product=inner, positive=True)
+    return None
+
+
+def _magnitude_range(system: LinearSystem) -> tuple[float, float]:
+    nonzero = np.abs(system.A[system.A != 0])
+    return (float(nonzero.min()), float(nonzero.max())) if nonzero.size else (0.0, 0.0)
+
+
+def positive_face(
+    A_exact: tuple[tuple[Fraction, ...], ...],
+    y_exact: tuple[Fraction, ...],
+    *,
+    checked_nonempty: bool = False,
+) -> PositiveFace:
+    """The forced zeros of {z ≥ 0 : Az = y}, with a Farkas certificate.
+
+    First :func:`require_nonempty_positive_set`, unless the caller has run it already
+    (``checked_nonempty``).
+    """
     system = linear_system(A_exact, y_exact)
     A, y = system.A, system.y
     m, n = A.shape
-    _check_nonempty(system)
+    if not checked_nonempty:
+        require_nonempty_positive_set(system)
     # variables (w, u); minimize -Σu
     c = np.concatenate([np.zeros(m), -np.ones(n)])
     A_ub = np.hstack([-A.T, np.eye(n)])  # u - Aᵀw ≤ 0

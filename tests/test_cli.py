@@ -66,6 +66,38 @@ def test_check_exits_1_when_a_verdict_differs(capsys, monkeypatch):
     assert code == 1 and "NO" in out
 
 
+def test_check_table_fits_100_columns_and_ends_with_counts_per_paper(capsys):
+    code, out, _ = _run(capsys, "check", "krr.eq.q", "mil.lem2.7.combine", "mil.eq42", "--no-progress")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100, out
+    line = next(line for line in out.splitlines() if line.startswith("mil.lem2.7.combine"))
+    assert "refuted + uses refuted (1)" in line  # the refuted ids are in `show`
+    # the columns of the README's table "Current results"
+    last = out.splitlines()[-1]
+    assert last == "verified/supported/refuted/inconclusive by paper: mil 0/0/2/0, krr 1/0/0/0"
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "shown", "audited"),
+    [
+        ("mil.lemA.2", "exact rational arithmetic", "exact rational arithmetic"),
+        (
+            "mil.eq42",  # a formula audit: exact here because every value at its point is rational
+            "exact rational arithmetic where every value is rational, else interval arithmetic",
+            "exact rational arithmetic",
+        ),
+        ("krr.lem5", "interval arithmetic", "interval arithmetic at 30 digits"),
+    ],
+)
+def test_show_and_audit_name_the_same_arithmetic(capsys, tmp_path, claim_id, shown, audited):
+    claim = registry().get(claim_id)
+    _, out, _ = _run(capsys, "show", claim_id, "--no-progress")
+    assert f"audit ({shown}): " in out
+    path = _write(tmp_path, "inst.json", claim.audit.example)
+    _, out, _ = _run(capsys, "audit", claim_id, "--instance", str(path), "--dps", "30")
+    assert f"audit of {claim_id} ({audited})" in out
+
+
 def test_show_prints_statement_checks_and_evidence(capsys):
     code, out, _ = _run(capsys, "show", "krr.eq.q", "--no-progress")
     assert code == 0

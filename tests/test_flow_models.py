@@ -351,14 +351,18 @@ def test_project_at_40_digits_refines_the_derived_projection(tmp_path, capsys):
 # failures: non-convergence (exit 1) and bad instances (exit 2)
 
 
-def test_a_factor_flow_stopped_early_reports_what_it_reached_with_exit_code_1(tmp_path, capsys, monkeypatch):
+def test_a_factor_flow_stopped_early_reports_what_it_reached_not_a_limit_with_exit_code_1(
+    tmp_path, capsys, monkeypatch
+):
     stopped = functools.partial(checks.flow_models.integrate_factor_flow, max_steps=20)
     monkeypatch.setattr(checks.flow_models, "integrate_factor_flow", stopped)
     data = {"model": "overparam", "A": A_SMALL, "x_star": DENSE_POSITIVE, "L": 2, "init": {"alpha": "1e-3"}}
     code, doc, _ = _flow(tmp_path, capsys, data, "--method", "integrate")
     assert code == 1
     assert not doc["converged"] and "max_steps" in doc["integrate"]["message"]
-    assert len(doc["limit"]) == 5 and doc["residual"] > 1e-6
+    # the point it stopped at is kept as "reached", never shown as a limit
+    assert doc["limit"] is None and doc["limit_from"] is None and "limit" not in doc["integrate"]
+    assert len(doc["integrate"]["reached"]) == 5 and doc["integrate"]["residual"] > 1e-6
 
 
 def test_an_integrator_that_raises_is_one_line_and_exit_code_1(tmp_path, capsys, monkeypatch):

@@ -239,6 +239,7 @@ def _either_instance_form(a93: Audit, a89: Audit) -> Audit:
         description="(94) => (93) with the width conditions of (94) as hypotheses; or, when t is given, "
         "(89) at the initialization U = 2 alpha e_1, V = 2 alpha (t, sqrt(1-t^2), 0, 0) in the event of (88)",
         default_dps=a93.default_dps,
+        exact_where_rational=a93.exact_where_rational or a89.exact_where_rational,
     )
 
 

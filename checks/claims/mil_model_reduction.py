@@ -27,7 +27,9 @@ def _audit_gradient_formula(instance: Instance, dps: int) -> AuditResult:
 
 
 GRADIENT_SPEC = InstanceSpec(
-    needs=frozenset({"A", "y", "depth", "init"}), init_forms=frozenset({"alpha", "x0", "factors"})
+    needs=frozenset({"A", "y", "depth", "init"}),
+    init_forms=frozenset({"alpha", "x0", "factors"}),
+    differentiates=True,
 )
 
 declare(
@@ -136,7 +138,9 @@ declare(
     ),
     audit=Audit(
         spec=InstanceSpec(
-            needs=frozenset({"A", "y", "depth", "init"}), init_forms=frozenset({"alpha", "x0"})
+            needs=frozenset({"A", "y", "depth", "init"}),
+            init_forms=frozenset({"alpha", "x0"}),
+            differentiates=True,
         ),
         evaluate=_audit_model_reduction,
         example={"A": [["1"]], "y": ["0"], "depth": 2, "init": {"x0": ["1"]}},

@@ -1,0 +1,13 @@
+"""The command line's user-input error: one line, exit code 2.
+
+Every fault in what a user gives (an instance file, a results file, an option, an output
+location, a size or a number out of what a method can compute) is an :class:`InstanceError`
+or a subclass, raised where the input enters; ``checks.cli.main`` prints its message on one
+line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+
+class InstanceError(ValueError):
+    """A malformed or inadmissible input; the message is one line."""
