@@ -16,25 +16,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import checks
-from checks import derive_command, numeric_warnings
+from checks import numeric_warnings
 from checks import results as results_io
 from checks.audit import AGREES, HOLDS, VIOLATED
 from checks.catalogue import catalogue
 from checks.claim import PAPERS, Kind
 from checks.counterexamples import PACKAGE_DIR
-from checks.flow_command import FlowFailure, format_report, run_flow
-from checks.flow_instances import parse_flow_instance
-from checks.formula_audit import NotANumber
+from checks.errors import FlowFailure
 from checks.input_limits import check_audit_ranges, check_audit_size, check_flow_ranges, check_flow_size
 from checks.instances import InstanceError, load_instance_file, parse_instance
 from checks.json_input import read_document
 from checks.output_paths import require_writable_file, require_writable_folder
 from checks.progress import Progress
 from checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
-from checks.report import missing_claims, write_reports
 from checks.results_schema import ResultsSchemaError, validate_results_document
 from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
-from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
 from checks.verdicts import Verdict
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
@@ -362,6 +358,9 @@ def _check_writable(path: Path, option: str = "--json") -> None:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
+    from checks import derive_command  # SymPy's derivations: loaded by the commands that use them
+    from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
+
     _require_catalogued(args.ids)
     if args.json and not args.coverage:
         require_writable_file(args.json, "--json")
@@ -414,6 +413,8 @@ def _require_catalogued(ids: Sequence[str]) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from checks.formula_audit import NotANumber
+
     # cheap checks first: the id, the output file, the instance file's JSON and size
     _require_catalogued([args.id])
     if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
@@ -455,6 +456,10 @@ def cmd_flow(args: argparse.Namespace) -> int:
         _check_writable(Path(args.json))
     data = load_instance_file(args.instance)
     check_flow_size(data, args.method, args.dps)
+    # SciPy and the solvers load only now, after the cheap checks
+    from checks.flow_command import format_report, run_flow
+    from checks.flow_instances import parse_flow_instance
+
     instance = parse_flow_instance(data)
     dps = args.dps or instance.dps
     check_flow_ranges(instance, args.method, dps)
@@ -481,6 +486,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     ``--paper``, the file's claims of other papers are validated but left out of the report,
     and the command says how many.
     """
+    from checks.report import missing_claims, write_reports
+    from checks.symbolic_coverage import no_derivation_reasons
+
     reg = registry()
     claims = reg.select(paper=args.paper)
     out_dir = require_writable_folder(args.out, "--out", create=True)

@@ -11,3 +11,7 @@ from __future__ import annotations
 
 class InstanceError(ValueError):
     """A malformed or inadmissible input; the message is one line."""
+
+
+class FlowFailure(Exception):
+    """A flow computation ran but reached no limit it can stand behind (one line, exit code 1)."""

@@ -22,6 +22,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from checks.errors import FlowFailure
 from checks.flow_instances import FlowInstance
 from checks.flow_models import FactorFlowInstance
 from checks.flow_wn import WnFlowInstance
@@ -47,10 +48,6 @@ FLOAT64_USABLE_DIGITS = 10
 FLOAT64_EXACT_LOSS = 3
 # Integration at high precision factors M × M arb matrices every step: small instances only.
 PRECISE_FLOW_MAX_ENTRIES = 400
-
-
-class FlowFailure(Exception):
-    """The computation ran but did not reach a limit it can stand behind (exit code 1)."""
 
 
 def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -> int:

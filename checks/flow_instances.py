@@ -41,7 +41,7 @@ from functools import cached_property
 from typing import Any
 
 from checks.input_limits import check_flow_data
-from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector
+from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector, shown
 from numerics import conventions
 from numerics.affine_feasibility import require_affine_solution
 from numerics.bregman_projection import ProjectionProblem
@@ -201,12 +201,12 @@ def parse_instance_fields(data: Any) -> InstanceFields:
         raise InstanceError("a flow instance must be a JSON object")
     unknown = set(data) - TOP_LEVEL_KEYS
     if unknown:
-        raise InstanceError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL_KEYS)}")
+        raise InstanceError(f"unknown key(s) {shown(sorted(unknown))}; allowed: {sorted(TOP_LEVEL_KEYS)}")
     if "schema" in data and data["schema"] != SCHEMA:
-        raise InstanceError(f"schema {data['schema']!r} is not {SCHEMA!r}")
+        raise InstanceError(f"schema {shown(data['schema'])} is not {SCHEMA!r}")
     model = data.get("model")
     if model not in MODELS:
-        raise InstanceError(f"model must be one of {list(MODELS)}, got {model!r}")
+        raise InstanceError(f"model must be one of {list(MODELS)}, got {shown(model)}")
     if "A" not in data:
         raise InstanceError("missing key 'A'")
     A = parse_matrix(data["A"], "A")
@@ -227,7 +227,7 @@ def parse_instance_fields(data: Any) -> InstanceFields:
     check_flow_data(A, y)  # before any model converts them to float64
     depth = data.get("L")
     if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= MAX_DEPTH:
-        raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {depth!r}")
+        raise InstanceError(f"L must be an integer in [2, {MAX_DEPTH}], got {shown(depth)}")
     init = data.get("init")
     if not isinstance(init, dict) or not init:
         raise InstanceError(
@@ -238,7 +238,7 @@ def parse_instance_fields(data: Any) -> InstanceFields:
         raise InstanceError("params: expected an object")
     dps = data.get("dps")
     if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 16 <= dps <= 10_000):
-        raise InstanceError(f"dps must be an integer in [16, 10000], got {dps!r}")
+        raise InstanceError(f"dps must be an integer in [16, 10000], got {shown(dps)}")
     return InstanceFields(model, A, y, depth, init, params, dps)
 
 
@@ -263,7 +263,7 @@ def _reduced_instance(fields: InstanceFields) -> FlowInstance:
     elif set(init) == {"u0", "v0"} and model == "signed":
         u0, v0 = positive_vector(init["u0"], "init.u0", n), positive_vector(init["v0"], "init.v0", n)
     else:
-        raise InstanceError(f"init keys {sorted(init)} do not fit model {model!r}")
+        raise InstanceError(f"init keys {shown(sorted(init))} do not fit model {model!r}")
     if "w0" in params and alpha is None:
         raise InstanceError("params.w0 needs init.alpha")
     return FlowInstance(model, fields.A, fields.y, fields.depth, u0, v0, alpha, fields.dps)

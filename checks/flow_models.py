@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from checks.flow_instances import FlowInstance, InstanceFields, positive_number, positive_vector, row_basis
-from checks.instances import InstanceError, parse_number, parse_vector
+from checks.instances import InstanceError, parse_number, parse_vector, shown
 from numerics.affine_feasibility import require_affine_solution
 from numerics.bregman_projection import ProjectionProblem
 from numerics.factor_flows import DEFAULT_ATOL, DEFAULT_RTOL, FactorFlowModel, integrate_factor_flow
@@ -182,7 +182,7 @@ def parse_factor_instance(fields: InstanceFields) -> FactorFlowInstance:
     forms = INIT_FORMS[model]
     if set(init) not in forms:
         allowed = " or ".join(str(sorted(form)) for form in forms)
-        raise InstanceError(f"init keys {sorted(init)} do not fit model {model!r}; give {allowed}")
+        raise InstanceError(f"init keys {shown(sorted(init))} do not fit model {model!r}; give {allowed}")
     build = {
         "overparam": _overparam,
         "overparam_signed": _overparam_signed,

@@ -37,7 +37,7 @@ from functools import cached_property
 import numpy as np
 
 from checks.flow_instances import InstanceFields, positive_vector
-from checks.instances import InstanceError, parse_number
+from checks.instances import InstanceError, parse_number, shown
 from numerics.affine_feasibility import require_affine_solution
 from numerics.positive_face import positive_face, require_nonempty_positive_set
 from numerics.results import FlowResult, LimitResult
@@ -151,12 +151,14 @@ def parse_wn_instance(fields: InstanceFields) -> WnFlowInstance:
     model, n, init, params = fields.model, fields.N, fields.init, fields.params
     unknown = set(params) - {"rates", "eta"}
     if unknown:
-        raise InstanceError(f"params: unknown key(s) {sorted(unknown)}; {model} takes 'rates' and 'eta'")
+        raise InstanceError(
+            f"params: unknown key(s) {shown(sorted(unknown))}; {model} takes 'rates' and 'eta'"
+        )
     rates = params.get("rates")
     if rates not in RATES:
         raise InstanceError(
             f'params.rates must be "tilde" ((η_r, η_u) = (η̃, 1), wn Theorem 2.1) or "r2" '
-            f"((r², 1), wn Theorem 2.3), got {rates!r}"
+            f"((r², 1), wn Theorem 2.3), got {shown(rates)}"
         )
     eta = None
     if rates == "tilde":
@@ -178,7 +180,7 @@ def parse_wn_instance(fields: InstanceFields) -> WnFlowInstance:
             _float64_positive(v, f"the direction's entry {i}")
     else:
         raise InstanceError(
-            f'init keys {sorted(init)} do not fit model {model!r}; give {{"alpha": a}} or '
+            f'init keys {shown(sorted(init))} do not fit model {model!r}; give {{"alpha": a}} or '
             + ", ".join(f'"{k}"' for k in sorted(direction_keys))
         )
     instance = WnFlowInstance(

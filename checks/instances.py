@@ -59,6 +59,14 @@ INIT_FORMS = {
 }
 
 
+def shown(value: Any) -> str:
+    """A value for a one-line error message: short reprs as they are, long ones cut."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 133:
+        return f"an integer of about {round(abs(value).bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"
+
+
 def _quoted(value: str) -> str:
     """``value`` for an error message: quoted, and cut to its ends when long."""
     return (
@@ -223,10 +231,10 @@ def _parse_int(value: Any, where: str, minimum: int, maximum: int) -> int:
         raise InstanceError(f"{where}: expected an integer")
     if isinstance(value, str):
         if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise InstanceError(f"{where}: expected an integer, got {value!r}")
+            raise InstanceError(f"{where}: expected an integer, got {shown(value)}")
         value = int(value)
     if not minimum <= value <= maximum:
-        raise InstanceError(f"{where}: {value} is outside [{minimum}, {maximum}]")
+        raise InstanceError(f"{where}: {shown(value)} is outside [{minimum}, {maximum}]")
     return value
 
 
@@ -277,16 +285,16 @@ def parse_instance(data: Any, spec: InstanceSpec, claim_id: str | None = None) -
         raise InstanceError("an instance must be a JSON object")
     unknown = set(data) - TOP_LEVEL_KEYS
     if unknown:
-        raise InstanceError(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(TOP_LEVEL_KEYS)}")
+        raise InstanceError(f"unknown key(s) {shown(sorted(unknown))}; allowed: {sorted(TOP_LEVEL_KEYS)}")
     if "schema" in data and data["schema"] != SCHEMA:
-        raise InstanceError(f"schema {data['schema']!r} is not {SCHEMA!r}")
+        raise InstanceError(f"schema {shown(data['schema'])} is not {SCHEMA!r}")
     missing = sorted(k for k in spec.needs if k not in data)
     if missing:
         raise InstanceError(f"missing key(s) {missing} needed by this claim's audit")
 
     claim = data.get("claim")
     if claim is not None and claim_id is not None and claim != claim_id:
-        raise InstanceError(f"the instance is for claim {claim!r}, not {claim_id!r}")
+        raise InstanceError(f"the instance is for claim {shown(claim)}, not {claim_id!r}")
 
     A = parse_matrix(data["A"], "A") if "A" in data else None
     y = parse_vector(data["y"], "y") if "y" in data else None
@@ -331,7 +339,7 @@ def _parse_params(value: Any, spec: InstanceSpec, A: Any) -> dict[str, Any]:
     known = {p.name: p for p in spec.params}
     unknown = sorted(set(value) - set(known))
     if unknown:
-        raise InstanceError(f"params: unknown parameter(s) {unknown}; expected {sorted(known)}")
+        raise InstanceError(f"params: unknown parameter(s) {shown(unknown)}; expected {sorted(known)}")
     out: dict[str, Any] = {}
     for p in spec.params:
         where = f"params.{p.name}"

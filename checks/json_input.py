@@ -40,13 +40,9 @@ def _digits(text: str) -> int:
 
 
 def _number_hooks(source: str, exact: bool):
-    def integer(text: str) -> int:
-        if len(text) > MAX_NUMBER_DIGITS + 1:
-            raise JsonInputError(
-                f"{source}: an integer of {_digits(text)} digits; numbers may have at most "
-                f"{MAX_NUMBER_DIGITS} digits"
-            )
-        return int(text)
+    # Integers are left to Python's decoder (a hook would cost a Python call for each of the
+    # millions of integers of a large matrix); it refuses more than 4300 digits itself, and
+    # parse_number bounds the rest.
 
     def decimal(text: str) -> Any:
         mantissa = text.lower().split("e")[0]
@@ -60,7 +56,7 @@ def _number_hooks(source: str, exact: bool):
     def constant(name: str) -> Any:
         raise JsonInputError(f"{source}: non-finite number {name}; write finite numbers as strings")
 
-    return integer, decimal, constant
+    return decimal, constant
 
 
 def nesting_depth(value: Any) -> int:
@@ -76,12 +72,19 @@ def nesting_depth(value: Any) -> int:
 
 def parse_document(text: str, source: str, exact_numbers: bool = True) -> Any:
     """Decode ``text``; errors are :class:`JsonInputError` naming ``source`` and the fault."""
-    integer, decimal, constant = _number_hooks(source, exact_numbers)
+    decimal, constant = _number_hooks(source, exact_numbers)
     try:
-        data = json.loads(text, parse_int=integer, parse_float=decimal, parse_constant=constant)
+        data = json.loads(text, parse_float=decimal, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise JsonInputError(
             f"malformed JSON in {source} at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except ValueError as exc:  # an integer beyond Python's limit for converting text (4300 digits)
+        if "digits" not in str(exc):
+            raise
+        raise JsonInputError(
+            f"{source}: an integer of more than 4300 digits; numbers may have at most "
+            f"{MAX_NUMBER_DIGITS} digits"
         ) from None
     except RecursionError:
         raise JsonInputError(f"{source}: JSON nested deeper than {MAX_NESTING} levels") from None
