@@ -48,6 +48,9 @@ FLOAT64_USABLE_DIGITS = 10
 FLOAT64_EXACT_LOSS = 3
 # Integration at high precision factors M × M arb matrices every step: small instances only.
 PRECISE_FLOW_MAX_ENTRIES = 400
+# Wall-clock budget of an integration at --dps digits: near a face of S₊ it can run for minutes
+# (85 s on a 2 × 2 face at 50 digits); past this it stops unconverged, naming --method project.
+PRECISE_FLOW_MAX_SECONDS = 120.0
 
 
 def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -> int:
@@ -105,7 +108,14 @@ def _reduced_limits(instance: FlowInstance, method: str, dps: int | None, high: 
                     f"integration at {dps} digits is for small instances "
                     f"(M·N <= {PRECISE_FLOW_MAX_ENTRIES}); use --method project for this one"
                 )
-            flow = integrate_precisely(instance.reduction(), instance.A, instance.y, dps, progress=progress)
+            flow = integrate_precisely(
+                instance.reduction(),
+                instance.A,
+                instance.y,
+                dps,
+                progress=progress,
+                max_seconds=PRECISE_FLOW_MAX_SECONDS,
+            )
         elif shifting:
             try:
                 shifted = shifted_flow(instance.reduction(), instance.A, instance.y)

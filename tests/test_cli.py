@@ -8,16 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, run_cli
 
-from checks.cli import main
 from checks.registry import registry
 from checks.verdicts import Verdict
-
-
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([*argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _write(tmp_path: Path, name: str, content) -> Path:
@@ -26,27 +20,21 @@ def _write(tmp_path: Path, name: str, content) -> Path:
     return path
 
 
-def _one_line_error(err: str) -> None:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("dlncheck: error:"), err
-    assert "Traceback" not in err
-
-
 def test_list_shows_registered_claims_and_coverage(capsys):
-    code, out, _ = _run(capsys, "list")
+    code, out, _ = run_cli(capsys, "list")
     assert code == 0
     assert "mil.lemA.2" in out and "refuted" in out
     assert f"{len(registry().claims)} of 202 catalogue claims have checks" in out
 
 
 def test_list_all_includes_catalogue_ids_without_checks(capsys):
-    code, out, _ = _run(capsys, "list", "--all", "--paper", "ms")
+    code, out, _ = run_cli(capsys, "list", "--all", "--paper", "ms")
     assert code == 0 and "ms.lem3.1" in out and "(no checks yet)" in out
 
 
 def test_check_writes_json_and_exits_0_when_verdicts_match(capsys, tmp_path):
     target = tmp_path / "results.json"
-    code, out, _ = _run(capsys, "check", "krr.eq.q", "mil.lemA.2", "--json", str(target), "--no-progress")
+    code, out, _ = run_cli(capsys, "check", "krr.eq.q", "mil.lemA.2", "--json", str(target), "--no-progress")
     assert code == 0
     doc = json.loads(target.read_text())
     assert doc["all_match_expected"] is True and doc["seed"] == 0
@@ -62,12 +50,12 @@ def test_check_exits_1_when_a_verdict_differs(capsys, monkeypatch):
     reg = registry()
     wrong = dataclasses.replace(reg.get("krr.eq.q"), expected=Verdict.REFUTED)
     monkeypatch.setitem(reg.claims, "krr.eq.q", wrong)
-    code, out, _ = _run(capsys, "check", "krr.eq.q", "--no-progress")
+    code, out, _ = run_cli(capsys, "check", "krr.eq.q", "--no-progress")
     assert code == 1 and "NO" in out
 
 
 def test_check_table_fits_100_columns_and_ends_with_counts_per_paper(capsys):
-    code, out, _ = _run(capsys, "check", "krr.eq.q", "mil.lem2.7.combine", "mil.eq42", "--no-progress")
+    code, out, _ = run_cli(capsys, "check", "krr.eq.q", "mil.lem2.7.combine", "mil.eq42", "--no-progress")
     assert code == 0
     assert max(len(line) for line in out.splitlines()) <= 100, out
     line = next(line for line in out.splitlines() if line.startswith("mil.lem2.7.combine"))
@@ -91,23 +79,23 @@ def test_check_table_fits_100_columns_and_ends_with_counts_per_paper(capsys):
 )
 def test_show_and_audit_name_the_same_arithmetic(capsys, tmp_path, claim_id, shown, audited):
     claim = registry().get(claim_id)
-    _, out, _ = _run(capsys, "show", claim_id, "--no-progress")
+    _, out, _ = run_cli(capsys, "show", claim_id, "--no-progress")
     assert f"audit ({shown}): " in out
     path = _write(tmp_path, "inst.json", claim.audit.example)
-    _, out, _ = _run(capsys, "audit", claim_id, "--instance", str(path), "--dps", "30")
+    _, out, _ = run_cli(capsys, "audit", claim_id, "--instance", str(path), "--dps", "30")
     assert f"audit of {claim_id} ({audited})" in out
 
 
 def test_show_prints_statement_checks_and_evidence(capsys):
-    code, out, _ = _run(capsys, "show", "krr.eq.q", "--no-progress")
+    code, out, _ = run_cli(capsys, "show", "krr.eq.q", "--no-progress")
     assert code == 0
     for text in ("arcsinh", "check [symbolic] antiderivative", "latest verdict: verified"):
         assert text in out
 
 
 def test_list_reports_the_latest_verdicts_after_a_check(capsys):
-    _run(capsys, "check", "krr.eq.q", "--no-progress")
-    _, out, _ = _run(capsys, "list", "--paper", "krr")
+    run_cli(capsys, "check", "krr.eq.q", "--no-progress")
+    _, out, _ = run_cli(capsys, "list", "--paper", "krr")
     line = next(line for line in out.splitlines() if line.startswith("krr.eq.q"))
     assert re.search(r"verified\s+verified", line), line
 
@@ -116,7 +104,7 @@ def test_list_reports_the_latest_verdicts_after_a_check(capsys):
 def test_audit_of_each_example_instance(capsys, tmp_path, claim_id):
     claim = registry().get(claim_id)
     path = _write(tmp_path, "inst.json", claim.audit.example)
-    code, out, err = _run(capsys, "audit", claim_id, "--instance", str(path), "--dps", "40")
+    code, out, err = run_cli(capsys, "audit", claim_id, "--instance", str(path), "--dps", "40")
     assert code in (0, 1), err
     assert f"audit of {claim_id}" in out and "status:" in out
 
@@ -125,7 +113,7 @@ def test_audit_prints_both_sides_to_the_requested_digits(capsys, tmp_path):
     path = _write(
         tmp_path, "inst.json", {"params": {"beta": ["3", "-1/2"], "epsilon": "1/4", "log_alpha_gap": "1/2"}}
     )
-    code, out, _ = _run(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "50")
+    code, out, _ = run_cli(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "50")
     assert code == 0
     line = next(line for line in out.splitlines() if "Q_alpha(beta)/ln(1/alpha^2) =" in line)
     mantissa = line.split("=")[1].split("±")[0].strip()
@@ -134,7 +122,7 @@ def test_audit_prints_both_sides_to_the_requested_digits(capsys, tmp_path):
 
 def test_audit_of_a_violating_instance_exits_1(capsys, tmp_path):
     path = _write(tmp_path, "inst.json", {"A": [["2"]], "y": ["1"], "depth": 3, "init": {"x0": ["1"]}})
-    code, out, _ = _run(capsys, "audit", "mil.lemA.2", "--instance", str(path))
+    code, out, _ = run_cli(capsys, "audit", "mil.lemA.2", "--instance", str(path))
     assert code == 1 and "violated" in out
 
 
@@ -143,19 +131,19 @@ def test_audit_with_too_few_digits_says_how_many_are_needed(capsys, tmp_path):
     # only with more than 70 digits
     alpha = "0.3678794411714423215955237701614608674458111310317678345078368016974614"
     path = _write(tmp_path, "inst.json", {"params": {"beta": ["1"], "epsilon": "1/2", "alpha": alpha}})
-    code, _, err = _run(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "30")
+    code, _, err = run_cli(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "30")
     assert code == 2
-    _one_line_error(err)
+    assert_one_line_error(err)
     assert "precision too low" in err and "--dps 60" in err
-    code, out, _ = _run(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "100")
+    code, out, _ = run_cli(capsys, "audit", "krr.lem5", "--instance", str(path), "--dps", "100")
     assert code == 0 and "status: holds" in out
 
 
 def test_audit_of_an_instance_outside_the_hypotheses_is_refused(capsys, tmp_path):
     path = _write(tmp_path, "inst.json", {"params": {"beta": ["1"], "epsilon": "1/2", "alpha": "1/2"}})
-    code, _, err = _run(capsys, "audit", "krr.lem5", "--instance", str(path))
+    code, _, err = run_cli(capsys, "audit", "krr.lem5", "--instance", str(path))
     assert code == 2
-    _one_line_error(err)
+    assert_one_line_error(err)
     assert "violates a hypothesis" in err
 
 
@@ -184,9 +172,9 @@ def test_audit_of_an_instance_outside_the_hypotheses_is_refused(capsys, tmp_path
 )
 def test_bad_instance_files_give_one_line_errors(capsys, tmp_path, claim_id, content, message):
     path = _write(tmp_path, "bad.json", content)
-    code, _, err = _run(capsys, "audit", claim_id, "--instance", str(path))
+    code, _, err = run_cli(capsys, "audit", claim_id, "--instance", str(path))
     assert code == 2
-    _one_line_error(err)
+    assert_one_line_error(err)
     assert message in err
 
 
@@ -207,21 +195,21 @@ def test_bad_instance_files_give_one_line_errors(capsys, tmp_path, claim_id, con
     ],
 )
 def test_usage_errors_exit_2_with_one_line(capsys, argv):
-    code, _, err = _run(capsys, *argv)
+    code, _, err = run_cli(capsys, *argv)
     assert code == 2
-    _one_line_error(err)
+    assert_one_line_error(err)
 
 
 def test_json_into_a_missing_folder_fails_before_running(capsys, tmp_path):
-    code, out, err = _run(capsys, "check", "krr.eq.q", "--json", str(tmp_path / "no" / "r.json"))
+    code, out, err = run_cli(capsys, "check", "krr.eq.q", "--json", str(tmp_path / "no" / "r.json"))
     assert code == 2 and out == ""
-    _one_line_error(err)
+    assert_one_line_error(err)
 
 
 def test_report_writes_one_latex_file_per_paper(capsys, tmp_path):
     results = tmp_path / "r.json"
-    _run(capsys, "check", "krr.eq.q", "mil.lemA.2", "--json", str(results), "--no-progress")
-    code, _, _ = _run(capsys, "report", "--from-json", str(results), "--out", str(tmp_path / "rep"))
+    run_cli(capsys, "check", "krr.eq.q", "mil.lemA.2", "--json", str(results), "--no-progress")
+    code, _, _ = run_cli(capsys, "report", "--from-json", str(results), "--out", str(tmp_path / "rep"))
     assert code == 0
     written = sorted(p.name for p in (tmp_path / "rep").iterdir())
     assert written == ["krr.tex", "mil.tex", "ms.tex", "wn.tex"]  # every paper with registered claims
@@ -231,7 +219,7 @@ def test_report_writes_one_latex_file_per_paper(capsys, tmp_path):
 
 def test_report_from_a_file_that_is_not_results_is_refused(capsys, tmp_path):
     path = _write(tmp_path, "x.json", {"schema": "other"})
-    code, _, err = _run(capsys, "report", "--from-json", str(path), "--out", str(tmp_path / "rep"))
+    code, _, err = run_cli(capsys, "report", "--from-json", str(path), "--out", str(tmp_path / "rep"))
     assert code == 2
-    _one_line_error(err)
+    assert_one_line_error(err)
     assert not (tmp_path / "rep").exists()

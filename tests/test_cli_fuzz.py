@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
+import checks.flow_command
 from checks.catalogue import catalogue
 from checks.cli import main
 from checks.flow_instances import MODELS
@@ -47,10 +48,12 @@ FAST_EXAMPLES = 40
 SLOW_EXAMPLES = 400
 # In-process, after the registry is loaded once (at import, for AUDITED below): the README promises an
 # answer within 10 s of start, of which the interpreter's start-up takes 1-3 s.  Cases that compute
-# (flows, audits) may take longer: an integration at --dps stops after its 20 s budget
-# (numerics.dual_flow_precise.MAX_SECONDS), and the projection runs after it.
+# (flows, audits) may take longer: an integration at --dps stops after its budget
+# (checks.flow_command.PRECISE_FLOW_MAX_SECONDS, lowered to FUZZ_INTEGRATION_SECONDS here), and the
+# projection runs after it.
 TIME_BOUND_S = 10.0
-COMPUTE_TIME_BOUND_S = 45.0
+COMPUTE_TIME_BOUND_S = 30.0
+FUZZ_INTEGRATION_SECONDS = 10.0
 # A case still running after this long is stopped and reported as a hang.
 WATCHDOG_S = 120
 DATABASE = DirectoryBasedExampleDatabase(str(Path(__file__).parent / "fuzz_examples"))
@@ -64,6 +67,15 @@ FUZZ = settings(
 )
 FAST = settings(FUZZ, max_examples=FAST_EXAMPLES)
 SLOW = settings(FUZZ, max_examples=SLOW_EXAMPLES)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def bounded_integrations():
+    """The command line's budget for integrations at --dps, lowered: the fuzz checks what happens
+    when it runs out, not how long a user is willing to wait."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks.flow_command, "PRECISE_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
+        yield
 
 
 # ------------------------------------------------------------------------------ numbers
@@ -628,8 +640,9 @@ def mutated_results(draw, document: dict) -> dict:
         target = doc
         if where != "top" and isinstance(doc.get("claims"), list) and doc["claims"]:
             target = doc["claims"][draw(st.integers(0, len(doc["claims"]) - 1))]
-            if where == "check" and isinstance(target.get("checks"), list) and target["checks"]:
-                target = target["checks"][0]
+            checks_ = target.get("checks") if isinstance(target, dict) else None
+            if where == "check" and isinstance(checks_, list) and checks_:
+                target = checks_[0]
         if not isinstance(target, dict) or not target:
             continue
         key = draw(st.sampled_from(sorted(target)))

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, run_cli
 
 import checks.flow_command
-from checks.cli import main
 from checks.input_limits import (
     AUDIT_MAX_ENTRIES,
     FLOAT64_FLOW_MAX_ENTRIES,
@@ -24,19 +24,6 @@ from numerics.results import LimitResult
 
 A = [["1", "1/2", "-1/3", "2"], ["0", "1", "1", "-1/2"]]
 X_POSITIVE = ["0", "1/10", "3/20", "0"]
-
-
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([*argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_line_error(code: int, err: str, *fragments: str) -> None:
-    lines = err.splitlines()
-    assert code == 2 and len(lines) == 1 and lines[0].startswith("dlncheck: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0], err
 
 
 def _file(tmp_path: Path, content, name: str = "instance.json") -> str:
@@ -61,10 +48,12 @@ def test_a_tiny_alpha_is_refused_for_the_projection_and_computed_by_the_integrat
     a zero limit and "agree to 16 digits") is refused, naming the method that computes it."""
     path = _file(tmp_path, _positive("1e-99999"))
     for method in ("both", "project"):
-        code, out, err = _run(capsys, "flow", path, "--method", method)
-        _one_line_error(code, err, "1e-199998", "--method integrate")
+        code, out, err = run_cli(capsys, "flow", path, "--method", method)
+        assert_one_line_error(err, "1e-199998", "--method integrate", code=code)
         assert out == ""
-    code, out, err = _run(capsys, "flow", path, "--method", "integrate", "--json", str(tmp_path / "f.json"))
+    code, out, err = run_cli(
+        capsys, "flow", path, "--method", "integrate", "--json", str(tmp_path / "f.json")
+    )
     assert code == 0, err
     doc = json.loads((tmp_path / "f.json").read_text())
     limit = [float(v) for v in doc["limit"]]
@@ -85,7 +74,7 @@ def test_when_one_method_fails_the_limit_is_the_other_ones_and_no_agreement_is_p
     tmp_path, capsys, monkeypatch
 ):
     monkeypatch.setattr(checks.flow_command, "project", _failed_projection)
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "flow", _file(tmp_path, _positive("1e-3")), "--json", str(tmp_path / "f.json")
     )
     assert code == 1
@@ -105,7 +94,7 @@ def test_a_method_that_claims_convergence_without_fitting_the_data_has_not_conve
         return LimitResult([0.0] * 4, 1.0, "relative feasibility residual", True, "converged")
 
     monkeypatch.setattr(checks.flow_command, "project", claims_convergence)
-    code, out, _ = _run(capsys, "flow", _file(tmp_path, _positive("1e-3")), "--method", "project")
+    code, out, _ = run_cli(capsys, "flow", _file(tmp_path, _positive("1e-3")), "--method", "project")
     assert code == 1 and "no limit established" in out and "limit:" not in out
     assert "does not fit the data" in out
 
@@ -113,7 +102,7 @@ def test_a_method_that_claims_convergence_without_fitting_the_data_has_not_conve
 def test_when_no_method_converges_no_limit_and_no_agreement_is_printed(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(checks.flow_command, "project", _failed_projection)
     monkeypatch.setattr(checks.flow_command, "flow_limit", lambda *a, **k: _stopped_flow())
-    code, out, _ = _run(capsys, "flow", _file(tmp_path, _positive("1e-3")))
+    code, out, _ = run_cli(capsys, "flow", _file(tmp_path, _positive("1e-3")))
     assert code == 1 and "no limit established" in out
     assert "agree" not in out and "limit:" not in out
 
@@ -186,8 +175,8 @@ def _stopped_flow():
     ],
 )
 def test_flow_refuses_what_it_cannot_compute_in_one_line(tmp_path, capsys, content, fragments):
-    code, out, err = _run(capsys, "flow", _file(tmp_path, content), "--json", str(tmp_path / "f.json"))
-    _one_line_error(code, err, *fragments)
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, content), "--json", str(tmp_path / "f.json"))
+    assert_one_line_error(err, *fragments, code=code)
     assert out == "" and not (tmp_path / "f.json").exists()
 
 
@@ -199,8 +188,8 @@ def test_a_matrix_beyond_the_size_limit_is_refused_before_its_numbers_are_parsed
         + ",".join([row] * m)
         + '], "y": ["1"], "L": 2, "init": {"alpha": "1"}}'
     )
-    code, _, err = _run(capsys, "flow", _file(tmp_path, text))
-    _one_line_error(code, err, f"{m} × {n}", f"{FLOAT64_FLOW_MAX_ENTRIES:,}")
+    code, _, err = run_cli(capsys, "flow", _file(tmp_path, text))
+    assert_one_line_error(err, f"{m} × {n}", f"{FLOAT64_FLOW_MAX_ENTRIES:,}", code=code)
 
 
 @pytest.mark.parametrize("option", ["--json", "--state", "--counterexamples"])
@@ -208,9 +197,9 @@ def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, option
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     place = str(blocker / "x.json") if option == "--json" else str(blocker)
-    code, out, err = _run(capsys, "flow", _file(tmp_path, _positive("1e-3")), option, place)
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, _positive("1e-3")), option, place)
     if option == "--json":
-        _one_line_error(code, err, option)
+        assert_one_line_error(err, option, code=code)
         assert out == ""
     else:  # flow keeps no state and stores no counterexample: these options are not used
         assert code == 0, err
@@ -251,20 +240,20 @@ def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, option
     ],
 )
 def test_audit_refuses_what_it_cannot_evaluate_in_one_line(tmp_path, capsys, claim, instance, fragments):
-    code, _, err = _run(capsys, "audit", claim, "--instance", _file(tmp_path, instance))
-    _one_line_error(code, err, *fragments)
+    code, _, err = run_cli(capsys, "audit", claim, "--instance", _file(tmp_path, instance))
+    assert_one_line_error(err, *fragments, code=code)
 
 
 def test_an_audit_matrix_beyond_the_size_limit_is_refused(tmp_path, capsys):
     n = 1 + int(AUDIT_MAX_ENTRIES**0.5)
     instance = {"A": [["0"] * n] * n, "y": ["1"] * n, "depth": 2, "init": {"alpha": "1"}}
-    code, _, err = _run(capsys, "audit", "mil.lemA.2", "--instance", _file(tmp_path, instance))
-    _one_line_error(code, err, f"{n} × {n}")
+    code, _, err = run_cli(capsys, "audit", "mil.lemA.2", "--instance", _file(tmp_path, instance))
+    assert_one_line_error(err, f"{n} × {n}", code=code)
 
 
 def test_an_unknown_claim_is_refused_from_the_catalogue_with_a_hint(tmp_path, capsys):
-    code, _, err = _run(capsys, "audit", "mil.lemA.3", "--instance", _file(tmp_path, "{}"))
-    _one_line_error(code, err, "unknown claim id", "did you mean")
+    code, _, err = run_cli(capsys, "audit", "mil.lemA.3", "--instance", _file(tmp_path, "{}"))
+    assert_one_line_error(err, "unknown claim id", "did you mean", code=code)
 
 
 # ------------------------------------------------------------------------------ found by the fuzz
@@ -273,7 +262,7 @@ def test_an_unknown_claim_is_refused_from_the_catalogue_with_a_hint(tmp_path, ca
 def test_a_consistent_system_with_repeated_rows_is_projected_on_a_basis_of_its_rows(tmp_path, capsys):
     """Three equal rows made the dual Hessian singular (a traceback from the Krawczyk test)."""
     data = {"model": "signed", "A": [["1", "1"]] * 3, "y": ["1"] * 3, "L": 2, "init": {"alpha": "1"}}
-    code, out, err = _run(capsys, "flow", _file(tmp_path, data), "--dps", "30")
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--dps", "30")
     assert code == 0, err
     assert "agree to 30 digits" in out and "0.500000000000000000000000000000" in out
 
@@ -282,7 +271,7 @@ def test_the_depth_3_hypentropy_projection_at_tiny_alpha_reaches_the_data(tmp_pa
     """krr D = 3, α = 1e-20 at 40 digits once stopped after 3 steps at residual 1 and said
     "converged": 1 - |θ| ~ 1e-20 rounds to 0 in float64, which sized the steps."""
     data = {"model": "krr", "A": A, "x_star": ["1", "0", "0", "-1/2"], "L": 3, "init": {"alpha": "1e-20"}}
-    code, out, err = _run(capsys, "flow", _file(tmp_path, data), "--method", "project", "--dps", "40")
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--method", "project", "--dps", "40")
     assert code == 0, err
     doc_line = next(line for line in out.splitlines() if line.startswith("project:"))
     assert "Krawczyk test passed" in doc_line
@@ -301,7 +290,7 @@ def test_the_depth_3_hypentropy_projection_at_tiny_alpha_reaches_the_data(tmp_pa
 )
 def test_audits_of_extreme_parameters_end_in_a_status(tmp_path, capsys, claim, params, dps):
     argv = ["audit", claim, "--instance", _file(tmp_path, {"params": params})]
-    code, out, err = _run(capsys, *argv, *(["--dps", dps] if dps else []))
+    code, out, err = run_cli(capsys, *argv, *(["--dps", dps] if dps else []))
     assert code in (0, 1) or (code == 2 and len(err.splitlines()) == 1), err
     assert "Traceback" not in err and "status:" in out
 
@@ -316,5 +305,13 @@ def test_huge_entries_are_refused_before_a_model_converts_them_to_float64(tmp_pa
         "init": {"alpha": "1"},
         "params": {"rates": "r2"},
     }
-    code, _, err = _run(capsys, "flow", _file(tmp_path, data))
-    _one_line_error(code, err, "1e400")
+    code, _, err = run_cli(capsys, "flow", _file(tmp_path, data))
+    assert_one_line_error(err, "1e400", code=code)
+
+
+def test_a_zero_row_of_a_leaves_the_precise_integration_well_posed(tmp_path, capsys):
+    """A zero row makes the dual flow's Jacobian singular: its stopping test solved with it."""
+    data = {"model": "signed", "A": [["1", "1"], ["0", "0"]], "y": ["1", "0"], "L": 2, "init": {"alpha": "1"}}
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--dps", "30", "--no-progress")
+    assert code == 0, err
+    assert "integrate: converged" in out and "agree to 22 digits" in out

@@ -7,28 +7,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, run_cli
 
-from checks.cli import main
 from checks.counterexamples import atomic_write_text
 from checks.instances import InstanceError
 from checks.output_paths import OutputPathError, require_writable_file, require_writable_folder
 
 FAST_CLAIM = "krr.eq.q"  # a symbolic claim that checks in a fraction of a second
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([*argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_line_error(err: str, *fragments: str) -> None:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("dlncheck: error:"), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def _tree(folder: Path) -> set[str]:
@@ -144,30 +130,32 @@ def test_unwritable_destinations_fail_at_once_with_one_line(capsys, tmp_path, a_
     results.write_text('{"schema": "dlncheck.results/1"}')  # never read: the destination fails first
     fill = {"instance": instance, "flow": flow, "results": results, "file": a_file, "tmp": tmp_path}
     before = _tree(tmp_path)
-    code, out, err = _run(capsys, *(a.format(**fill) for a in argv), "--no-progress")
+    code, out, err = run_cli(capsys, *(a.format(**fill) for a in argv), "--no-progress")
     option = next(a for a in argv if a in ("--json", "--state", "--counterexamples", "--out"))
     assert code == 2 and out == ""
-    _one_line_error(err, f"error: {option} ")
+    assert_one_line_error(err, f"error: {option} ")
     assert _tree(tmp_path) == before  # nothing written, no state folder started
 
 
-def test_a_read_only_counterexamples_folder_is_refused_before_the_run(capsys, tmp_path):
+def test_a_read_only_counterexamples_folder_is_refused_before_therun_cli(capsys, tmp_path):
     if AS_ROOT:
         pytest.skip("permission bits do not stop root")
     folder = tmp_path / "cx"
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        code, out, err = _run(capsys, "check", FAST_CLAIM, "--counterexamples", str(folder), "--no-progress")
+        code, out, err = run_cli(
+            capsys, "check", FAST_CLAIM, "--counterexamples", str(folder), "--no-progress"
+        )
     finally:
         folder.chmod(0o755)
     assert code == 2 and out == ""
-    _one_line_error(err, "--counterexamples", "Permission denied")
+    assert_one_line_error(err, "--counterexamples", "Permission denied")
 
 
-def test_writable_destinations_are_created_by_the_run(capsys, tmp_path):
+def test_writable_destinations_are_created_by_therun_cli(capsys, tmp_path):
     state, cx = tmp_path / "new" / "state", tmp_path / "new" / "cx"
-    code, _, err = _run(
+    code, _, err = run_cli(
         capsys, "check", FAST_CLAIM, "--state", str(state), "--counterexamples", str(cx), "--no-progress"
     )
     assert code == 0, err
@@ -207,7 +195,7 @@ def test_results_and_state_files_are_readable_by_others_under_the_usual_umask(ca
     previous = os.umask(0o022)
     try:
         target = tmp_path / "r.json"
-        code, _, err = _run(capsys, "check", FAST_CLAIM, "--json", str(target), "--no-progress")
+        code, _, err = run_cli(capsys, "check", FAST_CLAIM, "--json", str(target), "--no-progress")
     finally:
         os.umask(previous)
     assert code == 0, err

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_support import assert_one_line_error, run_cli
 
 from checks import results as results_io
-from checks.cli import main
 from checks.counterexamples import PACKAGE_DIR
 from checks.registry import registry
 from checks.report import paper_report
@@ -33,20 +33,6 @@ def results_doc(tmp_path_factory) -> dict:
     ctx = RunContext(budget=50, seed=0, counterexample_dirs=(tmp_path_factory.mktemp("cx"), PACKAGE_DIR))
     done = with_taint([run_claim(REGISTRY.get(cid), ctx) for cid in CLAIMS], REGISTRY)
     return results_io.document(done, ctx, started=0.0, wall_s=1.0)
-
-
-def _run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([*argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_line_error(err: str, *fragments: str) -> None:
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("dlncheck: error:"), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def _edited(doc: dict, edit) -> dict:
@@ -135,9 +121,9 @@ def test_report_from_an_invalid_file_exits_2_and_leaves_the_out_folder_as_it_was
     out_dir = tmp_path / "rep"
     out_dir.mkdir()
     (out_dir / "mil.tex").write_text("an earlier report\n")
-    code, out, err = _run(capsys, "report", "--from-json", str(source), "--out", str(out_dir))
+    code, out, err = run_cli(capsys, "report", "--from-json", str(source), "--out", str(out_dir))
     assert code == 2 and out == ""
-    _one_line_error(err, f"{source}: {message}")
+    assert_one_line_error(err, f"{source}: {message}")
     assert sorted(p.name for p in out_dir.iterdir()) == ["mil.tex"]
     assert (out_dir / "mil.tex").read_text() == "an earlier report\n"
 
@@ -149,16 +135,16 @@ def test_report_from_an_invalid_file_exits_2_and_leaves_the_out_folder_as_it_was
 def test_report_from_a_file_that_is_not_results_exits_2(capsys, tmp_path, content, message):
     source = tmp_path / "results.json"
     source.write_text(content)
-    code, _, err = _run(capsys, "report", "--from-json", str(source), "--out", str(tmp_path / "rep"))
+    code, _, err = run_cli(capsys, "report", "--from-json", str(source), "--out", str(tmp_path / "rep"))
     assert code == 2
-    _one_line_error(err, message)
+    assert_one_line_error(err, message)
     assert not (tmp_path / "rep").exists()
 
 
 def test_a_partial_results_file_says_per_paper_how_many_claims_it_lacks(capsys, tmp_path, results_doc):
     source = tmp_path / "results.json"
     source.write_text(json.dumps(results_doc))
-    code, out, err = _run(capsys, "report", "--from-json", str(source), "--out", str(tmp_path / "rep"))
+    code, out, err = run_cli(capsys, "report", "--from-json", str(source), "--out", str(tmp_path / "rep"))
     assert code == 0, err
     papers = {p: sum(1 for c in REGISTRY.claims.values() if c.paper == p) for p in ("mil", "ms", "krr", "wn")}
     in_file = {"mil": 2, "ms": 0, "krr": 1, "wn": 0}
@@ -175,7 +161,7 @@ def test_a_partial_results_file_says_per_paper_how_many_claims_it_lacks(capsys, 
 def test_claims_of_other_papers_are_left_out_and_counted(capsys, tmp_path, results_doc):
     source = tmp_path / "results.json"
     source.write_text(json.dumps(results_doc))
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "report", "--from-json", str(source), "--out", str(tmp_path / "rep"), "--paper", "krr"
     )
     assert code == 0
@@ -230,7 +216,7 @@ def test_a_corrupt_state_is_reported_set_aside_and_replaced(capsys, isolated_sta
         path.write_bytes(content)
     else:
         path.write_text(content)
-    code, out, err = _run(capsys, "list", "--paper", "krr")
+    code, out, err = run_cli(capsys, "list", "--paper", "krr")
     assert code == 0 and "krr.eq.q" in out
     warning = _warning(err)
     assert f"state file {path} is corrupt ({reason}" in warning and "moved aside to" in warning
@@ -239,7 +225,7 @@ def test_a_corrupt_state_is_reported_set_aside_and_replaced(capsys, isolated_sta
         content if isinstance(content, bytes) else content.encode()
     )
     assert not path.exists()
-    code, _, err = _run(capsys, "check", "krr.eq.q", "--no-progress")
+    code, _, err = run_cli(capsys, "check", "krr.eq.q", "--no-progress")
     assert code == 0 and err == ""  # the next run starts clean, without a second warning
     assert list(validate_state_document(json.loads(path.read_text()))) == ["krr.eq.q"]
 
@@ -255,14 +241,14 @@ def test_a_corrupt_state_is_set_aside_before_a_run_not_after(capsys, isolated_st
         return real(*args, **kwargs)
 
     monkeypatch.setattr(results_io, "load_latest", spy)
-    code, _, err = _run(capsys, "check", "krr.eq.q", "--no-progress")
+    code, _, err = run_cli(capsys, "check", "krr.eq.q", "--no-progress")
     assert code == 0 and seen[0] is True
     assert "dlncheck: warning: state file" in err and err.count("warning") == 1
 
 
 def test_a_state_entry_that_is_a_folder_is_set_aside(capsys, isolated_state):
     _state_file(isolated_state).mkdir(parents=True)
-    code, _, err = _run(capsys, "list")
+    code, _, err = run_cli(capsys, "list")
     assert code == 0
     assert "cannot read it" in _warning(err)
     assert not _state_file(isolated_state).exists()
@@ -270,18 +256,18 @@ def test_a_state_entry_that_is_a_folder_is_set_aside(capsys, isolated_state):
 
 def test_a_state_location_that_is_a_file_exits_2(capsys, isolated_state):
     isolated_state.write_text("")
-    code, _, err = _run(capsys, "list")
+    code, _, err = run_cli(capsys, "list")
     assert code == 2
-    _one_line_error(err, f"$DLNCHECK_STATE {isolated_state}: is a file, not a folder")
+    assert_one_line_error(err, f"$DLNCHECK_STATE {isolated_state}: is a file, not a folder")
 
 
 def test_a_state_written_before_the_state_schema_is_still_read(capsys, isolated_state):
-    _run(capsys, "check", "krr.eq.q", "--no-progress")
+    run_cli(capsys, "check", "krr.eq.q", "--no-progress")
     path = _state_file(isolated_state)
     doc = json.loads(path.read_text())
     assert doc["schema"] == STATE_SCHEMA
     path.write_text(json.dumps(doc | {"schema": RESULTS_SCHEMA}))
-    code, out, err = _run(capsys, "list", "--paper", "krr")
+    code, out, err = run_cli(capsys, "list", "--paper", "krr")
     assert code == 0 and err == ""
     line = next(line for line in out.splitlines() if line.startswith("krr.eq.q"))
     assert re.search(r"verified\s+verified", line), line
