@@ -51,6 +51,10 @@ PRECISE_FLOW_MAX_ENTRIES = 400
 # Wall-clock budget of an integration at --dps digits: near a face of S₊ it can run for minutes
 # (85 s on a 2 × 2 face at 50 digits); past this it stops unconverged, naming --method project.
 PRECISE_FLOW_MAX_SECONDS = 120.0
+# Wall-clock budget of the float64 integrations in the factors and of wn's flow: towards a face
+# of S₊ they take up to 50,000 steps (wn at L = 2 on a 2 × 2 face: 82 s); past this they stop,
+# unconverged (the dual flow of the reduced models reaches faces by Newton on its fixed point).
+FACTOR_FLOW_MAX_SECONDS = 60.0
 
 
 def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -> int:
@@ -205,7 +209,7 @@ def _wn_limits(instance: WnFlowInstance, method: str, dps: int | None):
 def _integrated(instance) -> FlowResult:
     """A factor or wn flow's integration; a solver that raises is a failure, reported on one line."""
     try:
-        return instance.integrate()
+        return instance.integrate(max_wall_s=FACTOR_FLOW_MAX_SECONDS)
     # RuntimeError: scipy's solvers raise it when asked to step after they failed
     except (ValueError, ArithmeticError, RuntimeError) as exc:
         why = " ".join(str(exc).split())

@@ -45,7 +45,9 @@ The model names are declared in ``checks.flow_instances`` (FACTOR_MODELS).
 
 from __future__ import annotations
 
+import math
 import sys
+import time
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -123,19 +125,26 @@ class FactorFlowInstance:
             return krr_asymmetric_flow(A, y)
         return krr_commuting_sensing_flow(A, y)
 
-    def integrate(self) -> FlowResult:
+    def integrate(self, max_wall_s: float = math.inf) -> FlowResult:
         """The factor flow from ``x0`` to its limit (float64; ``numerics.factor_flows``).
 
         The INTEGRATORS are tried in turn until one converges; the message names the earlier
         attempts.  If none converges the last result is returned (converged false); if the last
-        one raises, so does this.
+        one raises, so does this.  ``max_wall_s`` bounds the time of all attempts together.
         """
         model, x0 = self.flow_model(), np.array([float(v) for v in self.x0])
         notes = []
+        deadline = time.perf_counter() + max_wall_s
         for method, rtol, atol in INTEGRATORS[:-1]:
             try:
                 flow = integrate_factor_flow(
-                    model, x0, method=method, rtol=rtol, atol=atol, record_states=False
+                    model,
+                    x0,
+                    method=method,
+                    rtol=rtol,
+                    atol=atol,
+                    record_states=False,
+                    max_wall_s=max(deadline - time.perf_counter(), 0.0),
                 )
             except (ValueError, ArithmeticError) as exc:  # e.g. SciPy's LU of a non-finite Jacobian
                 notes.append(f"{method} raised {type(exc).__name__}: {exc}")
@@ -144,7 +153,15 @@ class FactorFlowInstance:
                 return replace(flow, message=f"{method}: {flow.message}")
             notes.append(f"{method} did not converge")
         method, rtol, atol = INTEGRATORS[-1]
-        flow = integrate_factor_flow(model, x0, method=method, rtol=rtol, atol=atol, record_states=False)
+        flow = integrate_factor_flow(
+            model,
+            x0,
+            method=method,
+            rtol=rtol,
+            atol=atol,
+            record_states=False,
+            max_wall_s=max(deadline - time.perf_counter(), 0.0),
+        )
         return replace(flow, message="; ".join([*notes, f"{method}: {flow.message}"]))
 
     def require_solvable(self) -> None:

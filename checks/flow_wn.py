@@ -100,11 +100,13 @@ class WnFlowInstance:
         u0 = np.array([float(v) for v in self.direction])
         return initial_state(model, float(self.r0), u0 / np.linalg.norm(u0))
 
-    def integrate(self) -> FlowResult:
+    def integrate(self, max_wall_s: float | None = None) -> FlowResult:
         """wn (12), (13) to the limit, float64 (``numerics.weight_normalization_flow``)."""
         model = self.wn_model()
         state0 = self.initial_state(model)
-        return integrate_flow(model, state0, tol=FLOW_TOL, rtol=FLOW_RTOL, max_samples=KEPT_SAMPLES)
+        return integrate_flow(
+            model, state0, tol=FLOW_TOL, rtol=FLOW_RTOL, max_samples=KEPT_SAMPLES, max_wall_s=max_wall_s
+        )
 
     def require_solvable(self) -> None:
         """Raise unless S₊ is nonempty (checked once per instance), before anything is integrated.

@@ -71,10 +71,11 @@ SLOW = settings(FUZZ, max_examples=SLOW_EXAMPLES)
 
 @pytest.fixture(scope="module", autouse=True)
 def bounded_integrations():
-    """The command line's budget for integrations at --dps, lowered: the fuzz checks what happens
-    when it runs out, not how long a user is willing to wait."""
+    """The command line's budgets for integrations (at --dps, and in the factors), lowered: the
+    fuzz checks what happens when they run out, not how long a user is willing to wait."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks.flow_command, "PRECISE_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
+        patch.setattr(checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
         yield
 
 

@@ -315,3 +315,19 @@ def test_a_zero_row_of_a_leaves_the_precise_integration_well_posed(tmp_path, cap
     code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--dps", "30", "--no-progress")
     assert code == 0, err
     assert "integrate: converged" in out and "agree to 22 digits" in out
+
+
+def test_a_float64_flow_that_creeps_towards_a_face_stops_at_its_budget(tmp_path, capsys, monkeypatch):
+    """wn at L = 2 on a 2 × 2 face (z₂ forced to 0) took 50,000 steps and 82 s: the command line
+    bounds the time (FACTOR_FLOW_MAX_SECONDS) and says the run stopped, without a limit."""
+    monkeypatch.setattr(checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", 1.0)
+    data = {
+        "model": "wn",
+        "A": [["1/2", "1/2"], ["1", "1/2"]],
+        "y": ["1/2", "1"],
+        "L": 2,
+        "init": {"alpha": "1/2"},
+        "params": {"rates": "r2"},
+    }
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--method", "integrate", "--no-progress")
+    assert code == 1 and "max_wall_s = 1 s spent" in out and "no limit established" in out, out + err
