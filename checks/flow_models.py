@@ -135,17 +135,16 @@ class FactorFlowInstance:
         model, x0 = self.flow_model(), np.array([float(v) for v in self.x0])
         notes = []
         deadline = time.perf_counter() + max_wall_s
+
+        def attempt(method: str, rtol: float, atol: float) -> FlowResult:
+            remaining = max(deadline - time.perf_counter(), 0.0)
+            return integrate_factor_flow(
+                model, x0, method=method, rtol=rtol, atol=atol, record_states=False, max_wall_s=remaining
+            )
+
         for method, rtol, atol in INTEGRATORS[:-1]:
             try:
-                flow = integrate_factor_flow(
-                    model,
-                    x0,
-                    method=method,
-                    rtol=rtol,
-                    atol=atol,
-                    record_states=False,
-                    max_wall_s=max(deadline - time.perf_counter(), 0.0),
-                )
+                flow = attempt(method, rtol, atol)
             except (ValueError, ArithmeticError) as exc:  # e.g. SciPy's LU of a non-finite Jacobian
                 notes.append(f"{method} raised {type(exc).__name__}: {exc}")
                 continue
@@ -153,15 +152,7 @@ class FactorFlowInstance:
                 return replace(flow, message=f"{method}: {flow.message}")
             notes.append(f"{method} did not converge")
         method, rtol, atol = INTEGRATORS[-1]
-        flow = integrate_factor_flow(
-            model,
-            x0,
-            method=method,
-            rtol=rtol,
-            atol=atol,
-            record_states=False,
-            max_wall_s=max(deadline - time.perf_counter(), 0.0),
-        )
+        flow = attempt(method, rtol, atol)
         return replace(flow, message="; ".join([*notes, f"{method}: {flow.message}"]))
 
     def require_solvable(self) -> None:
