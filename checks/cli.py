@@ -352,11 +352,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if mismatches else EXIT_OK
 
 
-def _check_writable(path: Path, option: str = "--json") -> None:
-    """Refuse, before any work, an output file that cannot be written (see ``checks.output_paths``)."""
-    require_writable_file(path, option)
-
-
 def cmd_derive(args: argparse.Namespace) -> int:
     from checks import derive_command  # SymPy's derivations: loaded by the commands that use them
     from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
@@ -420,7 +415,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
         raise UsageError(f"--dps {args.dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
     if args.json:
-        _check_writable(Path(args.json))
+        require_writable_file(args.json, "--json")
     data = load_instance_file(args.instance)
     check_audit_size(data)
     reg = registry()
@@ -453,7 +448,7 @@ def cmd_flow(args: argparse.Namespace) -> int:
     if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
         raise UsageError(f"--dps {args.dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
     if args.json:
-        _check_writable(Path(args.json))
+        require_writable_file(args.json, "--json")
     data = load_instance_file(args.instance)
     check_flow_size(data, args.method, args.dps)
     # SciPy and the solvers load only now, after the cheap checks

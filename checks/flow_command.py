@@ -26,6 +26,7 @@ from checks.errors import FlowFailure
 from checks.flow_instances import FlowInstance
 from checks.flow_models import FactorFlowInstance
 from checks.flow_wn import WnFlowInstance
+from checks.input_limits import FLOAT64_DIGITS, PRECISE_FLOW_MAX_ENTRIES
 from checks.instances import InstanceError
 from numerics.affine_feasibility import Float64InconsistencyError
 from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
@@ -38,7 +39,6 @@ from numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow
 from numerics.results import FlowResult, LimitResult
 from numerics.sparse_recovery import InfeasibleSystemError
 
-FLOAT64_DIGITS = 16
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
 # below this many the float64 path is refused and the needed precision is named.
 FLOAT64_USABLE_DIGITS = 10
@@ -46,8 +46,6 @@ FLOAT64_USABLE_DIGITS = 10
 # 3 digits cancel (L > 2, small alpha): its limit is then ~1e-8 off (L = 3, alpha = 1.8e-6: 1.3e-8),
 # so the factor models refine it at 16 + lost digits (arb, certified) before showing 16 digits.
 FLOAT64_EXACT_LOSS = 3
-# Integration at high precision factors M × M arb matrices every step: small instances only.
-PRECISE_FLOW_MAX_ENTRIES = 400
 # Wall-clock budget of an integration at --dps digits: near a face of S₊ it can run for minutes
 # (85 s on a 2 × 2 face at 50 digits); past this it stops unconverged, naming --method project.
 PRECISE_FLOW_MAX_SECONDS = 120.0
@@ -218,10 +216,15 @@ def _integrated(instance) -> FlowResult:
         ) from None
 
 
+# Data that no limit fits: the model's constraint set is empty (exact certificate), no float64
+# computation can fit it, or HiGHS could not decide: the message says which.
+NO_LIMIT_FITS = (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError)
+
+
 def _projection(instance) -> ProjectionProblem:
     try:
         return instance.projection()
-    except (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError) as exc:
+    except NO_LIMIT_FITS as exc:
         raise InstanceError(str(exc)) from None
 
 
@@ -230,7 +233,7 @@ def _require_solvable(instance) -> None:
     certificate) are an input error: one line, exit code 2, before anything is integrated."""
     try:
         instance.require_solvable()
-    except (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError) as exc:
+    except NO_LIMIT_FITS as exc:
         raise InstanceError(str(exc)) from None
 
 

@@ -54,6 +54,7 @@ from numerics.positive_face import (
     require_nonempty_positive_set,
     unique_point,
 )
+from numerics.sparse_recovery import LinearSystem, linear_system
 
 SCHEMA = "dlncheck.flow/1"
 REDUCED_MODELS = ("positive", "signed", "krr", "ms")  # FlowInstance, below
@@ -128,7 +129,7 @@ class FlowInstance:
     def face(self) -> PositiveFace:
         """The coordinates forced to 0 on S₊ (positive model), see ``numerics.positive_face``."""
         self.require_solvable()  # S₊ is not empty: checked once per instance
-        return positive_face(self.A, self.y, checked_nonempty=self.model in ("positive", "ms"))
+        return positive_face(self._system, checked_nonempty=self.model in ("positive", "ms"))
 
     def require_solvable(self) -> None:
         """Raise unless the set the limit lies in is nonempty: S₊ = {z ≥ 0 : Az = y} for positive
@@ -138,9 +139,14 @@ class FlowInstance:
         _ = self._solvable  # cached: the check runs once per instance
 
     @cached_property
+    def _system(self) -> LinearSystem:
+        """A and y exactly and in float64, built once for the emptiness test and the face LP."""
+        return linear_system(self.A, self.y)
+
+    @cached_property
     def _solvable(self) -> bool:
         if self.model in ("positive", "ms"):
-            require_nonempty_positive_set(self.A, self.y)
+            require_nonempty_positive_set(self._system)
         else:
             require_affine_solution(self.A, self.y)
         return True

@@ -183,8 +183,11 @@ def check_flow_ranges(instance, method: str, dps: int | None) -> None:
             f"{_exponent(largest)}; the flows and projections are computed up to 1e{PRODUCT_MAX_EXPONENT}"
         )
     if projecting and instance.depth == 2 and smallest < PROJECTION_PRODUCT_MIN_EXPONENT:
-        hint = "; --method integrate computes this limit (in log coordinates)" if method == "both" else ""
-        hint = hint or "; use --method integrate (in log coordinates)"
+        hint = (
+            "; --method integrate computes this limit (in log coordinates)"
+            if method == "both"
+            else "; use --method integrate (in log coordinates)"
+        )
         raise InstanceError(
             f"init: the initial products reach {_exponent(smallest)}, below "
             f"1e{PROJECTION_PRODUCT_MIN_EXPONENT}: the projection evaluates them in float64 "
@@ -199,7 +202,7 @@ def check_flow_ranges(instance, method: str, dps: int | None) -> None:
     if method in ("integrate", "both"):
         _check_float64_integration(instance, logs, power)
     if sign_free:
-        _check_cancellation(instance, largest, method, dps, high)
+        _check_cancellation(instance, largest, dps if high else None)
 
 
 def _check_float64_integration(instance, logs: list[float], power: int) -> None:
@@ -224,8 +227,9 @@ def _check_float64_integration(instance, logs: list[float], power: int) -> None:
             )
 
 
-def _check_cancellation(instance, largest: float, method: str, dps: int | None, high: bool) -> None:
-    """Sign-free limits ũ∞ - ṽ∞ cancel log10(p / s) digits (see FLOAT64_CANCELLATION_DIGITS)."""
+def _check_cancellation(instance, largest: float, dps: int | None) -> None:
+    """Sign-free limits ũ∞ - ṽ∞ cancel log10(p / s) digits (see FLOAT64_CANCELLATION_DIGITS);
+    ``dps`` is the precision above float64's, None for float64."""
     largest_entry = max(abs(a) for row in instance.A for a in row)
     if largest_entry == 0:
         return  # A = 0: Az = y has no solution, which the flow's feasibility check reports
@@ -238,7 +242,7 @@ def _check_cancellation(instance, largest: float, method: str, dps: int | None, 
         f"the limit is a difference of two products of size {_exponent(largest)} "
         f"(data scale 1e{round(data_scale)})"
     )
-    if not high:
+    if dps is None:
         raise InstanceError(
             f"precision too low: {what}, which cancels about {math.ceil(lost)} of float64's 16 digits; "
             f"rerun with --method project --dps {needed}"

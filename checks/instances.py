@@ -60,20 +60,16 @@ INIT_FORMS = {
 
 
 def shown(value: Any) -> str:
-    """A value for a one-line error message: short reprs as they are, long ones cut."""
+    """A value for a one-line error message: short ones as their repr; a long string cut to its
+    two ends, a long integer by its size, anything else cut, each saying how long it was."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 133:
         return f"an integer of about {round(abs(value).bit_length() * 0.30103)} digits"
     text = repr(value)
-    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"
-
-
-def _quoted(value: str) -> str:
-    """``value`` for an error message: quoted, and cut to its ends when long."""
-    return (
-        repr(value)
-        if len(value) <= 40
-        else repr(f"{value[:18]}...{value[-12:]}") + f" ({len(value)} characters)"
-    )
+    if len(text) <= 42:
+        return text
+    if isinstance(value, str):
+        return repr(f"{value[:18]}...{value[-12:]}") + f" ({len(value)} characters)"
+    return f"{text[:40]}... ({len(text)} characters)"
 
 
 def parse_number(value: Any, where: str) -> Fraction:
@@ -94,26 +90,26 @@ def parse_number(value: Any, where: str) -> Fraction:
         raise InstanceError(f"{where}: expected a number as a string, got {type(value).__name__}")
     text = value.strip()
     if text.lower() in _NONFINITE:
-        raise InstanceError(f"{where}: non-finite number {_quoted(value)}")
+        raise InstanceError(f"{where}: non-finite number {shown(value)}")
     rational = _RATIONAL.match(text)
     match = rational or _DECIMAL.match(text)
     if not match:
-        raise InstanceError(f'{where}: not a number: {_quoted(value)} (use e.g. "1.5e-3" or "3/7")')
+        raise InstanceError(f'{where}: not a number: {shown(value)} (use e.g. "1.5e-3" or "3/7")')
     mantissa = text if rational else text.lower().split("e")[0]
     if max(len(part) for part in re.split(r"[/.+-]", mantissa)) > MAX_NUMBER_DIGITS:
         raise InstanceError(
-            f"{where}: {_quoted(value)} has more than {MAX_NUMBER_DIGITS} digits; "
+            f"{where}: {shown(value)} has more than {MAX_NUMBER_DIGITS} digits; "
             "numbers may have at most that many (or be given as a rational p/q)"
         )
     if rational:
         num, den = text.split("/")
         if int(den) == 0:
-            raise InstanceError(f"{where}: zero denominator in {_quoted(value)}")
+            raise InstanceError(f"{where}: zero denominator in {shown(value)}")
         return Fraction(int(num), int(den))
     exponent = match.group(3)
     if exponent and (len(exponent) > 12 or abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT):
         raise InstanceError(
-            f"{where}: the exponent of {_quoted(value)} exceeds {MAX_DECIMAL_EXPONENT}; "
+            f"{where}: the exponent of {shown(value)} exceeds {MAX_DECIMAL_EXPONENT}; "
             "give such scales through a logarithm parameter"
         )
     return Fraction(text)

@@ -46,11 +46,6 @@ class ClaimResult:
     def matches(self) -> bool:
         return self.verdict == self.expected
 
-    def shown_verdict(self) -> str:
-        if self.tainted_by:
-            return f"{self.verdict} (depends on refuted {', '.join(self.tainted_by)})"
-        return str(self.verdict)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "claim": self.claim_id,

@@ -182,12 +182,13 @@ def _magnitude_range(system: LinearSystem) -> tuple[float, float]:
 
 
 def positive_face(
-    A_exact: tuple[tuple[Fraction, ...], ...],
-    y_exact: tuple[Fraction, ...],
+    A_exact: tuple[tuple[Fraction, ...], ...] | LinearSystem,
+    y_exact: tuple[Fraction, ...] | None = None,
     *,
     checked_nonempty: bool = False,
 ) -> PositiveFace:
-    """The forced zeros of {z ≥ 0 : Az = y}, with a Farkas certificate.
+    """The forced zeros of {z ≥ 0 : Az = y}, with a Farkas certificate; (A, y) exact, or a
+    :class:`~numerics.sparse_recovery.LinearSystem` built already.
 
     First :func:`require_nonempty_positive_set`, unless the caller has run it already
     (``checked_nonempty``).
