@@ -189,6 +189,9 @@ class Audit:
     ``exact_where_rational``: an instance is evaluated exactly when every value at it is
     rational, else in interval arithmetic (formula audits, ``checks.formula_audit``); which
     one it was is the result's ``exact``.  Neither: interval arithmetic.
+
+    ``max_dps``: for an audit whose cost climbs steeply with the precision, the most digits it
+    computes at an instance within seconds; ``max_dps_reason`` says what the cost is.
     """
 
     spec: InstanceSpec
@@ -198,6 +201,8 @@ class Audit:
     exact: bool = False
     default_dps: int = 30
     exact_where_rational: bool = False
+    max_dps: Callable[[Instance], int] | None = None
+    max_dps_reason: str = ""
 
     @property
     def arithmetic(self) -> str:

@@ -427,6 +427,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     dps = args.dps or instance.dps or claim.audit.default_dps
     if dps > MAX_AUDIT_DIGITS:
         raise UsageError(f"dps {dps} exceeds the limit of {MAX_AUDIT_DIGITS} digits")
+    most = claim.audit.max_dps(instance) if claim.audit.max_dps is not None else MAX_AUDIT_DIGITS
+    if dps > most:
+        raise UsageError(
+            f"{claim.id}'s audit is computed at up to {most} digits at this instance "
+            f"({claim.audit.max_dps_reason}); lower --dps"
+        )
     try:
         result = claim.audit.evaluate(instance, dps)
     except NotANumber as exc:
@@ -438,7 +444,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if status == "inadmissible":
         raise UsageError("the instance violates a hypothesis of the claim, so it cannot test it")
     if status not in (HOLDS, VIOLATED, AGREES):
-        raise UsageError(f"precision too low to decide at {dps} digits; rerun with --dps {2 * dps} or more")
+        if dps >= most:
+            raise UsageError(f"precision too low to decide at {dps} digits, the most this audit computes")
+        more = min(2 * dps, most)
+        hint = f"--dps {more}" + (" or more" if more < most else "")
+        raise UsageError(f"precision too low to decide at {dps} digits; rerun with {hint}")
     return EXIT_MISMATCH if status == VIOLATED else EXIT_OK
 
 

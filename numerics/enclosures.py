@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 
 from mpmath import iv, mp, mpf, nstr
+from mpmath.libmp import from_man_exp, mpf_add, mpf_sub, round_ceiling, round_floor
 
 # Extra decimal digits carried beyond the requested precision so that the reported digits
 # are not eaten by the outward rounding of a few dozen operations.
@@ -36,6 +37,21 @@ def interval_precision(dps: int) -> Iterator[object]:
 def from_fraction(x: Fraction):
     """Exact rational -> enclosing interval at the current ``iv`` precision."""
     return iv.mpf(x.numerator) / iv.mpf(x.denominator)
+
+
+def from_arb(x):
+    """A python-flint ball -> an ``iv`` interval containing it, rounded outward at ``iv.prec``.
+
+    Read from the ball's exact midpoint and radius, so python-flint's current precision does
+    not matter (``iv.mpf`` of an ``mpf`` endpoint rounds to nearest, so the ends are rounded here).
+    """
+    if not x.is_finite():
+        raise ArithmeticError("the ball is not finite")
+    mid = from_man_exp(*(int(part) for part in x.mid().man_exp()))
+    rad = from_man_exp(*(int(part) for part in x.rad().man_exp()))
+    lo = mp.make_mpf(mpf_sub(mid, rad, iv.prec, round_floor))
+    hi = mp.make_mpf(mpf_add(mid, rad, iv.prec, round_ceiling))
+    return iv.mpf([lo, hi])
 
 
 def sign(x) -> int:

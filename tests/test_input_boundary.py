@@ -229,6 +229,7 @@ def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, option
         ("ms.thm2.2b", {"params": {"alpha": "1e-99999", "t_hi": "1"}}, ["1e-99999", "logarithm"]),
         ("krr.eq32", {"params": {"alpha": "1e-99999", "c": "1"}}, ["1e-99999"]),
         ("ms.eqIII.11", {"params": {"alpha": "1/1000000", "t_lo": "1/2"}}, ["hypothesis"]),
+        ("krr.eq.q", {"params": {"z": "1e100"}, "dps": 400}, ["up to 122 digits", "quadrature", "--dps"]),
     ],
     ids=[
         "alpha-1e-99999",
@@ -237,6 +238,7 @@ def test_unwritable_outputs_are_refused_before_any_work(tmp_path, capsys, option
         "ms-alpha",
         "krr-alpha",
         "undefined-log",
+        "quadrature-beyond-its-budget",
     ],
 )
 def test_audit_refuses_what_it_cannot_evaluate_in_one_line(tmp_path, capsys, claim, instance, fragments):
@@ -293,6 +295,24 @@ def test_audits_of_extreme_parameters_end_in_a_status(tmp_path, capsys, claim, p
     code, out, err = run_cli(capsys, *argv, *(["--dps", dps] if dps else []))
     assert code in (0, 1) or (code == 2 and len(err.splitlines()) == 1), err
     assert "Traceback" not in err and "status:" in out
+
+
+@pytest.mark.parametrize(
+    ("claim", "instance"),
+    [
+        ("krr.eq.q", {"params": {"z": "-37/4"}, "dps": 361}),  # mpmath's quadrature: 6-20 s
+        ("mil.eq30", {"depth": 3, "params": {"x": "1/2"}, "dps": 10000}),  # bisection: hours
+        ("mil.eq10", {"depth": 2, "params": {"x": "3/7"}, "dps": 10000}),
+    ],
+    ids=["quadrature-at-361-digits", "zero-of-g-at-10000-digits", "c_L-at-10000-digits"],
+)
+def test_audits_at_thousands_of_digits_are_decided(tmp_path, capsys, claim, instance):
+    """The fuzz's dps 361 took 20 s in CI; bisection spent one evaluation of g per bit."""
+    code, out, err = run_cli(capsys, "audit", claim, "--instance", _file(tmp_path, instance))
+    assert code == 0, err
+    assert "status: holds" in out
+    digits = [int(part.split(" digits")[0]) for part in out.split("agrees to ")[1:]]
+    assert digits and min(digits) >= instance["dps"]
 
 
 def test_huge_entries_are_refused_before_a_model_converts_them_to_float64(tmp_path, capsys):

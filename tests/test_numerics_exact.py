@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mpmath import iv, mp
 
-from numerics import coordinate_functions, factorized_loss
+from numerics import coordinate_functions, enclosures, factorized_loss
 from numerics.enclosures import interval_precision
 
 rationals = st.fractions(min_value=-3, max_value=3, max_denominator=9)
@@ -52,3 +52,37 @@ def test_certified_zero_of_g_encloses_the_exact_value(depth, zero):
             value = mp.e if depth == 2 else zero
             assert features.zero.a <= value <= features.zero.b
         assert features.zero.delta < iv.mpf("1e-45")
+
+
+@pytest.mark.parametrize("depth", [2, 3, 5])
+def test_certified_features_of_g_at_two_thousand_digits_enclose_the_exact_values(depth):
+    """Interval Newton in balls keeps every enclosure and reaches the working precision: the
+    minimizer x, the minimum -x (L = 2) or -(L-2)x, and the zero x e or x (L/2)^(L/(L-2))."""
+    x = Fraction(3, 7)
+    with interval_precision(2000):
+        features = coordinate_functions.features(depth, x, 2000)
+        with mp.workdps(2100):
+            xx = mp.mpf(3) / 7
+            zero = xx * mp.e if depth == 2 else xx * (mp.mpf(depth) / 2) ** (mp.mpf(depth) / (depth - 2))
+            minimum = -xx if depth == 2 else -(depth - 2) * xx
+            pairs = ((features.argmin, xx), (features.minimum, minimum), (features.zero, zero))
+            for enclosure, exact in pairs:
+                assert enclosure.a <= exact <= enclosure.b
+                assert enclosures.correct_digits(enclosure) >= 1995
+
+
+@given(st.fractions(max_denominator=10**30), st.integers(60, 400), st.integers(20, 200))
+def test_a_ball_converted_to_iv_at_lower_precision_is_rounded_outward(q, arb_bits, iv_dps):
+    """iv.mpf rounds an mpf endpoint to nearest; from_arb must round outward instead."""
+    from flint import arb, ctx
+
+    saved = ctx.prec
+    ctx.prec = arb_bits
+    try:
+        ball = arb(q.numerator) / q.denominator
+    finally:
+        ctx.prec = saved
+    with interval_precision(iv_dps):
+        lo, hi = enclosures.endpoints(enclosures.from_arb(ball))
+    as_fraction = [(-1 if end < 0 else 1) * Fraction(end.man) * Fraction(2) ** end.exp for end in (lo, hi)]
+    assert as_fraction[0] <= q <= as_fraction[1]

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import sympy as sp
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from mpmath import iv, mp
 
 from checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
@@ -92,3 +93,29 @@ def test_interval_asinh_is_odd_and_encloses():
             assert enclosure.delta < iv.mpf("1e-35")
         straddle = enclosures.asinh(iv.mpf([-1, 2]))
         assert straddle.a <= mp.asinh(-1) and mp.asinh(2) <= straddle.b
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.fractions(min_value=-100, max_value=100, max_denominator=10**6)
+    | st.builds(lambda k, sign: sign * Fraction(10) ** k, st.integers(-300, 30), st.sampled_from([1, -1]))
+)
+def test_certified_quadrature_of_q_meets_the_closed_form(z):
+    """Both enclosures of q(z) are rigorous, so they must overlap; the quadrature must also be
+    tight (relative to q, or absolutely when q is 0) at 50 digits."""
+    with interval_precision(50):
+        quad = hypentropy.q_by_quadrature(z)
+        closed = hypentropy.q_interval(enclosures.from_fraction(z))
+        assert quad.a <= closed.b and closed.a <= quad.b
+        if z != 0:
+            assert enclosures.correct_digits(quad) >= 45
+        else:
+            assert quad.a == quad.b == 0
+
+
+def test_quadrature_budget_shrinks_with_the_size_of_z():
+    """quadrature_max_dps is what the audit allows: 1,000 digits near z = 16, fewer for huge z."""
+    assert hypentropy.quadrature_max_dps(Fraction(16)) >= 1000
+    assert hypentropy.quadrature_max_dps(Fraction(-37, 4)) >= 1000
+    assert hypentropy.quadrature_max_dps(Fraction(10) ** 100) < 200
+    assert hypentropy.quadrature_max_dps(Fraction(1, 10**999)) == hypentropy.quadrature_max_dps(Fraction(1))

@@ -48,9 +48,9 @@ def _audit(claim_id: str, which: tuple[str, ...]):
             f = numeric_g.features(depth, x_value, dps)
             printed = _printed(depth)
             table = {
-                "argmin": ("argmin g (bisection)", f.argmin, "x", x),
-                "gmin": ("g_min (bisection)", f.minimum, "printed g_min", printed["gmin"] * x),
-                "c": ("c_n (bisection)", f.zero, "printed c_n (30)", printed["c"] * x),
+                "argmin": ("argmin g (interval Newton)", f.argmin, "x", x),
+                "gmin": ("g_min (interval Newton)", f.minimum, "printed g_min", printed["gmin"] * x),
+                "c": ("c_n (interval Newton)", f.zero, "printed c_n (30)", printed["c"] * x),
                 "slope": ("g'(c_n)", f.slope, "printed (31)", printed["slope"]),
                 "c_L": ("(c_n - g_min/g'(c_n))/x", f.c_L, "printed c_L (10)", printed["c_L"]),
             }
@@ -99,7 +99,9 @@ declare(
     expected=Verdict.VERIFIED,
     checks=_both_cases("minimum", cf.minimum, "solve g' = 0, show g'' > 0, evaluate g there"),
     audit=_audit_for(
-        "mil.eq.gmin", ("argmin", "gmin"), "certified bisection for the zero of g' and the value of g there"
+        "mil.eq.gmin",
+        ("argmin", "gmin"),
+        "certified interval Newton in balls for the zero of g' and the value of g there",
     ),
 )
 
@@ -120,7 +122,7 @@ declare(
     checks=_both_cases(
         "zeros", cf.positive_zero, "g(0+) = 0; solve g(z)/z = 0, show g(z)/z increasing (one positive zero)"
     ),
-    audit=_audit_for("mil.eq30", ("c",), "certified bisection for the positive zero of g"),
+    audit=_audit_for("mil.eq30", ("c",), "certified interval Newton in balls for the positive zero of g"),
 )
 
 declare(
