@@ -63,14 +63,14 @@ class Relation:
     left: str
     op: str  # "<=" or "="
     right: str
-    margin: Any  # right - left for "<=", left - right for "="; Fraction or interval
+    margin: Any  # right - left for "<=", left - right for "="; Fraction or interval; None: not computed
     status: str
     digits: int | None = None  # for AGREES: how many digits the two sides agree to
 
     def describe(self, digits: int) -> str:
         label = {"<=": "margin (right - left)", "=": "difference (left - right)"}[self.op]
         extra = f" to {self.digits} digits" if self.status == AGREES and self.digits is not None else ""
-        shown = show_value(self.margin, digits)
+        shown = "not computed" if self.margin is None else show_value(self.margin, digits)
         return f"{self.left} {self.op} {self.right}: {self.status}{extra}; {label} = {shown}"
 
 
@@ -192,6 +192,9 @@ class Audit:
 
     ``max_dps``: for an audit whose cost climbs steeply with the precision, the most digits it
     computes at an instance within seconds; ``max_dps_reason`` says what the cost is.
+
+    ``limit_bound``: for a claim about a flow's limit, its :class:`checks.limit_audit.LimitBound`;
+    an instance file in ``dlncheck flow``'s format (one with a ``model``) is audited by it.
     """
 
     spec: InstanceSpec
@@ -203,6 +206,7 @@ class Audit:
     exact_where_rational: bool = False
     max_dps: Callable[[Instance], int] | None = None
     max_dps_reason: str = ""
+    limit_bound: Any = None  # a checks.limit_audit.LimitBound: the claim audited at flow instances
 
     @property
     def arithmetic(self) -> str:

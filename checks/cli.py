@@ -422,6 +422,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     claim = reg.get(args.id)
     if claim.audit is None:
         raise UsageError(f"claim {claim.id} has no single-instance audit")
+    if isinstance(data, dict) and "model" in data:
+        return _audit_at_flow_instance(args, claim, data)
     instance = parse_instance(data, claim.audit.spec, claim.id)
     check_audit_ranges(instance, claim.audit)
     dps = args.dps or instance.dps or claim.audit.default_dps
@@ -450,6 +452,29 @@ def cmd_audit(args: argparse.Namespace) -> int:
         hint = f"--dps {more}" + (" or more" if more < most else "")
         raise UsageError(f"precision too low to decide at {dps} digits; rerun with {hint}")
     return EXIT_MISMATCH if status == VIOLATED else EXIT_OK
+
+
+def _audit_at_flow_instance(args: argparse.Namespace, claim, data: dict) -> int:
+    """A claim about a flow's limit at an instance of ``dlncheck flow``'s format
+    (``checks.limit_audit``): hypotheses checked, the limit certified at D digits, both sides."""
+    bound = claim.audit.limit_bound
+    if bound is None:
+        raise UsageError(
+            f"{claim.id}'s audit takes its own instance form (see dlncheck show {claim.id}), "
+            "not a flow instance"
+        )
+    dps = args.dps or data.get("dps") or claim.audit.default_dps
+    check_flow_size(data, "project", dps)
+    instance = bound.parse(data)
+    check_flow_ranges(instance, "project", dps)
+    result = bound.evaluate(instance, dps)
+    print("\n".join(result.lines(dps)))
+    if args.json:
+        results_io.write_json(Path(args.json), result.to_json(dps))
+    if result.status not in (HOLDS, VIOLATED):
+        note = result.notes[0] if result.notes else f"precision too low to decide at {dps} digits"
+        raise UsageError(f"{note}; rerun with --dps {2 * dps}")
+    return EXIT_MISMATCH if result.status == VIOLATED else EXIT_OK
 
 
 def cmd_flow(args: argparse.Namespace) -> int:

@@ -138,10 +138,16 @@ def replay(claim: Claim, stored: StoredCounterexample) -> CheckResult:
     """Re-run the claim's audit on a stored instance; refuted only if it still violates."""
     if claim.audit is None:
         raise InstanceError(f"{stored.path.name}: claim {claim.id} has no audit to replay it with")
-    instance = parse_instance(stored.record["instance"], claim.audit.spec, claim.id)
+    raw = stored.record["instance"]
     dps = stored.record.get("dps") or claim.audit.default_dps
     ladder = tuple(d for d in (dps, 2 * dps, 4 * dps))
-    result = escalate(claim.audit, instance, ladder)
+    if isinstance(raw, dict) and "model" in raw and claim.audit.limit_bound is not None:
+        from checks.limit_audit import escalate_limit  # a flow instance: the limit is recomputed
+
+        bound = claim.audit.limit_bound
+        result = escalate_limit(bound, bound.parse(raw), ladder)
+    else:
+        result = escalate(claim.audit, parse_instance(raw, claim.audit.spec, claim.id), ladder)
     name = f"replay {stored.path.name}"
     evidence = {"file": stored.path.name, "audit": result.to_json()}
     if result.status == VIOLATED:

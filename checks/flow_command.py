@@ -95,7 +95,7 @@ def _reduced_limits(instance: FlowInstance, method: str, dps: int | None, high: 
     """
     need = digits_needed(instance)
     flow = proj = shift = None
-    _require_solvable(instance)  # first: data that no limit fits are refused before any integration
+    require_solvable(instance)  # first: data that no limit fits are refused before any integration
     problem = _projection(instance)
     shifting = not high and instance.depth > 2 and need - FLOAT64_USABLE_DIGITS >= WORTH_SHIFTING_DIGITS
     if method in ("integrate", "both"):
@@ -156,7 +156,7 @@ def _shiftable(problem: ProjectionProblem) -> bool:
 
 def _factor_limits(instance: FactorFlowInstance, method: str, dps: int | None, high: bool):
     """The factor flow in float64 and, where the papers characterize it, its projection."""
-    _require_solvable(instance)  # before the projection and any integration
+    require_solvable(instance)  # before the projection and any integration
     problem = _projection(instance) if method in ("project", "both") else None
     if high and method != "project":
         raise InstanceError(
@@ -190,7 +190,7 @@ def _wn_limits(instance: WnFlowInstance, method: str, dps: int | None):
             f"model {instance.model} is computed in float64 only (integration and projection): "
             "drop --dps and the instance's dps"
         )
-    _require_solvable(instance)  # every method: an empty S₊ is refused before any integration
+    require_solvable(instance)  # every method: an empty S₊ is refused before any integration
     if method in ("project", "both"):
         instance.require_characterized()
     flow = _integrated(instance) if method in ("integrate", "both") else None
@@ -221,6 +221,25 @@ def _integrated(instance) -> FlowResult:
 NO_LIMIT_FITS = (InfeasibleSystemError, Float64InconsistencyError, UndecidedPositiveSetError)
 
 
+def certified_projection(instance: FlowInstance, dps: int) -> LimitResult:
+    """The paper's characterization of the limit, refined at ``dps`` digits and certified
+    (``numerics.bregman_projection.refine``); for the audits of claims about limits."""
+    require_solvable(instance)
+    return _project(_projection(instance), digits_needed(instance), dps, True, instance.depth)
+
+
+def float64_projection(instance: FlowInstance) -> LimitResult | None:
+    """The float64 projection, or None where float64 cannot resolve the initialization's scale;
+    for the property searches over flow instances."""
+    require_solvable(instance)
+    if digits_needed(instance) > FLOAT64_DIGITS:
+        return None
+    try:
+        return project(_projection(instance))
+    except ProjectionError:
+        return None
+
+
 def _projection(instance) -> ProjectionProblem:
     try:
         return instance.projection()
@@ -228,7 +247,7 @@ def _projection(instance) -> ProjectionProblem:
         raise InstanceError(str(exc)) from None
 
 
-def _require_solvable(instance) -> None:
+def require_solvable(instance) -> None:
     """Data that no limit fits (the model's constraint set is empty; the message gives the
     certificate) are an input error: one line, exit code 2, before anything is integrated."""
     try:

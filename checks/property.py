@@ -89,6 +89,10 @@ class PropertyCheck:
     slack: Callable[[Instance], float]
     slack_doc: str
     kind: ClassVar[str] = "property"
+    # Float64 slacks below this are re-audited in intervals, not only negative ones: where the
+    # float64 evaluation is less accurate than its last digits (limits of flows), a small
+    # positive slack may hide a violation.
+    escalate_below: ClassVar[float] = 0.0
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -98,9 +102,18 @@ class PropertyCheck:
             "slack": self.slack_doc,
         }
 
-    def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
+    def parse(self, claim: Claim, raw: dict[str, Any]) -> Any:
+        """A drawn instance, validated (the claim's audit's instance form)."""
         if claim.audit is None:
             raise ValueError(f"{claim.id}: a property check needs the claim's audit for escalation")
+        return parse_instance(raw, claim.audit.spec, claim.id)
+
+    def escalate(self, claim: Claim, instance: Any, slack_digits: int = 0) -> AuditResult:
+        """The claim's audit on the escalation ladder (``checks.audit.escalate``)."""
+        assert claim.audit is not None
+        return escalate(claim.audit, instance, slack_digits=slack_digits)
+
+    def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
         record = _SearchRecord()
         violation = self._search(claim, ctx, record)
         evidence: dict[str, Any] = {
@@ -128,9 +141,7 @@ class PropertyCheck:
             return CheckResult(
                 self.name, self.kind, Verdict.INCONCLUSIVE, "no instance was evaluated", evidence
             )
-        certified = escalate(
-            claim.audit, parse_instance(record.min_raw, claim.audit.spec, claim.id), slack_digits=SLACK_DIGITS
-        )
+        certified = self.escalate(claim, self.parse(claim, record.min_raw), slack_digits=SLACK_DIGITS)
         evidence["min_slack_float64"] = repr(record.min_slack)
         evidence["min_slack_instance"] = record.min_raw
         evidence["min_slack_audit"] = certified.to_json()
@@ -155,7 +166,6 @@ class PropertyCheck:
         )
 
     def _search(self, claim: Claim, ctx: RunContext, record: _SearchRecord) -> CertifiedViolation | None:
-        spec = claim.audit.spec
         last_note = [time.monotonic()]
 
         @settings(
@@ -171,7 +181,7 @@ class PropertyCheck:
         @seed(ctx.seed)
         @given(self.instances())
         def probe(raw: dict[str, Any]) -> None:
-            instance = parse_instance(raw, spec, claim.id)
+            instance = self.parse(claim, raw)
             slack = self.slack(instance)
             record.observe(raw, slack)
             if math.isfinite(slack):
@@ -180,9 +190,9 @@ class PropertyCheck:
             if now - last_note[0] > PROGRESS_INTERVAL_S:
                 last_note[0] = now
                 ctx.note(f"{self.name}: {record.evaluated}/{ctx.budget} instances")
-            if slack >= 0:
+            if slack >= self.escalate_below:
                 return
-            result = escalate(claim.audit, instance)
+            result = self.escalate(claim, instance)
             if result.status == VIOLATED:
                 raise CertifiedViolation(raw, result, slack)
             record.escalated(raw, slack, result)

@@ -534,7 +534,10 @@ def _newton_at_working_precision(ap: _ArbProblem, mu: arb_mat, dps: int):
         step = _graded_direction(ap, dz, r) if graded else None
         if step is None:
             graded = False
-            step = _solve_mid(ap.hessian(dz), r)
+            try:
+                step = _solve_mid(ap.hessian(dz), r)
+            except ZeroDivisionError:  # H is singular at the working precision (its curvature
+                break  # spreads beyond it, e.g. 1e-100 against 1): no Newton step; not converged
         ratio = ap.trust_ratio(mu, step)
         if not math.isfinite(ratio):  # θ's distance to its boundary is lost: no step can be sized
             break

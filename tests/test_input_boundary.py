@@ -315,6 +315,22 @@ def test_audits_at_thousands_of_digits_are_decided(tmp_path, capsys, claim, inst
     assert digits and min(digits) >= instance["dps"]
 
 
+def test_a_hessian_singular_at_the_working_precision_ends_the_refinement_unconverged(tmp_path, capsys):
+    """sensing at μ = 1e-100 with a repeated row: the dual Hessian's curvature spreads 1e-100
+    against 1, singular at 30 digits (a ZeroDivisionError escaped from the arb solve)."""
+    data = {
+        "model": "sensing",
+        "A": [["1", "1", "1"], ["1", "1", "1"], ["1", "1", "-1"]],
+        "y": ["1", "1", "1"],
+        "L": 2,
+        "init": {"mu": "1e-100"},
+    }
+    argv = ["flow", _file(tmp_path, data), "--method", "project", "--dps", "30", "--no-progress"]
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 1 and "Traceback" not in err
+    assert "FAILED" in out and "no limit established" in out
+
+
 def test_huge_entries_are_refused_before_a_model_converts_them_to_float64(tmp_path, capsys):
     """wn converted A to float64 while parsing its instance: 1e400 overflowed there."""
     data = {

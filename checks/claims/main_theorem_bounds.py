@@ -17,18 +17,30 @@ part, so that a claim never reads *verified* on the strength of its scaling alon
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import replace
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy as sp
+from mpmath import iv
 
 from checks.catalogue import catalogue
 from checks.claim import Kind, declare
+from checks.flow_strategies import positive_flow_instances
 from checks.formula_audit import lazy_formula_audit
+from checks.instances import InstanceError
+from checks.limit_audit import LimitBound, limit_search
 from checks.symbolic import SymbolicCheck
 from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
 from derivations import l1_bound_counterexample as bc
 from derivations import ms_lower_bound as lower
+from numerics.enclosures import from_fraction
+
+if TYPE_CHECKING:
+    from checks.flow_instances import FlowInstance
 
 _KINDS = {
     "inequality": Kind.INEQUALITY,
@@ -109,18 +121,99 @@ _declare_from_catalogue(
     audit=_one_row_audit("mil.thm1.1b", True, "c_L (||u_0||_L^L + ||v_0||_L^L) = 24"),
 )
 
+# ------------------------------------------------------------------ mil (16) on general instances
+
+
+def _c_L(depth: int, intervals: bool):
+    """c_L of mil (17): L/2 + e (L = 2), L/2 + (L/2)^(L/(L-2)) (L > 2)."""
+    if intervals:
+        half = iv.mpf(depth) / 2
+        return half + (iv.e if depth == 2 else half ** (iv.mpf(depth) / (depth - 2)))
+    half = depth / 2
+    return half + (math.e if depth == 2 else half ** (depth / (depth - 2)))
+
+
+@functools.lru_cache(maxsize=256)
+def _l1_reduced_costs(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
+    """1 - (Aᵀλ)_j for an exact optimal dual λ of min ‖z‖₁ over S₊ (mil (14); certified LP),
+    all >= 0 (dual feasibility); None if the LP optimum could not be certified."""
+    from numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
+
+    certificate = certify_l1_minimizer(A, y, positive=True)
+    if not certificate.certified:
+        return None
+    n = len(A[0])
+    return tuple(1 - sum(A[i][j] * certificate.dual[i] for i in range(len(A))) for j in range(n))
+
+
+def _theorem_2_1_hypotheses(instance: FlowInstance) -> None:
+    """L >= 2 and x0 > 0 are enforced by the instance format; S₊ ≠ ∅ is decided exactly."""
+    from checks.flow_command import require_solvable
+
+    try:
+        require_solvable(instance)
+    except InstanceError as exc:
+        raise InstanceError(f"hypothesis S₊ ≠ ∅ of Theorem 2.1 fails: {exc}") from None
+
+
+def _theorem_2_1_sides(instance: FlowInstance, limit: tuple, intervals: bool):
+    """(16): left ‖x̃∞‖₁ - min_{S₊} ‖z‖₁, right c_L ‖x0‖_L^L (x0 the factor vector at t = 0).
+
+    The left side is summed without cancellation: with λ an optimal dual of the ℓ1 LP,
+    min_{S₊} ‖z‖₁ = λᵀy = λᵀA x̃∞ (x̃∞ ∈ S₊), so ‖x̃∞‖₁ - min = Σ_j (1 - (Aᵀλ)_j) x̃∞_j, a sum
+    of non-negative terms; the identity holds at the true limit, which the certified enclosure
+    contains, so the interval evaluation stays rigorous (and float64 keeps relative accuracy
+    where the gap is 1e-60 of ‖x̃∞‖₁).
+    """
+    costs = _l1_reduced_costs(instance.A, instance.y)
+    if costs is None:
+        return None, None
+    norm = sum(u**instance.depth for u in instance.u0)
+    if intervals:
+        left = sum((from_fraction(c) * x for c, x in zip(costs, limit, strict=True) if c), iv.mpf(0))
+        return left, _c_L(instance.depth, True) * from_fraction(norm)
+    left = math.fsum(float(c) * x for c, x in zip(costs, limit, strict=True) if c)
+    return left, _c_L(instance.depth, False) * float(norm)
+
+
+THEOREM_2_1_BOUND = LimitBound(
+    claim_id="mil.thm2.1b",
+    models=("positive",),
+    left_name="||x̃_∞||_1 - min_{z in S+} ||z||_1",
+    right_name="c_L ||x_0||_L^L",
+    hypotheses=_theorem_2_1_hypotheses,
+    sides=_theorem_2_1_sides,
+    description="(16) at the limit of the positive flow (15), mil (21)'s projection, certified at D digits",
+)
+
 _declare_from_catalogue(
     "mil.thm2.1b",
     expected=Verdict.REFUTED,
-    findings=(ONE_ROW_FINDING + r"$c_4\|\mathbf x_0\|_4^4=12$ (exact rational).",),
+    findings=(
+        ONE_ROW_FINDING + r"$c_4\|\mathbf x_0\|_4^4=12$ (exact rational).",
+        r"False on general instances, at the flow's limit certified by Krawczyk's test: "
+        r"$\mathbf A=(1,2,3)$, $y=2$, $L=2$, $\mathbf x_0=10^{-3}\mathbf 1$ gives "
+        r"$\varepsilon=2.589\cdot10^{-3}$ against $c_2\|\mathbf x_0\|_2^2=1.115\cdot10^{-5}$ (normalized "
+        r"slack $-231.09$); the flow-limit search's first instance, shrunk, is $\mathbf A=(1/4,1/2)$, "
+        r"$\mathbf x^*=(1/4,0)$, $L=2$, $\alpha=10^{-2}$.  The limit keeps mass of order larger than "
+        r"$\|\mathbf x_0\|_L^L$ off the $\ell_1$ minimizer's support.",
+    ),
     checks=(
         SymbolicCheck(
             "one-row instance",
             "the limit of Theorem 2.2 by KKT on A = (1, a2), L = 4, x_0 = 1; ε against c_4 · 2 = 12",
             _theorem_2_1_instance,
         ),
+        limit_search(
+            THEOREM_2_1_BOUND,
+            positive_flow_instances,
+            "(16) on drawn positive-flow instances (checks.flow_strategies): the limit by mil (21)'s "
+            "projection in float64, a negative slack re-audited with the limit certified at 30-240 digits",
+        ),
     ),
-    audit=_one_row_audit("mil.thm2.1b", False, "c_L ||x_0||_L^L = 12"),
+    audit=replace(
+        _one_row_audit("mil.thm2.1b", False, "c_L ||x_0||_L^L = 12"), limit_bound=THEOREM_2_1_BOUND
+    ),
 )
 
 # ------------------------------------------------------------------ ms (II.4)

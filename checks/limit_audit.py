@@ -1,0 +1,204 @@
+"""Claims about a gradient flow's limit, decided at one flow instance from the limit itself.
+
+A :class:`LimitBound` is a claim ``left <= right`` whose sides are functions of a flow's limit
+and of the instance (A, y, L, the initialization).  It is audited on an instance file of
+``dlncheck flow``'s format (``checks.flow_instances``):
+
+1. the claim's hypotheses are checked exactly on the instance (a failed one is an input error
+   that names it, with its value);
+2. the limit is the paper's characterization of it (the Bregman projection of
+   ``FlowInstance.projection``), computed at D digits by ``numerics.bregman_projection.refine``
+   and certified by its Krawczyk test: the enclosure is rigorous, so both sides are evaluated
+   in interval arithmetic from it and a violation is certified;
+3. the result is an :class:`~checks.audit.AuditResult` (holds / violated / undecided) with the
+   normalized slack (right - left)/|right|.
+
+:class:`LimitSearch` is the property check over such instances: hypothesis draws them
+(``checks.flow_strategies``), the slack is evaluated from the float64 projection and pushed
+down with ``target``, and a negative or unavailable float64 slack is re-audited on the
+escalation ladder, so only a certified margin refutes (``checks.property``).
+
+The limit being the projection is the papers' own theorem (mil Theorem 2.2 for the positive
+model); ``dlncheck flow --method both`` and ``tests/test_flow_limits*.py`` integrate the flows
+to the same limits.  A bound decided here is therefore decided *at the characterized limit*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from checks.audit import ESCALATION_DPS, HOLDS, UNDECIDED, VIOLATED, AuditResult, Relation, decide
+from checks.errors import InstanceError
+from checks.property import PropertyCheck
+from numerics import enclosures
+from numerics.enclosures import interval_precision
+
+if TYPE_CHECKING:
+    from checks.claim import Claim
+    from checks.flow_instances import FlowInstance
+
+
+@dataclass(frozen=True)
+class LimitValue:
+    """The limit at an instance: float64 values, or ``iv`` enclosures (certified)."""
+
+    values: tuple[Any, ...]
+    certified: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class LimitBound:
+    """A claim ``left <= right`` about the limit of the flows of ``models``.
+
+    ``hypotheses(instance)`` raises :class:`InstanceError` naming the first hypothesis of the
+    claim the instance violates (checked exactly).  ``sides(instance, limit, exact_l1)`` returns
+    (left, right) from the limit's values, in whatever arithmetic they come in (float64, or
+    ``iv`` intervals under :func:`interval_precision`).
+    """
+
+    claim_id: str
+    models: tuple[str, ...]
+    left_name: str
+    right_name: str
+    hypotheses: Callable[[FlowInstance], None]
+    sides: Callable[[FlowInstance, tuple[Any, ...], bool], tuple[Any, Any]]
+    description: str
+
+    def parse(self, data: Any) -> FlowInstance:
+        # imported here: the flow machinery (SciPy's LP among it) loads only when a limit is audited
+        from checks.flow_instances import FlowInstance, parse_flow_instance
+
+        if isinstance(data, dict) and "claim" in data:  # stored counterexamples name their claim
+            if data["claim"] != self.claim_id:
+                raise InstanceError(f"the instance is for claim {data['claim']!r}, not {self.claim_id!r}")
+            data = {key: value for key, value in data.items() if key != "claim"}
+        instance = parse_flow_instance(data)
+        if not isinstance(instance, FlowInstance) or instance.model not in self.models:
+            model = data.get("model") if isinstance(data, dict) else None
+            raise InstanceError(
+                f"{self.claim_id} speaks of the flow(s) {', '.join(self.models)}, not {model!r}"
+            )
+        self.hypotheses(instance)
+        return instance
+
+    def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
+        """Both sides at the limit certified at ``dps`` digits, in interval arithmetic."""
+        limit = certified_limit(instance, dps)
+        with interval_precision(dps):
+            if not limit.certified:
+                left = right = None
+            else:
+                left, right = self.sides(instance, limit.values, True)
+            if left is None:
+                relation = Relation(self.left_name, "<=", self.right_name, None, UNDECIDED)
+                note = f"the limit could not be certified at {dps} digits: {limit.message}"
+                return AuditResult(self.claim_id, dps, (), (relation,), notes=(note,))
+            relation = decide(self.left_name, "<=", self.right_name, left, right)
+            slack = (right - left) / abs(right) if not _contains_zero(right) else None
+            quantities = (
+                ("limit (certified)", _vector_summary(limit.values)),
+                (self.left_name, left),
+                (self.right_name, right),
+            )
+        return AuditResult(self.claim_id, dps, quantities, (relation,), slack=slack, notes=(limit.message,))
+
+    def float_slack(self, instance: FlowInstance) -> float:
+        """(right - left)/|right| at the float64 projection; NaN where float64 cannot tell."""
+        limit = float64_limit(instance)
+        if limit is None:
+            return math.nan
+        left, right = self.sides(instance, limit.values, False)
+        if not (math.isfinite(left) and math.isfinite(right)) or right == 0:
+            return math.nan
+        return (right - left) / abs(right)
+
+
+def _contains_zero(x) -> bool:
+    return enclosures.sign(x) == 0
+
+
+def _vector_summary(values: tuple[Any, ...]):
+    """The limit's largest entry (the whole vector goes to --json through the notes)."""
+    return max(values, key=lambda v: abs(enclosures.midpoint(v)))
+
+
+def certified_limit(instance: FlowInstance, dps: int) -> LimitValue:
+    """The projection refined at ``dps`` digits and certified (Krawczyk), as ``iv`` intervals."""
+    # imported here: the flow command's machinery is loaded only by audits that use it
+    from checks.flow_command import certified_projection
+
+    result = certified_projection(instance, dps)
+    if not result.converged or result.certified_digits is None:
+        return LimitValue((), False, result.message)
+    with interval_precision(dps):
+        values = tuple(
+            enclosures.from_fraction(v) if isinstance(v, Fraction) else enclosures.from_arb(v)
+            for v in result.value
+        )
+    return LimitValue(values, True, result.message)
+
+
+def float64_limit(instance: FlowInstance) -> LimitValue | None:
+    """The float64 projection, or None where float64 cannot compute it."""
+    from checks.flow_command import float64_projection
+
+    result = float64_projection(instance)
+    if result is None or not result.converged:
+        return None
+    return LimitValue(tuple(float(v) for v in result.value), False, result.message)
+
+
+def escalate_limit(
+    bound: LimitBound, instance: FlowInstance, ladder=ESCALATION_DPS, slack_digits: int = 0
+) -> AuditResult:
+    """:meth:`LimitBound.evaluate` at increasing precision until decided (``checks.audit.escalate``)."""
+    result = None
+    for dps in ladder:
+        result = bound.evaluate(instance, dps)
+        if result.status == VIOLATED:
+            return result
+        if result.status == HOLDS and (
+            slack_digits == 0
+            or result.slack is None
+            or enclosures.correct_digits(result.slack) >= slack_digits
+        ):
+            return result
+    assert result is not None
+    return result
+
+
+@dataclass(frozen=True)
+class LimitSearch(PropertyCheck):
+    """A property search over flow instances for a :class:`LimitBound` (module docstring);
+    ``slack`` is the bound's float64 slack, ``instances`` a strategy of flow instance files."""
+
+    bound: LimitBound | None = None
+    kind = "limit property"
+    # The float64 projection stops at a relative residual of ~1e-13, which leaves the limit's
+    # small entries (off the ℓ1 support, of the initialization's size) with relative errors up
+    # to ~1e-5: measured 1.6e-6 in the slack of (16).  Slacks below 1e-3 are decided in intervals.
+    escalate_below = 1e-3
+
+    def parse(self, claim: Claim, raw: dict[str, Any]) -> Any:
+        assert self.bound is not None
+        return self.bound.parse(raw)
+
+    def escalate(self, claim: Claim, instance: Any, slack_digits: int = 0) -> AuditResult:
+        assert self.bound is not None
+        return escalate_limit(self.bound, instance, slack_digits=slack_digits)
+
+
+def limit_search(bound: LimitBound, instances, description: str) -> LimitSearch:
+    return LimitSearch(
+        name="flow-limit search",
+        description=description,
+        instances=instances,
+        slack=bound.float_slack,
+        slack_doc=f"({bound.right_name} - {bound.left_name}) / |{bound.right_name}| at the limit",
+        bound=bound,
+    )

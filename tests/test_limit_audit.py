@@ -1,0 +1,106 @@
+"""Claims about a flow's limit audited at flow instances (``checks.limit_audit``), and the
+property search over drawn flow instances that decides them."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from cli_support import assert_one_line_error, run_cli
+from hypothesis import given, settings
+
+from checks.claims.main_theorem_bounds import THEOREM_2_1_BOUND
+from checks.flow_strategies import positive_flow_instances
+from numerics import enclosures
+
+# The issue's example: A = (1, 2, 3), y = 2, L = 2, alpha = 1e-3.
+EXAMPLE = {"model": "positive", "A": [["1", "2", "3"]], "y": ["2"], "L": 2, "init": {"alpha": "1e-3"}}
+# float64 against the certified slack: the float64 projection leaves the small entries of the
+# limit with relative errors up to ~1e-5 (checks.limit_audit.LimitSearch.escalate_below, which
+# is 1e-3: the search decides every slack below it in intervals).
+FLOAT_SLACK_AGREEMENT = 1e-4
+
+
+def _file(tmp_path, data) -> str:
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_theorem_2_1_fails_on_the_issue_example_with_a_certified_margin(tmp_path, capsys):
+    """ε = ||x̃∞||₁ - 2/3 = 2.589e-3 (the limit puts 7.6e-3 on the column of 2) against
+    c_2 ||x0||_2^2 = 3 (1 + e) 1e-6: violated by a factor of 232, certified."""
+    out_json = tmp_path / "audit.json"
+    code, out, err = run_cli(
+        capsys,
+        "audit",
+        "mil.thm2.1b",
+        "--instance",
+        _file(tmp_path, EXAMPLE),
+        "--dps",
+        "40",
+        "--json",
+        str(out_json),
+    )
+    assert code == 1, err
+    assert "status: violated" in out and "Krawczyk test passed" in out
+    doc = json.loads(out_json.read_text())
+    assert doc["status"] == "violated"
+    slack = float(doc["slack"].split(" ")[0])
+    assert slack == pytest.approx(-231.09045, rel=1e-6)
+
+
+def test_a_single_point_of_s_plus_leaves_no_gap(tmp_path, capsys):
+    """A invertible: S₊ = {A⁻¹y}, the limit is that point, ε = 0 <= c_L ||x0||: holds."""
+    data = {
+        "model": "positive",
+        "A": [["2", "1"], ["1", "3"]],
+        "x_star": ["1", "1/2"],
+        "L": 3,
+        "init": {"alpha": "1/10"},
+    }
+    code, out, err = run_cli(
+        capsys, "audit", "mil.thm2.1b", "--instance", _file(tmp_path, data), "--dps", "30"
+    )
+    assert code == 0, err
+    assert "status: holds" in out
+
+
+@pytest.mark.parametrize(
+    ("data", "fragments"),
+    [
+        (
+            {"model": "positive", "A": [["1", "1"]], "y": ["-1"], "L": 2, "init": {"alpha": "1/10"}},
+            ["S₊ ≠ ∅"],
+        ),
+        ({**EXAMPLE, "model": "signed"}, ["speaks of the flow(s) positive", "'signed'"]),
+        ({**EXAMPLE, "init": {"alpha": "0"}}, ["init.alpha"]),
+        ({**EXAMPLE, "claim": "mil.thm1.1b"}, ["mil.thm1.1b"]),
+    ],
+    ids=["empty-positive-set", "wrong-model", "zero-initialization", "other-claim"],
+)
+def test_instances_outside_the_theorem_are_refused_in_one_line(tmp_path, capsys, data, fragments):
+    code, out, err = run_cli(capsys, "audit", "mil.thm2.1b", "--instance", _file(tmp_path, data))
+    assert_one_line_error(err, *fragments, code=code)
+    assert out == ""
+
+
+def test_a_claim_without_a_limit_audit_refuses_flow_instances(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "audit", "mil.eq30", "--instance", _file(tmp_path, EXAMPLE))
+    assert_one_line_error(err, "not a flow instance", code=code)
+
+
+@settings(max_examples=25, deadline=None)
+@given(positive_flow_instances())
+def test_float64_slack_agrees_with_the_certified_slack(raw):
+    """The search's float64 slack is the certified one up to the projection's accuracy, or NaN
+    where float64 cannot tell (then the search escalates)."""
+    instance = THEOREM_2_1_BOUND.parse(raw)
+    float_slack = THEOREM_2_1_BOUND.float_slack(instance)
+    result = THEOREM_2_1_BOUND.evaluate(instance, 30)
+    assert result.slack is not None, result.notes
+    certified = float(enclosures.midpoint(result.slack))
+    if math.isfinite(float_slack):
+        assert abs(float_slack - certified) <= FLOAT_SLACK_AGREEMENT * max(1.0, abs(certified))
+    assert (certified < 0) == (result.status == "violated")
