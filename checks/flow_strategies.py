@@ -11,7 +11,10 @@ Written for the theorems about limits, not generic floats:
 * L from 2 to 6; α = 10^-k on a log scale (factor scale: every factor starts at α, the
   product at α^L): k = 0..30 at L = 2; at L > 2 the float64 projection resolves
   (L - 2)·k <= 6 (``checks.flow_command.digits_needed``), and k is drawn within that;
-* a non-uniform initialization x0 = α (1 + j/4), j = 0..4 per entry, on a share of instances.
+* a non-uniform initialization x0 = α (1 + j/4), j = 0..4 per entry (signed: u0 and v0 each),
+  on a quarter of the instances.
+
+The signed model's x* has entries of either sign (mil (35); S = {z : Az = y} is never empty).
 
 Every number is an exact decimal or rational string, so an instance replays exactly.
 """
@@ -36,11 +39,18 @@ def _text(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def positive_flow_instances(max_rows: int = 3, max_columns: int = 6, max_depth: int = 6):
+    """``positive``-model flow instances with a non-negative sparse x* (module docstring)."""
+    return _flow_instances("positive", max_rows, max_columns, max_depth)
+
+
+def signed_flow_instances(max_rows: int = 3, max_columns: int = 6, max_depth: int = 6):
+    """``signed``-model flow instances (mil (35)) with a sparse x* of either sign."""
+    return _flow_instances("signed", max_rows, max_columns, max_depth)
+
+
 @st.composite
-def positive_flow_instances(
-    draw, max_rows: int = 3, max_columns: int = 6, max_depth: int = 6
-) -> dict[str, Any]:
-    """A ``positive``-model flow instance with a non-negative sparse x* (module docstring)."""
+def _flow_instances(draw, model: str, max_rows: int, max_columns: int, max_depth: int) -> dict[str, Any]:
     shape = draw(st.sampled_from(["general", "one row", "nearly parallel"]))
     m = 1 if shape == "one row" else draw(st.integers(1, max_rows))
     n = draw(st.integers(m + 1, max_columns))
@@ -54,19 +64,26 @@ def positive_flow_instances(
     support = draw(st.lists(st.integers(0, n - 1), min_size=s, max_size=s, unique=True))
     x_star = [Fraction(0)] * n
     for j in support:
-        x_star[j] = Fraction(draw(st.integers(1, 12)), 4)
+        sign = 1 if model == "positive" else draw(st.sampled_from([1, -1]))
+        x_star[j] = Fraction(sign * draw(st.integers(1, 12)), 4)
     # y = A x* must not vanish (the flow would not move: the instance format refuses it)
     assume(any(sum(columns[j][i] * x_star[j] for j in range(n)) != 0 for i in range(m)))
     depth = draw(st.integers(2, max_depth))
     top = MAX_ALPHA_EXPONENT_L2 if depth == 2 else MAX_CANCELLED_DIGITS // (depth - 2)
     k = draw(st.integers(0, top))
     alpha = Fraction(1, 10**k)
-    if draw(st.integers(0, 3)) == 0:  # non-uniform: x0 = α (1 + j/4)
-        init: dict[str, Any] = {"x0": [_text(alpha * (4 + draw(st.integers(0, 4))) / 4) for _ in range(n)]}
+
+    def non_uniform() -> list[str]:  # α (1 + j/4), j = 0..4 per entry
+        return [_text(alpha * (4 + draw(st.integers(0, 4))) / 4) for _ in range(n)]
+
+    if draw(st.integers(0, 3)) == 0:
+        init: dict[str, Any] = (
+            {"x0": non_uniform()} if model == "positive" else {"u0": non_uniform(), "v0": non_uniform()}
+        )
     else:
         init = {"alpha": "1" if k == 0 else f"1e-{k}"}
     return {
-        "model": "positive",
+        "model": model,
         "A": [[_text(columns[j][i]) for j in range(n)] for i in range(m)],
         "x_star": [_text(v) for v in x_star],
         "L": depth,

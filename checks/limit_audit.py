@@ -42,6 +42,18 @@ if TYPE_CHECKING:
     from checks.flow_instances import FlowInstance
 
 
+# Error model of a side evaluated at the float64 projection (for the search's steering only;
+# verdicts come from the certified limit).  The projection stops at a relative residual of
+# ~1e-13: entries of the limit that are exactly 0 come out ~1e-13 of the largest (signed
+# limits cancel ũ - ṽ there), and the small entries off the ℓ1 support carry relative errors up
+# to ~1e-5 (measured: 1.6e-6 in the slack of mil (16)).  So a side's error is at most about
+# FLOAT_LEFT_RELATIVE_ERROR of itself plus FLOAT_LIMIT_ERROR of ‖x̃∞‖₁; where that exceeds
+# FLOAT_SLACK_UNCERTAINTY of the right side, float64 cannot tell the slack, and says NaN.
+FLOAT_LEFT_RELATIVE_ERROR = 1e-4
+FLOAT_LIMIT_ERROR = 1e-12
+FLOAT_SLACK_UNCERTAINTY = 1e-4
+
+
 @dataclass(frozen=True)
 class LimitValue:
     """The limit at an instance: float64 values, or ``iv`` enclosures (certified)."""
@@ -108,12 +120,16 @@ class LimitBound:
         return AuditResult(self.claim_id, dps, quantities, (relation,), slack=slack, notes=(limit.message,))
 
     def float_slack(self, instance: FlowInstance) -> float:
-        """(right - left)/|right| at the float64 projection; NaN where float64 cannot tell."""
+        """(right - left)/|right| at the float64 projection; NaN where float64 cannot tell it to
+        ``FLOAT_SLACK_UNCERTAINTY`` (then the search decides the instance in intervals)."""
         limit = float64_limit(instance)
         if limit is None:
             return math.nan
         left, right = self.sides(instance, limit.values, False)
-        if not (math.isfinite(left) and math.isfinite(right)) or right == 0:
+        if left is None or not (math.isfinite(left) and math.isfinite(right)) or right == 0:
+            return math.nan
+        error = FLOAT_LEFT_RELATIVE_ERROR * abs(left) + FLOAT_LIMIT_ERROR * math.fsum(map(abs, limit.values))
+        if error > FLOAT_SLACK_UNCERTAINTY * abs(right):
             return math.nan
         return (right - left) / abs(right)
 
@@ -179,9 +195,8 @@ class LimitSearch(PropertyCheck):
 
     bound: LimitBound | None = None
     kind = "limit property"
-    # The float64 projection stops at a relative residual of ~1e-13, which leaves the limit's
-    # small entries (off the ℓ1 support, of the initialization's size) with relative errors up
-    # to ~1e-5: measured 1.6e-6 in the slack of (16).  Slacks below 1e-3 are decided in intervals.
+    # Float64 slacks are known to FLOAT_SLACK_UNCERTAINTY (else NaN); those below 1e-3, ten times
+    # more, are decided in intervals anyway, so a near-tight instance is never judged in float64.
     escalate_below = 1e-3
 
     def parse(self, claim: Claim, raw: dict[str, Any]) -> Any:

@@ -777,11 +777,13 @@ def _graded_inverse(ap: _ArbProblem, dz: Sequence[arb]) -> arb_mat | None:
 def _certification_bits(dz: Sequence[arb]) -> int:
     """Bits for I - Y F'(X): log2 of the spread of dz (which bounds the graded condition
     number's growth) plus ``CERTIFICATION_MARGIN_BITS`` for A's own conditioning and the sums."""
-    d = [abs(float(v.mid())) for v in dz]
-    positive = [v for v in d if v > 0]
-    if not positive or not all(math.isfinite(v) for v in d):
+    if not all(v.is_finite() for v in dz):
         return ctx.prec
-    spread = math.log2(max(positive) / min(positive))
+    # logarithms of the arb midpoints: dz may span beyond float64's range (1e-36 against 1e300)
+    logs = [float(abs(v.mid()).log()) for v in dz if v.mid() != 0]
+    if not logs:
+        return ctx.prec
+    spread = (max(logs) - min(logs)) / math.log(2)
     return max(CERTIFICATION_MIN_BITS, math.ceil(spread) + CERTIFICATION_MARGIN_BITS)
 
 

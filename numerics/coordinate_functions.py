@@ -18,8 +18,7 @@ audits compare those against these enclosures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -35,17 +34,6 @@ NEWTON_START_BITS = 64
 # Bits of arb precision beyond ``iv``'s, so that converting the balls to ``iv`` intervals
 # (rounded outward at iv.prec) costs at most a bit or two of the certified width.
 ARB_GUARD_BITS = 20
-
-
-@contextmanager
-def _arb_bits(prec: int) -> Iterator[None]:
-    """Run a block with python-flint's (global) precision at ``prec`` bits, then restore it."""
-    saved = ctx.prec
-    ctx.prec = prec
-    try:
-        yield
-    finally:
-        ctx.prec = saved
 
 
 class CoordinateFunction:
@@ -103,7 +91,7 @@ def _newton_bisect(f: Callable[[arb], arb], df: Callable[[arb], arb], a: arb, b:
         ladder.append(ladder[-1] // 2)
     steps = 0
     for prec in reversed(ladder):
-        with _arb_bits(prec):
+        with enclosures.flint_bits(prec):
             floor = arb(2) ** (8 - prec) if prec < target else arb(0)
             while steps < max_steps:
                 steps += 1
@@ -142,7 +130,7 @@ class Features:
 def features(depth: int, x_value: Fraction, dps: int) -> Features:
     """Minimizer, minimum, positive zero and slope of g, each certified, as ``iv`` intervals at
     ``iv``'s precision (call under :func:`numerics.enclosures.interval_precision`)."""
-    with _arb_bits(iv.prec + ARB_GUARD_BITS):
+    with enclosures.flint_bits(iv.prec + ARB_GUARD_BITS):
         x = arb(x_value.numerator) / x_value.denominator
         max_steps = ctx.prec + 20
         g_x = CoordinateFunction(x, depth)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 
+from flint import ctx as flint_ctx
 from mpmath import iv, mp, mpf, nstr
 from mpmath.libmp import from_man_exp, mpf_add, mpf_sub, round_ceiling, round_floor
 
@@ -37,6 +38,17 @@ def interval_precision(dps: int) -> Iterator[object]:
 def from_fraction(x: Fraction):
     """Exact rational -> enclosing interval at the current ``iv`` precision."""
     return iv.mpf(x.numerator) / iv.mpf(x.denominator)
+
+
+@contextmanager
+def flint_bits(bits: int) -> Iterator[None]:
+    """Run a block with python-flint's (global) precision at ``bits``, then restore it."""
+    saved = flint_ctx.prec
+    flint_ctx.prec = bits
+    try:
+        yield
+    finally:
+        flint_ctx.prec = saved
 
 
 def from_arb(x):

@@ -60,6 +60,8 @@ from flint import arb, arb_mat, ctx
 from mpmath import mp, mpf
 from mpmath.libmp import from_man_exp
 
+from numerics.enclosures import flint_bits
+
 VectorField = Callable[[arb_mat], arb_mat]
 """y (M x 1 arb_mat) -> f(y) (M x 1 arb_mat), evaluated at the working precision."""
 
@@ -161,16 +163,6 @@ def working_precision(bits: int) -> Iterator[None]:
     finally:
         ctx.prec = saved_flint
         mp.prec = saved_mp
-
-
-@contextmanager
-def _flint_bits(bits: int) -> Iterator[None]:
-    saved = ctx.prec
-    ctx.prec = bits
-    try:
-        yield
-    finally:
-        ctx.prec = saved
 
 
 def digits_to_bits(digits: int) -> int:
@@ -446,7 +438,7 @@ class _ShiftedInverses:
             return cached
         h = (self.big_h / n).mid()
         la_bits = _linear_algebra_bits(self.problem, h, self.jac_norm)
-        with _flint_bits(la_bits):
+        with flint_bits(la_bits):
             self.counters.factorizations += 1
             try:
                 inverse = (self.problem.identity - self.jac * h).solve(

@@ -28,7 +28,7 @@ from mpmath import iv
 
 from checks.catalogue import catalogue
 from checks.claim import Kind, declare
-from checks.flow_strategies import positive_flow_instances
+from checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from checks.formula_audit import lazy_formula_audit
 from checks.instances import InstanceError
 from checks.limit_audit import LimitBound, limit_search
@@ -107,21 +107,7 @@ ONE_ROW_FINDING = (
     r"at $\mu=1999/1000$, $a=97/100$: $\varepsilon=32.27\ldots$ against the bound "
 )
 
-_declare_from_catalogue(
-    "mil.thm1.1b",
-    expected=Verdict.REFUTED,
-    findings=(ONE_ROW_FINDING + r"$c_4(\|\mathbf u_0\|_4^4+\|\mathbf v_0\|_4^4)=24$ (exact rational).",),
-    checks=(
-        SymbolicCheck(
-            "one-row instance",
-            "the limit of Theorem 3.1 by KKT on A = (1, a2), L = 4, u_0 = v_0 = 1; ε against c_4 (2 + 2) = 24",
-            _theorem_1_1_instance,
-        ),
-    ),
-    audit=_one_row_audit("mil.thm1.1b", True, "c_L (||u_0||_L^L + ||v_0||_L^L) = 24"),
-)
-
-# ------------------------------------------------------------------ mil (16) on general instances
+# ------------------------------------------------------------------ mil (9) and (16) on general instances
 
 
 def _c_L(depth: int, intervals: bool):
@@ -134,46 +120,56 @@ def _c_L(depth: int, intervals: bool):
 
 
 @functools.lru_cache(maxsize=256)
-def _l1_reduced_costs(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
-    """1 - (Aᵀλ)_j for an exact optimal dual λ of min ‖z‖₁ over S₊ (mil (14); certified LP),
-    all >= 0 (dual feasibility); None if the LP optimum could not be certified."""
+def _l1_dual_image(A: tuple, y: tuple, positive: bool) -> tuple[Fraction, ...] | None:
+    """Aᵀλ for an exact optimal dual λ of min ‖z‖₁ over S₊ (mil (14), Aᵀλ <= 1) or over S
+    (|Aᵀλ| <= 1), from the certified LP; None if its optimum could not be certified."""
     from numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
 
-    certificate = certify_l1_minimizer(A, y, positive=True)
+    certificate = certify_l1_minimizer(A, y, positive=positive)
     if not certificate.certified:
         return None
-    n = len(A[0])
-    return tuple(1 - sum(A[i][j] * certificate.dual[i] for i in range(len(A))) for j in range(n))
+    return tuple(sum(A[i][j] * certificate.dual[i] for i in range(len(A))) for j in range(len(A[0])))
 
 
-def _theorem_2_1_hypotheses(instance: FlowInstance) -> None:
-    """L >= 2 and x0 > 0 are enforced by the instance format; S₊ ≠ ∅ is decided exactly."""
-    from checks.flow_command import require_solvable
+def _solution_set_hypothesis(theorem: str, set_name: str):
+    def hypotheses(instance: FlowInstance) -> None:
+        """L >= 2 and positive initializations are enforced by the instance format; the
+        solution set's non-emptiness is decided exactly (a Farkas or range certificate)."""
+        from checks.flow_command import require_solvable
 
-    try:
-        require_solvable(instance)
-    except InstanceError as exc:
-        raise InstanceError(f"hypothesis S₊ ≠ ∅ of Theorem 2.1 fails: {exc}") from None
+        try:
+            require_solvable(instance)
+        except InstanceError as exc:
+            raise InstanceError(f"hypothesis {set_name} ≠ ∅ of {theorem} fails: {exc}") from None
+
+    return hypotheses
 
 
-def _theorem_2_1_sides(instance: FlowInstance, limit: tuple, intervals: bool):
-    """(16): left ‖x̃∞‖₁ - min_{S₊} ‖z‖₁, right c_L ‖x0‖_L^L (x0 the factor vector at t = 0).
+def _l1_gap_sides(signed: bool):
+    """(16) / (9): left ‖x̃∞‖₁ - min ‖z‖₁ over S₊ / S, right c_L (‖u0‖_L^L [+ ‖v0‖_L^L]).
 
     The left side is summed without cancellation: with λ an optimal dual of the ℓ1 LP,
-    min_{S₊} ‖z‖₁ = λᵀy = λᵀA x̃∞ (x̃∞ ∈ S₊), so ‖x̃∞‖₁ - min = Σ_j (1 - (Aᵀλ)_j) x̃∞_j, a sum
-    of non-negative terms; the identity holds at the true limit, which the certified enclosure
-    contains, so the interval evaluation stays rigorous (and float64 keeps relative accuracy
-    where the gap is 1e-60 of ‖x̃∞‖₁).
+    min ‖z‖₁ = λᵀy = λᵀA x̃∞ (x̃∞ is a solution), so the gap is Σ_j (|x̃∞_j| - (Aᵀλ)_j x̃∞_j),
+    a sum of non-negative terms (dual feasibility); the identity holds at the true limit, which
+    the certified enclosure contains, so the interval evaluation stays rigorous (and float64
+    keeps relative accuracy where the gap is 1e-60 of ‖x̃∞‖₁).
     """
-    costs = _l1_reduced_costs(instance.A, instance.y)
-    if costs is None:
-        return None, None
-    norm = sum(u**instance.depth for u in instance.u0)
-    if intervals:
-        left = sum((from_fraction(c) * x for c, x in zip(costs, limit, strict=True) if c), iv.mpf(0))
-        return left, _c_L(instance.depth, True) * from_fraction(norm)
-    left = math.fsum(float(c) * x for c, x in zip(costs, limit, strict=True) if c)
-    return left, _c_L(instance.depth, False) * float(norm)
+
+    def sides(instance: FlowInstance, limit: tuple, intervals: bool):
+        image = _l1_dual_image(instance.A, instance.y, not signed)
+        if image is None:
+            return None, None
+        L = instance.depth
+        norm = sum(u**L for u in instance.u0) + (
+            sum(v**L for v in instance.v0 or instance.u0) if signed else 0
+        )
+        if intervals:
+            terms = (abs(x) - from_fraction(a) * x for a, x in zip(image, limit, strict=True))
+            return sum(terms, iv.mpf(0)), _c_L(L, True) * from_fraction(norm)
+        left = math.fsum(abs(x) - float(a) * x for a, x in zip(image, limit, strict=True))
+        return left, _c_L(L, False) * float(norm)
+
+    return sides
 
 
 THEOREM_2_1_BOUND = LimitBound(
@@ -181,9 +177,49 @@ THEOREM_2_1_BOUND = LimitBound(
     models=("positive",),
     left_name="||x̃_∞||_1 - min_{z in S+} ||z||_1",
     right_name="c_L ||x_0||_L^L",
-    hypotheses=_theorem_2_1_hypotheses,
-    sides=_theorem_2_1_sides,
+    hypotheses=_solution_set_hypothesis("Theorem 2.1", "S₊"),
+    sides=_l1_gap_sides(signed=False),
     description="(16) at the limit of the positive flow (15), mil (21)'s projection, certified at D digits",
+)
+
+THEOREM_1_1_BOUND = LimitBound(
+    claim_id="mil.thm1.1b",
+    models=("signed",),
+    left_name="||x̃_∞||_1 - min_{z in S} ||z||_1",
+    right_name="c_L (||u_0||_L^L + ||v_0||_L^L)",
+    hypotheses=_solution_set_hypothesis("Theorem 1.1", "S"),
+    sides=_l1_gap_sides(signed=True),
+    description="(9) at the limit of the flow of L^± (mil (7)), mil (34)'s projection, certified at D digits",
+)
+
+_declare_from_catalogue(
+    "mil.thm1.1b",
+    expected=Verdict.REFUTED,
+    findings=(
+        ONE_ROW_FINDING + r"$c_4(\|\mathbf u_0\|_4^4+\|\mathbf v_0\|_4^4)=24$ (exact rational).",
+        r"False on general instances, at the flow's limit certified by Krawczyk's test: "
+        r"$\mathbf A=(1,2,3)$, $y=2$, $L=2$, $\mathbf u_0=\mathbf v_0=10^{-3}\mathbf 1$ gives "
+        r"$\varepsilon=2.589\cdot10^{-3}$ against $c_2(\|\mathbf u_0\|_2^2+\|\mathbf v_0\|_2^2)=2.231\cdot10^{-5}$ "
+        r"(normalized slack $-115.04$); the flow-limit search's first instance, shrunk, has nearly parallel "
+        r"columns, $\mathbf A=(1,1001/1000)$, $\mathbf x^*=(1/4,0)$, $L=2$, $\alpha=10^{-3}$.",
+    ),
+    checks=(
+        SymbolicCheck(
+            "one-row instance",
+            "the limit of Theorem 3.1 by KKT on A = (1, a2), L = 4, u_0 = v_0 = 1; ε against c_4 (2 + 2) = 24",
+            _theorem_1_1_instance,
+        ),
+        limit_search(
+            THEOREM_1_1_BOUND,
+            signed_flow_instances,
+            "(9) on drawn signed-flow instances (checks.flow_strategies): the limit by mil (34)'s "
+            "projection in float64, a slack below 1e-3 re-audited with the limit certified at 30-240 digits",
+        ),
+    ),
+    audit=replace(
+        _one_row_audit("mil.thm1.1b", True, "c_L (||u_0||_L^L + ||v_0||_L^L) = 24"),
+        limit_bound=THEOREM_1_1_BOUND,
+    ),
 )
 
 _declare_from_catalogue(
@@ -208,7 +244,7 @@ _declare_from_catalogue(
             THEOREM_2_1_BOUND,
             positive_flow_instances,
             "(16) on drawn positive-flow instances (checks.flow_strategies): the limit by mil (21)'s "
-            "projection in float64, a negative slack re-audited with the limit certified at 30-240 digits",
+            "projection in float64, a slack below 1e-3 re-audited with the limit certified at 30-240 digits",
         ),
     ),
     audit=replace(
