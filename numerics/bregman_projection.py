@@ -812,4 +812,5 @@ def _ball_digits(x: arb) -> int:
     mid = abs(x.mid())
     if mid == 0 or not (mid > x.rad()):
         return 0
-    return max(0, math.floor(math.log10(float(mid / x.rad()))))
+    # in arb: mid/rad may exceed float64's range (1e400 for a tight ball of a large entry)
+    return max(0, math.floor(float((mid / x.rad()).log()) / math.log(10)))

@@ -17,7 +17,7 @@ values, bad options and paths), and *compute* cases (well-formed files with at m
 or scale out of the ordinary, so that they reach the solvers and the audits' evaluators).
 
 The example database is kept in ``tests/fuzz_examples/`` (committed), so a case that once
-failed is replayed by every later run (hypothesis drops an entry once it passes); every case
+failed is replayed by every later local run (hypothesis drops an entry once it passes); every case
 found so far is also pinned as a test of its own in ``tests/test_input_boundary.py``.  The
 default run draws ``FAST_EXAMPLES`` cases per family; ``--slow`` draws ``SLOW_EXAMPLES``.
 """
@@ -58,9 +58,12 @@ FUZZ_INTEGRATION_SECONDS = 10.0
 WATCHDOG_S = 120
 DATABASE = DirectoryBasedExampleDatabase(str(Path(__file__).parent / "fuzz_examples"))
 
+# CI (.ci/run sets DLNCHECK_FUZZ_DERANDOMIZE=1) draws one fixed sequence of cases, so that a run
+# is reproducible; elsewhere every run searches afresh and keeps what fails in the database.
+DERANDOMIZED = os.environ.get("DLNCHECK_FUZZ_DERANDOMIZE") == "1"
 FUZZ = settings(
-    database=DATABASE,
-    derandomize=False,  # derandomize=True would switch the database off
+    database=None if DERANDOMIZED else DATABASE,
+    derandomize=DERANDOMIZED,  # derandomize=True switches the database off
     deadline=None,
     suppress_health_check=list(HealthCheck),
     print_blob=True,

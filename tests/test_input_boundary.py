@@ -331,6 +331,24 @@ def test_a_hessian_singular_at_the_working_precision_ends_the_refinement_unconve
     assert "FAILED" in out and "no limit established" in out
 
 
+def test_integration_beyond_its_digits_is_refused_naming_the_projection(tmp_path, capsys):
+    """The fuzz: dps 314 in the file ended in "f(y0) is not finite" (a ValueError), 310 in a hang."""
+    data = {"model": "signed", "A": [["1", "1"]], "y": ["1"], "L": 2, "init": {"alpha": "1"}, "dps": 314}
+    code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--no-progress")
+    assert_one_line_error(err, "314 digits", "at most 200", "--method project", code=code)
+    assert out == ""
+
+
+def test_a_ball_tighter_than_float64_can_express_is_counted_in_arb(tmp_path, capsys):
+    """ms at α = 1e3, A = (1, 1e-3, 0): the limit spans 1e-2994 to 1e6 and a ball's mid/rad
+    overflowed float64 while counting its certified digits (an OverflowError)."""
+    data = {"model": "ms", "A": [["1", "1e-3", "0"]], "y": ["1"], "L": 2, "init": {"alpha": "1e3"}}
+    argv = ["flow", _file(tmp_path, data), "--method", "project", "--dps", "30", "--no-progress"]
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 0, err
+    assert "Krawczyk test passed" in out and "e-2994" in out
+
+
 def test_huge_entries_are_refused_before_a_model_converts_them_to_float64(tmp_path, capsys):
     """wn converted A to float64 while parsing its instance: 1e400 overflowed there."""
     data = {

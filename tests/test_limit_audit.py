@@ -117,3 +117,28 @@ def test_float64_slack_agrees_with_the_certified_slack(raw):
         assert abs(float_slack - certified) <= FLOAT_SLACK_AGREEMENT * max(1.0, abs(certified)), float_slack
     if result.status != "undecided":  # undecided at 30 digits: the search climbs the ladder
         assert (certified < 0) == (result.status == "violated")
+
+
+def test_flow_convergence_is_inconclusive_when_the_integrated_limit_lands_elsewhere(monkeypatch):
+    """The check compares the integrated limit with the characterization: move the latter and
+    every instance must be reported (never supported)."""
+    from dataclasses import replace
+
+    import checks.flow_command
+    from checks.flow_convergence import FlowConvergenceSearch
+    from checks.registry import registry
+    from checks.runner import RunContext
+
+    real = checks.flow_command.float64_projection
+
+    def moved(instance):
+        result = real(instance)
+        return replace(result, value=result.value * (1 + 1e-3))
+
+    monkeypatch.setattr(checks.flow_command, "float64_projection", moved)
+    claim = registry().claims["mil.thm2.1a"]
+    check = next(c for c in claim.checks if isinstance(c, FlowConvergenceSearch))
+    result = check.run(claim, RunContext(budget=100, seed=0))
+    assert result.verdict.value == "inconclusive", result.summary
+    assert "from the characterized one" in result.summary
+    assert result.evidence["instances_evaluated"] == 10

@@ -28,6 +28,7 @@ from mpmath import iv
 
 from checks.catalogue import catalogue
 from checks.claim import Kind, declare
+from checks.flow_convergence import FlowConvergenceSearch
 from checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from checks.formula_audit import lazy_formula_audit
 from checks.instances import InstanceError
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from checks.flow_instances import FlowInstance
 
 _KINDS = {
+    "existence/convergence": Kind.CONVERGENCE,
     "inequality": Kind.INEQUALITY,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
@@ -190,6 +192,34 @@ THEOREM_1_1_BOUND = LimitBound(
     hypotheses=_solution_set_hypothesis("Theorem 1.1", "S"),
     sides=_l1_gap_sides(signed=True),
     description="(9) at the limit of the flow of L^± (mil (7)), mil (34)'s projection, certified at D digits",
+)
+
+_declare_from_catalogue(
+    "mil.thm1.1a",
+    expected=Verdict.SUPPORTED,
+    checks=(
+        FlowConvergenceSearch(
+            "flow convergence",
+            "the flow of L^± integrated (reduced dual flow, float64) on drawn signed-flow instances until its "
+            "stopping test: the limit solves Az = y and is mil (34)'s projection",
+            signed_flow_instances,
+            nonnegative=False,
+        ),
+    ),
+)
+
+_declare_from_catalogue(
+    "mil.thm2.1a",
+    expected=Verdict.SUPPORTED,
+    checks=(
+        FlowConvergenceSearch(
+            "flow convergence",
+            "the positive flow (15) integrated (reduced dual flow, float64) on drawn instances until its "
+            "stopping test: the limit is a point of S₊ and is mil (21)'s projection",
+            positive_flow_instances,
+            nonnegative=True,
+        ),
+    ),
 )
 
 _declare_from_catalogue(
