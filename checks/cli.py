@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Collection, Sequence
@@ -145,8 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with numeric_warnings.recorded() as caught:
-        code = _dispatch(argv)
+    try:
+        with numeric_warnings.recorded() as caught:
+            code = _dispatch(argv)
+    except BrokenPipeError:  # the reader went away (`dlncheck ... | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the exit's final flush does not fail again
+        return 1
     if code == EXIT_MISMATCH and caught.summary():  # what went out of range, once, after the failure
         print(f"dlncheck: note: {caught.summary()}", file=sys.stderr)
     return code

@@ -113,7 +113,7 @@ class LimitBound:
             relation = decide(self.left_name, "<=", self.right_name, left, right)
             slack = (right - left) / abs(right) if not _contains_zero(right) else None
             quantities = (
-                ("limit (certified)", _vector_summary(limit.values)),
+                ("limit (certified)", tuple(limit.values)),
                 (self.left_name, left),
                 (self.right_name, right),
             )
@@ -136,11 +136,6 @@ class LimitBound:
 
 def _contains_zero(x) -> bool:
     return enclosures.sign(x) == 0
-
-
-def _vector_summary(values: tuple[Any, ...]):
-    """The limit's largest entry (the whole vector goes to --json through the notes)."""
-    return max(values, key=lambda v: abs(enclosures.midpoint(v)))
 
 
 def certified_limit(instance: FlowInstance, dps: int) -> LimitValue:

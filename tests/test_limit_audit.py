@@ -142,3 +142,25 @@ def test_flow_convergence_is_inconclusive_when_the_integrated_limit_lands_elsewh
     assert result.verdict.value == "inconclusive", result.summary
     assert "from the characterized one" in result.summary
     assert result.evidence["instances_evaluated"] == 10
+
+
+def test_output_cut_short_by_its_reader_ends_without_a_traceback(tmp_path):
+    """`dlncheck audit ... | head -1`: the closed pipe raised BrokenPipeError from print.  The
+    reader here closes before the command starts writing, so the pipe is always broken."""
+    import subprocess
+    import sys
+
+    argv = [
+        sys.executable,
+        "-m",
+        "checks.cli",
+        "audit",
+        "mil.thm2.1b",
+        "--instance",
+        _file(tmp_path, EXAMPLE),
+    ]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
