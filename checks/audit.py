@@ -226,9 +226,20 @@ def escalate(
     With ``slack_digits`` > 0 the climb also continues until the normalized slack is known
     to that many significant digits (used to report a certified smallest slack).
     """
+    return escalate_evaluation(audit.evaluate, instance, ladder, slack_digits)
+
+
+def escalate_evaluation(
+    evaluate: Callable[[Any, int], AuditResult],
+    instance: Any,
+    ladder: Sequence[int] = ESCALATION_DPS,
+    slack_digits: int = 0,
+) -> AuditResult:
+    """:func:`escalate` for any evaluator ``evaluate(instance, dps)`` (e.g. a claim about a
+    flow's limit, ``checks.limit_audit``)."""
     result = None
     for dps in ladder:
-        result = audit.evaluate(instance, dps)
+        result = evaluate(instance, dps)
         if result.exact:
             return result
         if result.status != UNDECIDED and (

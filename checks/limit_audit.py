@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from checks.audit import ESCALATION_DPS, HOLDS, UNDECIDED, VIOLATED, AuditResult, Relation, decide
+from checks.audit import ESCALATION_DPS, UNDECIDED, AuditResult, Relation, decide, escalate_evaluation
 from checks.errors import InstanceError
 from checks.property import PropertyCheck
 from numerics import enclosures
@@ -168,19 +168,7 @@ def escalate_limit(
     bound: LimitBound, instance: FlowInstance, ladder=ESCALATION_DPS, slack_digits: int = 0
 ) -> AuditResult:
     """:meth:`LimitBound.evaluate` at increasing precision until decided (``checks.audit.escalate``)."""
-    result = None
-    for dps in ladder:
-        result = bound.evaluate(instance, dps)
-        if result.status == VIOLATED:
-            return result
-        if result.status == HOLDS and (
-            slack_digits == 0
-            or result.slack is None
-            or enclosures.correct_digits(result.slack) >= slack_digits
-        ):
-            return result
-    assert result is not None
-    return result
+    return escalate_evaluation(bound.evaluate, instance, ladder, slack_digits)
 
 
 @dataclass(frozen=True)
