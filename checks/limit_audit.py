@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from checks.audit import ESCALATION_DPS, UNDECIDED, AuditResult, Relation, decide, escalate_evaluation
+from checks.audit import ESCALATION_DPS, UNDECIDED, Audit, AuditResult, Relation, decide, escalate_evaluation
 from checks.errors import InstanceError
 from checks.property import PropertyCheck
 from numerics import enclosures
@@ -80,6 +80,12 @@ class LimitBound:
     hypotheses: Callable[[FlowInstance], None]
     sides: Callable[[FlowInstance, tuple[Any, ...], bool], tuple[Any, Any]]
     description: str
+    # Where the limit is that of another flow than the instance's own (e.g. mil's signed flow as
+    # the positive flow of [A, -A], whose limit is the pair (ũ∞, ṽ∞)): that flow's instance.
+    limit_of: Callable[[FlowInstance], FlowInstance] | None = None
+
+    def limit_instance(self, instance: FlowInstance) -> FlowInstance:
+        return instance if self.limit_of is None else self.limit_of(instance)
 
     def parse(self, data: Any) -> FlowInstance:
         # imported here: the flow machinery (SciPy's LP among it) loads only when a limit is audited
@@ -100,7 +106,7 @@ class LimitBound:
 
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
         """Both sides at the limit certified at ``dps`` digits, in interval arithmetic."""
-        limit = certified_limit(instance, dps)
+        limit = certified_limit(self.limit_instance(instance), dps)
         with interval_precision(dps):
             if not limit.certified:
                 left = right = None
@@ -122,7 +128,7 @@ class LimitBound:
     def float_slack(self, instance: FlowInstance) -> float:
         """(right - left)/|right| at the float64 projection; NaN where float64 cannot tell it to
         ``FLOAT_SLACK_UNCERTAINTY`` (then the search decides the instance in intervals)."""
-        limit = float64_limit(instance)
+        limit = float64_limit(self.limit_instance(instance))
         if limit is None:
             return math.nan
         left, right = self.sides(instance, limit.values, False)
@@ -199,4 +205,23 @@ def limit_search(bound: LimitBound, instances, description: str) -> LimitSearch:
         slack=bound.float_slack,
         slack_doc=f"({bound.right_name} - {bound.left_name}) / |{bound.right_name}| at the limit",
         bound=bound,
+    )
+
+
+def limit_audit(bound: LimitBound, example: dict[str, Any], default_dps: int = 30) -> Audit:
+    """The claim's single-instance audit when its only instance form is a flow instance file:
+    ``dlncheck audit ID --instance FILE`` (``checks.cli``) and the replay of stored
+    counterexamples dispatch to ``bound``; ``example`` is a flow instance the tests audit."""
+    from checks.instances import InstanceSpec
+
+    def evaluate(instance: Any, dps: int) -> AuditResult:
+        return bound.evaluate(instance, dps)
+
+    return Audit(
+        spec=InstanceSpec(),
+        evaluate=evaluate,
+        example=example,
+        description=bound.description,
+        default_dps=default_dps,
+        limit_bound=bound,
     )

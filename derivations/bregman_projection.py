@@ -338,3 +338,60 @@ def g_continuous_in_depth() -> Derivation:
         printed=printed,
         assumptions="x > 0, z > 0",
     )
+
+
+def _mirror_coordinates(depth, b: sp.Matrix) -> sp.Matrix:
+    """The point x with ∇F(x) = b-coordinates: L = 2, ∇F(x) = ½ log x, so x = e^{2b}; L > 2,
+    ∇F(x) = x^{2/L-1}/(2-L), parametrized as x = b^{L/(2-L)} (b > 0) with ∇F(x) = b/(2-L)."""
+    if depth == 2:
+        return b.applyfunc(lambda v: sp.exp(2 * v))
+    L = sp.sympify(depth)
+    return b.applyfunc(lambda v: v ** (L / (2 - L)))
+
+
+def pythagoras_constancy(depth) -> Derivation:
+    """mil (23)-(24): Δ_z = D_F(z, x̃(0)) - D_F(z, x̃∞) is the same for all z in S₊, and
+    Δ_{x̃∞} = D_F(x̃∞, x̃(0)).
+
+    What the flow gives (mil.lem2.6.gradF, integrated in t): ∂_t ∇F(x̃) = -L Aᵀ(A x̃ - y), so
+    ∇F(x̃∞) - ∇F(x̃(0)) = Aᵀw for some w (w = -L ∫ r dt).  In mirror coordinates (∇F(x̃0) = c,
+    ∇F(x̃∞) = c + Aᵀw, up to the factor of :func:`_mirror_coordinates`) and with z2 = z1 + a null
+    vector of A = (a1 a2 a3), the difference Δ_{z1} - Δ_{z2} must vanish identically, and
+    D_F(x̃∞, x̃∞) = 0 gives the second equality of (24); D_F(z, x̃∞) >= 0 (Lemma 2.4,
+    mil.lem2.4) gives its inequality.
+    """
+    a = coordinates("a", 3, real=True)
+    c = coordinates("c", 3, real=True) if depth == 2 else coordinates("c")
+    w, t1, t2 = sp.symbols("w t_1 t_2", real=True)
+    z1 = coordinates("z")
+    z2 = z1 + t1 * sp.Matrix([a[1], -a[0], 0]) + t2 * sp.Matrix([a[2], 0, -a[0]])
+    factor = sp.Integer(1) if depth == 2 else 2 - sp.sympify(depth)
+    shift = sp.Matrix([factor * a[n] * w for n in range(3)])  # ∇F(x̃∞) - ∇F(x̃0) = Aᵀw
+    # b: mirror coordinates of x̃∞, independent symbols (positive for L > 2) while simplifying;
+    # the flow's relation b = c + shift is substituted afterwards
+    b = coordinates("b", 3, real=True) if depth == 2 else coordinates("b")
+    x0, xinf = _mirror_coordinates(depth, c), _mirror_coordinates(depth, b)
+
+    def delta_z(z):
+        return divergence_of_potential(depth, z, x0) - divergence_of_potential(depth, z, xinf)
+
+    free = sp.simplify(sp.powsimp(sp.expand(delta_z(z1) - delta_z(z2)), force=True))
+    difference = sp.simplify(free.subs({b[n]: c[n] + shift[n] for n in range(3)}))
+    self_divergence = sp.simplify(sp.powsimp(divergence_of_potential(depth, xinf, xinf), force=True))
+    derived = sp.Matrix([difference, self_divergence])
+    printed = sp.zeros(2, 1)
+    cmp = compare(derived, printed)
+    return Derivation.from_comparison(
+        cmp,
+        claim_id="mil.eq23",
+        title=f"(23)-(24): Δ_z constant on S₊ and Δ at the limit ({case(depth)})",
+        steps=(
+            Step("∇F(x̃∞) - ∇F(x̃0) = Aᵀw (the flow of ∇F(x̃), mil.lem2.6.gradF, integrated)", shift),
+            Step("Δ_{z1} - Δ_{z2}, z2 = z1 + t1 (a2, -a1, 0) + t2 (a3, 0, -a1), b = ∇-coordinates of x̃∞", free),
+            Step("the same with b = c + Aᵀw", difference),
+            Step("D_F(x̃∞, x̃∞)", self_divergence),
+        ),
+        derived=derived,
+        printed=printed,
+        assumptions="N = 3, A = (a1 a2 a3), z1 > 0; " + case(depth),
+    )

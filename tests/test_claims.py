@@ -19,7 +19,8 @@ REGISTRY = registry()
 CLAIM_IDS = list(REGISTRY.claims)
 FAST_IDS = [cid for cid in CLAIM_IDS if not REGISTRY.claims[cid].slow]
 # Only property checks depend on the seed and the budget; the rest is re-derived identically.
-SEARCHED_IDS = [cid for cid in CLAIM_IDS if any(c.kind == "property" for c in REGISTRY.claims[cid].checks)]
+SEARCHED_KINDS = ("property", "limit property", "flow convergence")
+SEARCHED_IDS = [cid for cid in CLAIM_IDS if any(c.kind in SEARCHED_KINDS for c in REGISTRY.claims[cid].checks)]
 
 
 def _explain(result) -> str:
@@ -60,8 +61,13 @@ def test_unrefuted_claim_has_no_stored_counterexample(claim_id):
 @pytest.mark.parametrize("claim_id", [c for c in CLAIM_IDS if REGISTRY.claims[c].audit is not None])
 def test_audit_example_is_valid_and_decided(claim_id):
     claim = REGISTRY.claims[claim_id]
-    instance = parse_instance(claim.audit.example, claim.audit.spec, claim_id)
-    result = claim.audit.evaluate(instance, instance.dps or claim.audit.default_dps)
+    example = claim.audit.example
+    if "model" in example:  # a flow instance: audited at its limit by the claim's LimitBound
+        bound = claim.audit.limit_bound
+        result = bound.evaluate(bound.parse(example), example.get("dps") or claim.audit.default_dps)
+    else:
+        instance = parse_instance(example, claim.audit.spec, claim_id)
+        result = claim.audit.evaluate(instance, instance.dps or claim.audit.default_dps)
     assert result.status in ("holds", "violated"), result.lines(20)
     if claim.expected in (Verdict.VERIFIED, Verdict.SUPPORTED):
         assert result.status == "holds", result.lines(20)

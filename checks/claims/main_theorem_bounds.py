@@ -336,8 +336,6 @@ SCALE_FINDINGS = {
 for _claim_id in (
     "mil.cor1.3",
     "mil.thm1.4",
-    "mil.thm2.2.rate",
-    "mil.eq23",
     "ms.intro.step1",
     "ms.thm2.2a",
     "krr.thm2",
