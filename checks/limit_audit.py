@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING, Any
 from checks.audit import ESCALATION_DPS, UNDECIDED, Audit, AuditResult, Relation, decide, escalate_evaluation
 from checks.errors import InstanceError
 from checks.property import PropertyCheck
+from checks.verdicts import CheckResult, Verdict
 from numerics import enclosures
 from numerics.enclosures import interval_precision
 
 if TYPE_CHECKING:
     from checks.claim import Claim
     from checks.flow_instances import FlowInstance
+    from checks.runner import RunContext
 
 
 # Error model of a side evaluated at the float64 projection (for the search's steering only;
@@ -195,6 +197,62 @@ class LimitSearch(PropertyCheck):
     def escalate(self, claim: Claim, instance: Any, slack_digits: int = 0) -> AuditResult:
         assert self.bound is not None
         return escalate_limit(self.bound, instance, slack_digits=slack_digits)
+
+    def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
+        """The search (``checks.property``); when supported, the smallest-slack instance is
+        followed along α → 0 on its own A and L (``alpha_family``), so a bound whose slack tends
+        to 0 there is reported as tight."""
+        from dataclasses import replace
+
+        result = super().run(claim, ctx)
+        if result.verdict != Verdict.SUPPORTED or self.bound is None:
+            return result
+        family = alpha_family(self.bound, result.evidence.get("min_slack_instance"))
+        if len(family) < 2:
+            return result
+        first, last = family[0], family[-1]
+        tight = 0 <= last[1] < TIGHT_FRACTION * first[1]
+        trend = (
+            f"; on its A and L as α → 0 the float64 slack goes {first[1]:.3g} (α = {first[0]}) → {last[1]:.3g} "
+            f"(α = {last[0]})" + (": tight as α → 0" if tight else "")
+        )
+        evidence = dict(result.evidence, alpha_family=[[a, s] for a, s in family], tight_as_alpha_to_0=tight)
+        return replace(result, summary=result.summary + trend, evidence=evidence)
+
+
+# The α-family of a supported search: the factor scale 10^-k, k in ALPHA_FAMILY_EXPONENTS (as far
+# as float64 resolves the instance: LimitBound.float_slack is NaN beyond); the bound is reported
+# tight as α → 0 when the slack at the smallest α is below TIGHT_FRACTION of the slack at α = 1.
+ALPHA_FAMILY_EXPONENTS = (0, 1, 2, 3, 4, 6, 8, 10, 15, 20, 30)
+TIGHT_FRACTION = 0.1
+
+
+def alpha_family(bound: LimitBound, raw: dict[str, Any] | None) -> list[tuple[str, float]]:
+    """(α, float64 slack) with the instance's initialization rescaled to α·(its shape)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("init"), dict):
+        return []
+    init = raw["init"]
+    out = []
+    for k in ALPHA_FAMILY_EXPONENTS:
+        scale = Fraction(1, 10**k)
+        if "alpha" in init and len(init) == 1:
+            scaled = {"alpha": "1" if k == 0 else f"1e-{k}"}
+        elif all(isinstance(v, list) for v in init.values()):
+            first = Fraction(init[next(iter(init))][0])
+            scaled = {key: [_text(Fraction(v) / first * scale) for v in vec] for key, vec in init.items()}
+        else:
+            return []
+        try:
+            slack = bound.float_slack(bound.parse(dict(raw, init=scaled)))
+        except (InstanceError, ValueError, ZeroDivisionError):
+            continue
+        if math.isfinite(slack):
+            out.append(("1" if k == 0 else f"1e-{k}", slack))
+    return out
+
+
+def _text(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 def limit_search(bound: LimitBound, instances, description: str) -> LimitSearch:

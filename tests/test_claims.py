@@ -19,7 +19,7 @@ REGISTRY = registry()
 CLAIM_IDS = list(REGISTRY.claims)
 FAST_IDS = [cid for cid in CLAIM_IDS if not REGISTRY.claims[cid].slow]
 # Only property checks depend on the seed and the budget; the rest is re-derived identically.
-SEARCHED_KINDS = ("property", "limit property", "flow convergence")
+SEARCHED_KINDS = ("property", "limit property", "flow convergence", "trajectory property")
 SEARCHED_IDS = [cid for cid in CLAIM_IDS if any(c.kind in SEARCHED_KINDS for c in REGISTRY.claims[cid].checks)]
 
 

@@ -164,3 +164,41 @@ def test_output_cut_short_by_its_reader_ends_without_a_traceback(tmp_path):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def _true_l1_gap_bound():
+    """min ‖z‖₁ <= ‖x̃∞‖₁ over S₊ (true: x̃∞ ∈ S₊), whose slack tends to 0 as α → 0 (mil
+    Theorem 2.1's limit approaches the ℓ1 minimizer): a supported search that is tight."""
+    from dataclasses import replace
+
+    def sides(instance, limit, intervals):
+        gap, _ = THEOREM_2_1_BOUND.sides(instance, limit, intervals)  # ‖x̃∞‖₁ - min ‖z‖₁ >= 0
+        if gap is None:
+            return None, None
+        total = sum(abs(x) for x in limit)
+        return total - gap, total
+
+    return replace(THEOREM_2_1_BOUND, claim_id="test.l1gap", sides=sides, left_name="min ||z||_1", right_name="||x̃∞||_1")
+
+
+def test_a_supported_limit_search_follows_its_closest_instance_as_alpha_goes_to_0():
+    from checks.claim import Claim, Kind
+    from checks.limit_audit import alpha_family, limit_search
+    from checks.runner import RunContext
+    from checks.verdicts import Verdict
+
+    bound = _true_l1_gap_bound()
+    raw = {"model": "positive", "A": [["1", "2", "3"]], "y": ["2"], "L": 2, "init": {"alpha": "1"}}
+    family = alpha_family(bound, raw)
+    assert [a for a, _ in family][:3] == ["1", "1e-1", "1e-2"]
+    slacks = [s for _, s in family]
+    assert slacks[0] > 0.1 and slacks[-1] < 1e-3 * slacks[0]  # the limit approaches the ℓ1 minimizer
+
+    search = limit_search(bound, lambda: positive_flow_instances(max_depth=2), "test")
+    claim = Claim(
+        id="test.l1gap", paper="mil", label="", section="", statement="", kind=Kind.INEQUALITY,
+        expected=Verdict.SUPPORTED, checks=(search,),
+    )
+    result = search.run(claim, RunContext(budget=20, seed=0, write_counterexamples=False))
+    assert result.verdict == Verdict.SUPPORTED, result.summary
+    assert "as α → 0" in result.summary and result.evidence["alpha_family"]
