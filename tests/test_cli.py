@@ -28,8 +28,11 @@ def test_list_shows_registered_claims_and_coverage(capsys):
 
 
 def test_list_all_includes_catalogue_ids_without_checks(capsys):
-    code, out, _ = run_cli(capsys, "list", "--all", "--paper", "ms")
-    assert code == 0 and "ms.lem3.1" in out and "(no checks yet)" in out
+    code, out, _ = run_cli(capsys, "list", "--all", "--paper", "wn")
+    assert code == 0 and "wn.fig1" in out and "(experiment: not yet recomputed)" in out
+    reg = registry()
+    for cid in (c for c in reg.catalogue if c not in reg.claims and reg.catalogue[c]["paper"] == "wn"):
+        assert cid in out
 
 
 def test_check_writes_json_and_exits_0_when_verdicts_match(capsys, tmp_path):

@@ -70,8 +70,12 @@ def test_unknown_id_error_suggests_a_close_id():
 
 
 def test_catalogue_id_without_checks_says_so():
-    with pytest.raises(UnknownClaimError, match="in the catalogue but has no checks yet"):
-        registry().get("ms.lem3.1")
+    with pytest.raises(UnknownClaimError, match="one of the papers' experiments: it is in the catalogue but not yet"):
+        registry().get("wn.fig1")
+    reg = registry()
+    for cid in (c for c in reg.catalogue if c not in reg.claims):
+        with pytest.raises(UnknownClaimError, match="in the catalogue but"):
+            reg.get(cid)
 
 
 def test_declaring_an_id_outside_the_catalogue_is_an_error():
