@@ -531,7 +531,7 @@ def lemma6() -> Derivation:
 
 def footnote3() -> Derivation:
     e = eps
-    exponent = -sp.log(lemma6_alpha()) / sp.log(dd)
+    exponent = sp.expand_log(-sp.log(lemma6_alpha()), force=True) / sp.log(dd)
     parts = [
         identity(
             "-ln(alpha_0)/ln(d) = 1/4 + 1/(8 eps) for Lemma 6's alpha_0",
@@ -551,6 +551,137 @@ def footnote3() -> Derivation:
         "footnote 3: Lemma 6 needs alpha < d^(-1/4 - 1/(8 eps)) = d^(-Omega(1/eps))",
         parts,
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}; Lemma 6 (krr.lem6) for the necessity itself",
+    )
+
+
+def footnote3_sufficiency_parts() -> list[Part]:
+    """Every unit vector at once: alpha <= alpha_s(eps, d) = min{(2 sqrt d)^(-(2+eps)/(2eps)),
+    exp(-(2+eps)d/(2eps))} meets Lemma 5's hypothesis alpha <= alpha_1(eps', |v|_1, d), eps' = eps/(2+eps),
+    for all 1 <= |v|_1 <= sqrt d.
+
+    In logarithms, l = ln(1/alpha) >= each of (2+eps)/(2eps) ln(2 sqrt d) and (2+eps)d/(2eps); n = |v|_1.
+    """
+    ep = eps_prime()
+    n = sp.Symbol("n", positive=True)  # |v|_1 of a unit vector v
+    sig = sp.Symbol("sigma", nonnegative=True)  # n = 1 + sigma
+    rr = sp.Symbol("r", nonnegative=True)  # sqrt(d) = n (1 + r)
+    sd = n * (1 + rr)  # sqrt(d)
+    exp_term = (2 + eps) * sd**2 / (2 * eps)  # -ln of the exp term of alpha_s, d = sqrt(d)^2
+    pow_term = (2 + eps) / (2 * eps) * sp.log(2 * sd)  # -ln of the power term
+    return [
+        identity(
+            "1/(2 eps') = (2 + eps)/(2 eps) for eps' = eps/(2 + eps)", 1 / (2 * ep), (2 + eps) / (2 * eps)
+        ),
+        nonnegative(
+            "Lemma 5's alpha <= 1: ln(1/alpha) >= (2+eps)d/(2eps) >= 0",
+            exp_term,
+            (2 + eps) * sd**2 / (2 * eps),
+        ),
+        nonnegative(
+            "Lemma 5's alpha <= sqrt|v|_1: (2+eps)d/(2eps) + ln(|v|_1)/2 >= 0 (|v|_1 = 1 + sigma >= 1)",
+            (exp_term + sp.log(n) / 2).subs(n, 1 + sig),
+            ((2 + eps) * ((1 + sig) * (1 + rr)) ** 2 / (2 * eps) + sp.log(1 + sig) / 2),
+        ),
+        nonnegative(
+            "Lemma 5's alpha <= (2|v|_1)^(-1/(2eps')): (1/(2eps')) (ln(2 sqrt d) - ln(2|v|_1)) >= 0 "
+            "(sqrt d = |v|_1 (1 + r))",
+            sp.expand_log(pow_term - sp.log(2 * n) / (2 * ep), force=True),
+            (2 + eps) / (2 * eps) * sp.log(1 + rr),
+        ),
+        nonnegative(
+            "Lemma 5's alpha <= exp(-d/(2 eps' |v|_1)): (2+eps)d/(2eps) - "
+            "d/(2 eps' |v|_1) >= 0 (|v|_1 = 1 + sigma)",
+            (exp_term - sd**2 / (2 * ep * n)).subs(n, 1 + sig),
+            (2 + eps) * ((1 + sig) * (1 + rr)) ** 2 * sig / (2 * eps * (1 + sig)),
+        ),
+        identity(
+            "Lemma 5 at eps' for v and w: (Q(v)/|v|_1) / (Q(w)/|w|_1) <= (1+eps')/(1-eps') = 1 + eps",
+            (1 + ep) / (1 - ep),
+            1 + eps,
+        ),
+    ]
+
+
+def footnote3_scale_parts() -> list[Part]:
+    """eps ln(1/threshold) as eps -> 0, exactly: each threshold is exp(-Theta(1/eps)) (d, |beta*|_1 fixed)."""
+    sd = sp.Symbol("q", positive=True)  # sqrt(d)
+    delta = sp.Symbol("delta", nonnegative=True)  # d = 1 + delta
+    bb = bstar
+    limit = lambda expr, value, text: identity(text, sp.limit(eps * expr, eps, 0, "+"), value)  # noqa: E731
+    gap = 1 + delta - sp.log(2) - sp.log(1 + delta) / 2  # d - ln(2 sqrt d) at d = 1 + delta
+    return [
+        limit(
+            (2 + eps) / (2 * eps) * sp.log(2 * sd),
+            sp.log(2 * sd),
+            "sufficient (unit vectors): power term -> ln(2 sqrt d)",
+        ),
+        limit((2 + eps) * dim / (2 * eps), dim, "sufficient (unit vectors): exp term -> d"),
+        sum_of(
+            "d >= ln(2 sqrt d) for d >= 1: so eps ln(1/alpha_s) -> d > 0",
+            gap,
+            [
+                nonnegative("1 - ln 2 > 0", 1 - sp.log(2), 1 - sp.log(2)),
+                monotone(
+                    "delta - ln(1 + delta)/2 >= 0",
+                    delta - sp.log(1 + delta) / 2,
+                    delta,
+                    0,
+                    (1 + 2 * delta) / (2 + 2 * delta),
+                ),
+            ],
+        ),
+        limit(
+            (2 + eps) / (2 * eps) * sp.log(2 * (1 + eps) * bb),
+            sp.log(2 * bb),
+            "Theorem 2 as printed: (2(1+eps)|beta*|_1)^(-(2+eps)/(2eps)) -> ln(2|beta*|_1)",
+        ),
+        limit(dim / (eps * bb), dim / bb, "Theorem 2 as printed: exp(-d/(eps |beta*|_1)) -> d/|beta*|_1 > 0"),
+        limit(
+            (2 + eps) / (2 * eps) * sp.log(2 * (1 + 2 * eps) * bb),
+            sp.log(2 * bb),
+            "Theorem 2 corrected (krr.thm2.proof): power term -> ln(2|beta*|_1)",
+        ),
+        limit((2 + eps) * dim / (2 * eps * bb), dim / bb, "Theorem 2 corrected: exp term -> d/|beta*|_1 > 0"),
+        limit(
+            sp.expand_log(-sp.log(lemma6_alpha()), force=True),
+            sp.log(dd) / 8,
+            "necessary (Lemma 6): -ln alpha_0 -> ln(d)/8 > 0 (d >= e)",
+        ),
+    ]
+
+
+def footnote3_sufficiency() -> Derivation:
+    return conclude(
+        "krr.fn3",
+        "footnote 3, sufficiency: exponentially small alpha makes "
+        "Q_alpha proportional to l1 on all unit vectors, "
+        "and is what Theorem 2 (corrected) needs",
+        [*footnote3_sufficiency_parts(), *corrected_l1_threshold_parts()],
+        assumptions=(
+            "0 < eps < d; d >= 1; unit vectors v have 1 <= |v|_1 <= sqrt(d) (|v|_2 <= |v|_1 <= sqrt(d) |v|_2)"
+        ),
+        notes=(
+            "Lemma 5's two bounds are (26) and (29) (krr.eq25, krr.eq28, "
+            "proven in SymPy); the last six parts are "
+            "the corrected threshold of Theorem 2 meeting every use of "
+            "Lemma 5 in its proof (as in krr.thm2.proof)",
+        ),
+    )
+
+
+def footnote3_scale() -> Derivation:
+    return conclude(
+        "krr.fn3",
+        "footnote 3, the scale: eps ln(1/alpha) has a positive finite "
+        "limit for every threshold (exp(-Theta(1/eps)))",
+        footnote3_scale_parts(),
+        assumptions="eps -> 0+ with d >= 1 and |beta*|_1 > 0 fixed; for Lemma 6, d >= e",
+        notes=(
+            "sufficient: alpha_s and Theorem 2's threshold (printed or corrected) have eps ln(1/alpha) -> "
+            "max(ln(2 sqrt d), d) = d and max(ln(2|beta*|_1), d/|beta*|_1) >= d/|beta*|_1; necessary: "
+            "eps ln(1/alpha_0) -> ln(d)/8: exponentially small in 1/eps "
+            "on both sides, with different constants",
+        ),
     )
 
 
