@@ -12,7 +12,6 @@ from __future__ import annotations
 from checks.claim import Kind, declare
 from checks.formula_audit import formula_audit
 from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
 from derivations import krr_closed_form_flows as flows
 from derivations import krr_depth_potential as potential
@@ -319,38 +318,6 @@ declare(
     ),
 )
 
-declare(
-    id="krr.sec4.saddle",
-    paper="krr",
-    label="Sec. 4 claim",
-    section="4 Detailed Study of a Simple Depth-2 Model",
-    kind=Kind.CHARACTERIZATION,
-    statement=(
-        r"$\mathbf w=0$ is a saddle point of $L$ for model (3), so taking $\alpha\to0$ increases the time needed to "
-        r"escape the vicinity of zero."
-    ),
-    hypotheses=(r"$X^\top y\neq0$",),
-    depends_on=("krr.eq3",),
-    expected=Verdict.INCONCLUSIVE,
-    checks=(
-        SymbolicCheck(
-            "saddle",
-            "grad L(0) = 0 and Hessian diag(-4 X^T y, 4 X^T y) (N = 2, d = 2)",
-            kernels.saddle_at_zero,
-        ),
-        SymbolicCheck(
-            "escape time (linearized)",
-            "along the unstable direction of w' = -H(0) w the time from alpha to eps decreases in alpha",
-            kernels.escape_time_linearized,
-        ),
-        UncheckedPart(
-            "escape time of the nonlinear flow",
-            "the escape time is derived only for the linearized flow at 0; for the flow itself it is a "
-            "flow-audit question (the time for beta(t) to leave a neighbourhood of 0 as alpha -> 0)",
-        ),
-    ),
-)
-
 # ------------------------------------------------------------------------------ Theorems 1 and 3
 
 declare(
@@ -379,40 +346,6 @@ declare(
             "beta_inf = 2 alpha^2 w0^2 sinh(X^T nu) from the flow; grad Q(beta_inf) = X^T nu; Q strictly convex "
             "(general w0, d = 2)",
             bias.theorem1_kkt,
-        ),
-    ),
-)
-
-declare(
-    id="krr.thm3",
-    paper="krr",
-    label="Theorem 3",
-    section="5 / Appendix F",
-    kind=Kind.CHARACTERIZATION,
-    statement=(
-        r"For $0<\alpha<\infty$, $D\ge3$, if $X\beta^\infty_{\alpha,D}=y$ then $\beta^\infty_{\alpha,D}=\arg\min_\beta"
-        r"Q^D_\alpha(\beta)$ s.t. $X\beta=y$, $Q^D_\alpha(\beta)=\alpha^D\sum_iq_D(\beta_i/\alpha^D)$, $q_D=\int h_D^{-1}$, "
-        r"$h_D(z)=(1-z)^{-\frac D{D-2}}-(1+z)^{-\frac D{D-2}}$ on $[-1,1]$. Furthermore $\lim_{\alpha\to0}"
-        r"\beta^\infty_{\alpha,D}=\beta^*_{\ell_1}$ and $\lim_{\alpha\to\infty}\beta^\infty_{\alpha,D}=\beta^*_{\ell_2}$."
-    ),
-    hypotheses=(r"$D\ge3$", "zero-error convergence assumed"),
-    depends_on=("krr.lem8", "krr.eq57", "krr.eq59", "krr.thm3.rich", "krr.thm3.kernel"),
-    expected=Verdict.INCONCLUSIVE,
-    findings=(
-        r"From the flow of $L$ itself, $X^\top\nu=-2\alpha^{D-2}D(D-2)X^\top\int_0^\infty r$ (the printed (58) has no 2); "
-        r"the argmin characterization is unaffected.",
-    ),
-    checks=(
-        SymbolicCheck(
-            "KKT at the flow's limit",
-            "beta_inf = alpha^D h_D(X^T nu) from the flow of L (symbolic D); grad Q^D_alpha = h_D^{-1}; convexity",
-            bias.theorem3_kkt,
-        ),
-        UncheckedPart(
-            "the limits alpha -> 0 and alpha -> inf",
-            "the rich limit (61)-(62) is krr.thm3.rich, a limit of the flow's solutions checked numerically, "
-            "not derived here; the kernel-regime expansion (64)-(66) is derived in krr.thm3.kernel, but the "
-            "limit of the flow's solutions as alpha -> inf is again a statement about the flow",
         ),
     ),
 )
@@ -667,36 +600,6 @@ declare(
             "induced penalty",
             "Lagrange points of min a^2 + b^2 s.t. a^D - b^D = 1 for symbolic D (and solved for D = 3); scaling in beta",
             penalty.induced_penalty,
-        ),
-    ),
-)
-
-declare(
-    id="krr.sec5.claims",
-    paper="krr",
-    label="Sec. 5 text / Figure 3",
-    section="5 Higher Order Models",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"For any $D\ge2$ the rich limit is $\beta^*_{\ell_1}$ (not $\|\beta\|_{2/D}$ as with explicit $\|\mathbf w\|_2$ "
-        r"regularization or logistic loss); for $D\ge3$ the scale of $\alpha$ needed to approximate $\ell_1$ is polynomial "
-        r"rather than exponential; increasing $D$ hastens the transition. Fig. 3(b): ratio $Q^D_\alpha(e_1)/Q^D_\alpha"
-        r"(\mathbf 1_d/\|\mathbf 1_d\|_2)$ transitions from 1 ($\ell_2$) to $1/\sqrt d$ ($\ell_1$); Fig 3(c): largest "
-        r"$\alpha^D$ giving recovery to accuracy 0.025."
-    ),
-    depends_on=("krr.thm3",),
-    expected=Verdict.INCONCLUSIVE,
-    checks=(
-        SymbolicCheck(
-            "Fig. 3(b) ends and the polynomial rate",
-            "the two limits of Q(e_1)/Q(1_d/sqrt d) (d = 3, symbolic D) and the tail 1 - h_D^{-1}(t) ~ t^{-(D-2)/D}",
-            potential.regime_ratios,
-        ),
-        UncheckedPart(
-            "Fig. 3(c) and 'increasing D hastens the transition'",
-            "the recovery experiment of Fig. 3(c) and the comparison across depths are empirical; the gap "
-            "||beta||_1 - Q^D_alpha of order alpha^{D-2} is derived only to leading order (the tail of h_D^{-1}), "
-            "not with a bound on the remainder",
         ),
     ),
 )

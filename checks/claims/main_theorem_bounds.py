@@ -338,7 +338,6 @@ for _claim_id in (
     "mil.thm1.4",
     "ms.intro.step1",
     "ms.thm2.2a",
-    "krr.thm2",
     "wn.thm.from7",
     "wn.thm2.1",
 ):
