@@ -108,3 +108,96 @@ def final_constant() -> Derivation:
         witness_value=sp.sstr(value) if outcome == Outcome.DIFFERS else "",
         corrected=derived,
     )
+
+
+# --------------------------------------------------------------------------- (44) and (45)
+#
+# The two cited results of A.3, derived here from (13) with explicit constants, so that the
+# audits of Theorem 1.4 and of A.3's final display can use the constants of the proof.
+# ρ ∈ [0, 1) is written ρ = k/(1 + k) with k >= 0, so that 1 - ρ = 1/(1 + k) > 0 is visible to
+# SymPy's sign rules.
+
+k_rho, eta = sp.symbols("k eta", nonnegative=True)
+tau, s_order = sp.symbols("tau s", positive=True)
+RHO = k_rho / (1 + k_rho)
+t1, t2, t3, t4, t5, t6, t7 = sp.symbols("t1:8", nonnegative=True)
+gamma = sp.Symbol("Gamma", real=True)  # ||z||_1 - ||x||_1 + 2σ_s(x)_1
+C_45 = (1 + RHO) ** 2 / (1 - RHO)  # [10, Thm 4.25] at p = q = 2
+D_45 = (3 + RHO) * tau / (1 - RHO)
+
+
+def l1_error_from_13() -> Derivation:
+    """[10, Thm 4.20] from (13): ‖z - x‖₁ <= (1+ρ)/(1-ρ) Γ + 2τ√s/(1-ρ) ‖A(z - x)‖₂.
+
+    v = z - x, S the s largest entries of x, a = ‖v_S‖₁, b = ‖v_{Sᶜ}‖₁, η = ‖Av‖₂:
+    (i) ‖z‖₁ >= ‖x_S‖₁ - a + b - ‖x_{Sᶜ}‖₁ entrywise, so Γ = b - a + t1;
+    (ii) (13) and Cauchy–Schwarz, ‖v_S‖₁ <= √s‖v_S‖₂: a = ρb + τ√s η - t2.
+    """
+    a_sym, b_sym = sp.symbols("a b", nonnegative=True)
+    a_value = RHO * b_sym + tau * sp.sqrt(s_order) * eta - t2
+    right = (1 + RHO) / (1 - RHO) * gamma + 2 * tau * sp.sqrt(s_order) / (1 - RHO) * eta
+    return decide_inequality(
+        "mil.A3.eq45",
+        "[10, Thm 4.20] from (13): ||v||_1 <= (1+ρ)/(1-ρ) Γ + 2τ√s/(1-ρ) ||Av||_2",
+        a_sym + b_sym,
+        right,
+        slacks={gamma: b_sym - a_value + t1, a_sym: a_value},
+        steps=(
+            Step("triangle inequality on S and S^c: Γ = ||v_{S^c}||_1 - ||v_S||_1 + t1, t1 >= 0"),
+            Step(
+                "(13) with ||v_S||_1 <= √s ||v_S||_2: ||v_S||_1 = ρ||v_{S^c}||_1 + τ√s||Av||_2 - t2", a_value
+            ),
+        ),
+        assumptions="(13) of order s with 0 <= ρ < 1 (ρ = k/(1+k)), τ > 0",
+    )
+
+
+def equation_45() -> Derivation:
+    """(45) with C = (1+ρ)²/(1-ρ), D = (3+ρ)τ/(1-ρ) ([10, Thm 4.25], p = q = 2) from (13).
+
+    T the s largest entries of v, V1 = ‖v‖₁, V2 = ‖v‖₂:
+    V2 <= ‖v_T‖₂ + ‖v_{Tᶜ}‖₂; ‖v_T‖₂ <= ρ/√s ‖v_{Tᶜ}‖₁ + τη <= ρ/√s V1 + τη ((13));
+    ‖v_{Tᶜ}‖₂ <= V1/√s (each entry off T is at most ‖v_T‖₁/s); V1 from :func:`l1_error_from_13`.
+    """
+    V1 = (1 + RHO) / (1 - RHO) * gamma + 2 * tau * sp.sqrt(s_order) / (1 - RHO) * eta - t7
+    P = RHO / sp.sqrt(s_order) * (V1 - t4) + tau * eta - t5
+    Q = V1 / sp.sqrt(s_order) - t6
+    V2 = sp.Symbol("V2", nonnegative=True)
+    return decide_inequality(
+        "mil.A3.eq45",
+        "(45) with C = (1+ρ)²/(1-ρ), D = (3+ρ)τ/(1-ρ), from (13)",
+        V2,
+        C_45 / sp.sqrt(s_order) * gamma + D_45 * eta,
+        slacks={V2: P + Q - t3},
+        steps=(
+            Step("||v||_2 <= ||v_T||_2 + ||v_{T^c}||_2 (T: the s largest entries of v)"),
+            Step("(13) at T, ||v_{T^c}||_1 = V1 - t4 <= V1", P),
+            Step("||v_{T^c}||_2^2 <= max_{T^c}|v| ||v_{T^c}||_1 <= ||v||_1^2/s", Q),
+            Step("V1 by [10, Thm 4.20] (l1_error_from_13)", V1),
+        ),
+        assumptions="(13) of order s with 0 <= ρ < 1 (ρ = k/(1+k)), τ > 0; Γ = ||v||_1 - ||w||_1 + 2σ_s(w)_1",
+    )
+
+
+def equation_44() -> Derivation:
+    """(44): a u with Au = e and ‖u‖₁ <= d√s_*‖e‖₂ (the quotient property) has
+    ‖u‖₂ <= d'‖e‖₂ with d' = τ + (1+ρ)d/√c, s = c·s_* (from (13) as in :func:`equation_45`)."""
+    d, c, e2 = sp.symbols("d c e2", positive=True)
+    U1 = d * sp.sqrt(s_order / c) * e2 - t5  # quotient property, s_* = s/c
+    P = RHO / sp.sqrt(s_order) * (U1 - t2) + tau * e2 - t3  # (13) at the s largest entries, ||Au|| = ||e||
+    Q = U1 / sp.sqrt(s_order) - t4
+    U2 = sp.Symbol("U2", nonnegative=True)
+    d_prime = tau + (1 + RHO) * d / sp.sqrt(c)
+    return decide_inequality(
+        "mil.A3.eq44",
+        "(44): ||u||_2 <= d'||e||_2 with d' = τ + (1+ρ)d/√c",
+        U2,
+        d_prime * e2,
+        slacks={U2: P + Q - t1},
+        steps=(
+            Step("quotient property: ||u||_1 = d√(s_*)||e||_2 - t5, s_* = s/c", U1),
+            Step("(13) at the s largest entries T of u, ||Au||_2 = ||e||_2", P),
+            Step("||u_{T^c}||_2 <= ||u||_1/√s", Q),
+        ),
+        assumptions="(13) of order s = c s_* (0 <= ρ < 1, τ > 0), l1-quotient property with constant d",
+    )

@@ -322,8 +322,6 @@ _declare_from_catalogue(
 
 # What the scale checks find wrong in the printed statements (derivations.scale_consistency).
 SCALE_FINDINGS = {
-    "mil.thm1.4": r"As printed, the term $C'\|\mathbf e\|_2\|\tilde{\mathbf x}_\infty-\mathbf x_*\|_1$ scales by "
-    r"$\lambda^{2L}$ while the left side scales by $\lambda^L$; the proof's display has $C'\|\mathbf e\|_2$.",
     "ms.intro.step1": r"With $u_0=\alpha\mathbb 1$ the product starts at $x_0=\alpha^2\mathbb 1$, but the prior of the "
     r"Bregman divergence is $\alpha\mathbb 1$: the statement is not scale-covariant; the prior should be "
     r"$\alpha^2\mathbb 1$ (ms's Theorem II.2 uses $\alpha$ as the scale of the product).",
@@ -334,8 +332,6 @@ SCALE_FINDINGS = {
 }
 
 for _claim_id in (
-    "mil.cor1.3",
-    "mil.thm1.4",
     "ms.intro.step1",
     "ms.thm2.2a",
     "wn.thm.from7",

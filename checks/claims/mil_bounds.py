@@ -1,5 +1,6 @@
 """mil: the losses and their reduction (Sec. 1, A.1), the bounds (9)-(11) and Remark 1.2, σ_s,
-Lemma 2.7 with its proof (A.2), the arithmetic of the proof of Theorem 2.1, and A.3."""
+Lemma 2.7 with its proof (A.2) and the arithmetic of the proof of Theorem 2.1 (A.3 is in
+``checks.claims.mil_recovery``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from checks.audit import Audit
 from checks.claim import Kind, declare
 from checks.formula_audit import lazy_formula_audit
 from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
-from derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
+from derivations import best_s_term, least_squares_flow, scale_symmetry
 from derivations import coordinate_functions as cf
 from derivations import l1_bound_counterexample as bc
 from derivations import l1_error_bounds as eb
@@ -615,51 +615,4 @@ declare(
         ),
     ),
     audit=_lemma_2_7_audit("mil.lem2.7.combine"),
-)
-
-# ----------------------------------------------------------------------------- A.3
-
-declare(
-    id="mil.A3.final",
-    paper="mil",
-    label="eq. (46) and final display of A.3",
-    equations=("46",),
-    section="A.3 Noise robust compressed sensing",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\|\mathbf w\|_1-\|\hat{\mathbf z}\|_1\le\varepsilon$ (46) if $c_L(\|\mathbf u_0\|_L^L+\|\mathbf v_0\|_L^L)"
-        r"\le\varepsilon$; [...] $\|\mathbf x_*-\Delta(\mathbf y)\|_2\le\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
-        r"+\frac{Cd\sqrt{s_*}}{\sqrt s}\|\mathbf e\|_2+d'\|\mathbf e\|_2=\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
-        r"+C'\|\mathbf e\|_2$ with $C'=Cd\sqrt{s_*}/\sqrt s+d'$."
-    ),
-    depends_on=("mil.thm1.1b", "mil.A3.eq44", "mil.A3.eq45"),
-    expected=Verdict.INCONCLUSIVE,
-    findings=(
-        r"The third line of the chain replaces $2\sigma_s(\mathbf x_*+\mathbf u)_1$ by $2\sigma_s(\mathbf x_*)_1+"
-        r"\|\mathbf u\|_1$; what holds is $2\sigma_s(\mathbf x_*)_1+2\|\mathbf u\|_1$ (witness $N=3$, $s=1$, "
-        r"$\mathbf x_*=0$, $\mathbf u=(1,1,1)$: $4>3$). Carried through, $C'=2Cd\sqrt{s_*}/\sqrt s+d'$; the statement "
-        r"of Theorem 1.4 (constants depending on $\rho,\tau,c,d$ only) would survive with this $C'$, but (46) rests "
-        r"on (9), which fails (see mil.eq11).",
-        r"The statement of Theorem 1.4 prints the last term as $C'\|\mathbf e\|_2\|\tilde{\mathbf x}_\infty-\mathbf x_*\|_1$, "
-        r"which scales like $\lambda^{2L}$ under Remark 1.2's scaling while the left side scales like $\lambda^L$; the "
-        r"proof (this display) gives $C'\|\mathbf e\|_2$.",
-    ),
-    checks=(
-        SymbolicCheck(
-            "(46)", "(46) from (9) and its hypothesis, in slack form", noise_robust_recovery.equation_46
-        ),
-        SymbolicCheck(
-            "σ step",
-            "2σ_s(x_* + u)_1 <= 2σ_s(x_*)_1 + ||u||_1 (N = 3, s = 1, σ by its definition)",
-            noise_robust_recovery.sigma_step,
-        ),
-        SymbolicCheck(
-            "constant C'", "C' carried through the corrected σ step", noise_robust_recovery.final_constant
-        ),
-        UncheckedPart(
-            "the final inequality",
-            "(44) and (45) are cited results ([10, Lemma 11.15], [10, Theorem 4.25]); the printed final inequality "
-            "with the printed C' is not derived (its proof uses the false σ step), only the corrected chain",
-        ),
-    ),
 )
