@@ -40,6 +40,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+from scipy.linalg.lapack import dgeqp3
+
 from checks.input_limits import check_flow_data
 from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector, shown
 from numerics import conventions
@@ -48,12 +51,14 @@ from numerics.bregman_projection import ProjectionProblem
 from numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
 from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
 from numerics.positive_face import (
+    RANK_TOL,
     PositiveFace,
     independent_rows,
     positive_face,
     require_nonempty_positive_set,
     unique_point,
 )
+from numerics.positive_interior import InteriorPoint, strictly_positive_point
 from numerics.sparse_recovery import LinearSystem, linear_system
 
 SCHEMA = "dlncheck.flow/1"
@@ -118,7 +123,7 @@ class FlowInstance:
         if not face.forced:
             return ProjectionProblem(A, y, ((potential, 1),))
         free = face.free(self.N)
-        rows = independent_rows(self.A, free)
+        rows = _independent_rows(self.A, free)
         A_face = tuple(tuple(self.A[i][k] for k in free) for i in rows)
         y_face = tuple(self.y[i] for i in rows)
         point = unique_point(A_face, y_face) if len(rows) == len(free) else None
@@ -127,8 +132,12 @@ class FlowInstance:
         )
 
     def face(self) -> PositiveFace:
-        """The coordinates forced to 0 on S₊ (positive model), see ``numerics.positive_face``."""
+        """The coordinates forced to 0 on S₊ (positive model), see ``numerics.positive_face``;
+        none, without the face LP, where S₊ has a certified strictly positive point
+        (``numerics.positive_interior``)."""
         self.require_solvable()  # S₊ is not empty: checked once per instance
+        if self._interior is not None:
+            return PositiveFace((), None, True, self._interior.message)
         return positive_face(self._system, checked_nonempty=self.model in ("positive", "ms"))
 
     def require_solvable(self) -> None:
@@ -146,10 +155,26 @@ class FlowInstance:
     @cached_property
     def _solvable(self) -> bool:
         if self.model in ("positive", "ms"):
-            require_nonempty_positive_set(self._system)
+            if self._interior is None:  # a certified interior point already shows S₊ ≠ ∅
+                require_nonempty_positive_set(self._system)
         else:
             require_affine_solution(self.A, self.y)
         return True
+
+    @cached_property
+    def _interior(self) -> InteriorPoint | None:
+        """A certified strictly positive point of S₊ (positive and ms), found by NNLS from the
+        float64 data (``numerics.positive_interior``); None where there is none or it is not
+        certified, and for the other models.  With one, S₊ is not empty and no coordinate is
+        forced: the emptiness LP and the face LP are skipped."""
+        if self.model not in ("positive", "ms"):
+            return None
+        try:
+            A = np.array([[a.numerator / a.denominator for a in row] for row in self.A])
+            y = np.array([v.numerator / v.denominator for v in self.y])
+        except OverflowError:  # beyond float64: the LPs decide (and report) such data
+            return None
+        return strictly_positive_point(A, y)
 
     def _mil_potential(self, x0: tuple[Fraction, ...]):
         return MilEntropy(x0) if self.depth == 2 else MilPower(x0, self.depth)  # mil (21)
@@ -159,10 +184,31 @@ def row_basis(
     A: tuple[tuple[Fraction, ...], ...], y: tuple[Fraction, ...]
 ) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
     """The rows of a consistent system Az = y that span its row space (same solutions)."""
-    rows = independent_rows(A, tuple(range(len(A[0]))))
+    rows = _independent_rows(A, tuple(range(len(A[0]))))
     if len(rows) == len(A):
         return A, y
     return tuple(A[i] for i in rows), tuple(y[i] for i in rows)
+
+
+_GEQP3_LWORK: dict[tuple[int, int], int] = {}
+
+
+def _independent_rows(A: tuple[tuple[Fraction, ...], ...], columns: tuple[int, ...]) -> tuple[int, ...]:
+    """``numerics.positive_face.independent_rows(A, columns)``: the same pivoted QR (LAPACK's
+    geqp3 with the workspace scipy.linalg.qr asks for) and the same rank test, without
+    scipy.linalg.qr's wrapper, which costs more than the factorization at these sizes."""
+    transposed = np.array([[row[k].numerator / row[k].denominator for k in columns] for row in A]).T
+    if transposed.size == 0:
+        return ()
+    lwork = _GEQP3_LWORK.get(transposed.shape)
+    if lwork is None:
+        lwork = _GEQP3_LWORK[transposed.shape] = int(dgeqp3(transposed, lwork=-1)[3][0].real)
+    qr, pivots, _, _, info = dgeqp3(transposed, lwork=lwork)
+    if info != 0:  # not expected; the reference implementation decides
+        return independent_rows(A, columns)
+    diag = np.abs(np.diagonal(qr)[: min(transposed.shape)])
+    rank = int(np.sum(diag > RANK_TOL * diag[0])) if diag.size and diag[0] > 0 else 0
+    return tuple(sorted(int(p) - 1 for p in pivots[:rank]))
 
 
 @dataclass(frozen=True)
@@ -227,7 +273,9 @@ def parse_instance_fields(data: Any) -> InstanceFields:
         x_star = parse_vector(data["x_star"], "x_star")
         if len(x_star) != n:
             raise InstanceError(f"x_star has length {len(x_star)} but A has {n} columns")
-        y = tuple(sum((a * x for a, x in zip(row, x_star, strict=True)), Fraction(0)) for row in A)
+        # exact; the zero entries of x* (most of a sparse x*) add nothing and are skipped
+        support = [(j, x) for j, x in enumerate(x_star) if x]
+        y = tuple(sum((row[j] * x for j, x in support), Fraction(0)) for row in A)
     if all(v == 0 for v in y):
         raise InstanceError("y = 0: the flow stays at its initialization's orbit; give a nonzero y")
     check_flow_data(A, y)  # before any model converts them to float64
@@ -297,8 +345,6 @@ def gaussian_sparse_data(seed: int, m: int, n: int, s: int, signs: str = "nonneg
     (issue 3's instances); ``signs``: ``"nonnegative"``, ``"random"`` (each entry's sign drawn)
     or ``"alternate"`` (every other nonzero negated: the benchmark's signed instances).
     """
-    import numpy as np  # only the instance generators need it
-
     rng = np.random.default_rng(seed)
     A = rng.standard_normal((m, n)) / np.sqrt(m)
     x = np.zeros(n)

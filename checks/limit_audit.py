@@ -130,7 +130,11 @@ class LimitBound:
     def float_slack(self, instance: FlowInstance) -> float:
         """(right - left)/|right| at the float64 projection; NaN where float64 cannot tell it to
         ``FLOAT_SLACK_UNCERTAINTY`` (then the search decides the instance in intervals)."""
-        limit = float64_limit(self.limit_instance(instance))
+        return self.slack_at(instance, float64_limit(self.limit_instance(instance)))
+
+    def slack_at(self, instance: FlowInstance, limit: LimitValue | None) -> float:
+        """:meth:`float_slack` at a given float64 limit (None: not computed); the benchmark
+        ``bench/bench_small_limits.py`` gives it its baseline's limits."""
         if limit is None:
             return math.nan
         left, right = self.sides(instance, limit.values, False)

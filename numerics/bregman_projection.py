@@ -23,6 +23,7 @@ is convex, and its minimizer gives the projection (KKT: ∇F(z_b) - ∇F(x0_b) =
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Sequence
@@ -32,7 +33,10 @@ from functools import cached_property
 
 import numpy as np
 from flint import arb, arb_mat, ctx
+from scipy.linalg.lapack import dgeqrf as _dgeqrf
+from scipy.linalg.lapack import dtrtrs as _dtrtrs
 
+from numerics.legendre_potentials import MilEntropy, MilPower
 from numerics.results import LimitResult
 from numerics.weighted_normal_equations import solve_weighted_normal
 
@@ -181,35 +185,142 @@ class _State:
     psi: float
 
 
+# The float64 Newton below runs the iteration of the first version of ``project`` (kept verbatim
+# as ``numerics.bregman_projection_baseline``) with less overhead per step, which is what small
+# problems (N <= 20) pay for: LAPACK's geqrf/trtrs are called directly, with the very arguments
+# ``scipy.linalg.qr``/``solve_triangular`` pass them (their wrappers cost more than the
+# factorization at this size), the two potentials of mil (21) are evaluated in closed form once
+# per point (z, z' and F* from the same exponential or power), and Aᵀ·step is formed once per
+# step.  Every floating-point operation is the one the first version performs, in the same order,
+# so the iterates are the same numbers (``tests/test_small_limits_fast.py`` checks it).
+_GEQRF_LWORK: dict[tuple[int, int], int] = {}
+
+
+def _branch_kernel(pot):
+    """(z, z', F*) at θ for the potentials with a closed form here; None: use pot's methods."""
+    if type(pot) is MilEntropy:
+        return _entropy_point
+    if type(pot) is MilPower:
+        return functools.partial(_power_point, pot.depth)
+    return None
+
+
+def _entropy_point(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """MilEntropy.primal and .conjugate: z = e^{2θ}, z' = 2z, F* = ½ Σ e^{2θ}."""
+    z = np.exp(2 * theta)
+    return z, 2 * z, float(0.5 * z.sum())
+
+
+def _power_point(L: int, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """MilPower.primal and .conjugate: q = (L-2)(-θ), z = q^{-L/(L-2)} (NaN where q <= 0),
+    z' = L z / q, F* = ½ Σ q^{-2/(L-2)} (inf where some q <= 0)."""
+    q = (L - 2) * (-theta)
+    if (q > 0).all():  # inside the domain (the usual case): no NaN to place, no warning to silence
+        z = q ** (-L / (L - 2))
+        return z, L * z / q, float(0.5 * (q ** (-2 / (L - 2))).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(q > 0, q ** (-L / (L - 2)), np.nan)
+        dz = L * z / q
+    if np.any(q <= 0):
+        return z, dz, math.inf
+    return z, dz, float(0.5 * np.sum(q ** (-2 / (L - 2))))
+
+
+class _FloatDual:
+    """Ψ of one problem in float64: A, y, θ0 and each branch's evaluation, set up once per solve."""
+
+    def __init__(self, problem: ProjectionProblem, A: np.ndarray, y: np.ndarray, theta0):
+        self.A, self.y = A, y
+        self.branches = [
+            (_branch_kernel(pot), pot, sigma, t0)
+            for (pot, sigma), t0 in zip(problem.branches, theta0, strict=True)
+        ]
+
+    def evaluate(self, mu: np.ndarray) -> _State:
+        h = self.A.T @ mu
+        z = dz = None
+        psi = -float(self.y @ mu)
+        thetas = []
+        for kernel, pot, sigma, t0 in self.branches:
+            theta = t0 + h if sigma == 1 else t0 + sigma * h  # 1·h is h
+            if kernel is None:
+                zb, dzb = pot.primal(theta)
+                conj = pot.conjugate(theta)
+            else:
+                zb, dzb, conj = kernel(theta)
+            # the first version summed into zeros: 0 + z_b and 0 + z_b' are these (0 + v = v but
+            # for v = -0.0, which the closed forms, positive or NaN, never give; fresh arrays)
+            if z is None and kernel is not None and sigma == 1:
+                z, dz = zb, dzb
+            elif z is None:
+                z = sigma * zb + 0.0
+                dz = dzb + 0.0
+            else:
+                z += sigma * zb
+                dz += dzb
+            psi += conj
+            thetas.append(theta)
+        return _State(mu, thetas, z, dz, self.A @ z - self.y, psi)
+
+
 def _evaluate(problem: ProjectionProblem, A: np.ndarray, y: np.ndarray, theta0, mu: np.ndarray) -> _State:
-    h = A.T @ mu
-    z = np.zeros(A.shape[1])
-    dz = np.zeros(A.shape[1])
-    psi = -float(y @ mu)
-    thetas = []
-    for (pot, sigma), t0 in zip(problem.branches, theta0, strict=True):
-        theta = t0 + sigma * h
-        zb, dzb = pot.primal(theta)
-        z += sigma * zb
-        dz += dzb
-        psi += pot.conjugate(theta)
-        thetas.append(theta)
-    return _State(mu, thetas, z, dz, A @ z - y, psi)
+    return _FloatDual(problem, A, y, theta0).evaluate(mu)
 
 
 def _finite(state: _State) -> bool:
-    return math.isfinite(state.psi) and bool(np.all(np.isfinite(state.z)))
+    return math.isfinite(state.psi) and bool(np.isfinite(state.z).all())
+
+
+def _norm2(v: np.ndarray) -> float:
+    """‖v‖₂ as ``np.linalg.norm`` computes it for a real vector (sqrt of v·v)."""
+    return math.sqrt(float(v.dot(v)))
+
+
+def _triangular_solve(Rt: np.ndarray, b: np.ndarray, trans: bool) -> np.ndarray:
+    """``scipy.linalg.solve_triangular(R, b, trans)`` for the upper triangular R = Rtᵀ of
+    ``np.triu(qr)[:M]``: a C-ordered array, so scipy hands LAPACK's trtrs Rᵀ as lower triangular
+    with ``trans`` flipped (for M = 1 scipy passes R itself; a 1 x 1 solve is the same division);
+    so does this (trtrs reads only that triangle: what lies above it in Rt, the Householder
+    vectors that np.triu zeroes, is never read)."""
+    x, info = _dtrtrs(Rt, b, lower=True, trans=not trans, unitdiag=False)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"trtrs failed (info {info})")
+    return x
 
 
 def _newton_direction(A: np.ndarray, state: _State) -> np.ndarray:
-    return solve_weighted_normal(A, state.dz, -state.grad)
+    """``weighted_normal_equations.solve_weighted_normal(A, dz, -grad)``: its graded QR solve,
+    with LAPACK called directly (its SVD fallback, for a singular R, is called as it is)."""
+    d, b = state.dz, -state.grad
+    m = A.shape[0]
+    scaled = A * np.sqrt(d)
+    order = (-d).argsort(kind="stable")
+    B = scaled[:, order].T  # Fortran-ordered N x M, a fresh array: geqrf may overwrite it
+    lwork = _GEQRF_LWORK.get(B.shape)
+    if lwork is None:  # the workspace scipy.linalg.qr asks LAPACK for (it queries on every call)
+        lwork = _GEQRF_LWORK[B.shape] = int(_dgeqrf(B, lwork=-1)[2][0].real)
+    qr, _, _, info = _dgeqrf(B, lwork=lwork, overwrite_a=True)
+    if info == 0:
+        Rt = qr[:m].T
+        if (np.abs(Rt.diagonal()) > 0).all():
+            out = _triangular_solve(Rt, _triangular_solve(Rt, b, True), False)
+            if np.isfinite(out).all():
+                return out
+    return solve_weighted_normal(A, d, b)
 
 
-def _trust_ratio(problem: ProjectionProblem, A: np.ndarray, state: _State, step: np.ndarray) -> float:
-    dh = np.abs(A.T @ step)
+def _trust_ratio(problem: ProjectionProblem, state: _State, h_step: np.ndarray) -> float:
+    """max over branches of |Aᵀ step| / step_scale(θ) (inf where the scale is 0)."""
+    dh = np.abs(h_step)
     ratio = 0.0
     for (pot, _), theta in zip(problem.branches, state.thetas, strict=True):
-        scale = pot.step_scale(theta)
+        if type(pot) is MilEntropy:  # step_scale = 1: dh / 1 = dh
+            ratio = max(ratio, float(dh.max()))
+            continue
+        scale = np.abs(theta) if type(pot) is MilPower else pot.step_scale(theta)
+        if (scale > 0).all():  # where(scale > 0, dh / scale, inf) is dh / scale
+            ratio = max(ratio, float((dh / scale).max()))
+            continue
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = max(ratio, float(np.max(np.where(scale > 0, dh / scale, np.inf))))
     return ratio
@@ -239,27 +350,27 @@ def project(
     # ~3 digits above float64's unit roundoff, so only cancellation beyond that counts.
     cancelled = max(1.0, 10.0 ** (lost - 3))
     mu0 = _default_start(problem, start_dual)
-    state = _evaluate(
-        problem, A, y, theta0, np.zeros(A.shape[0]) if mu0 is None else np.array(mu0, dtype=float)
-    )
-    y_norm = max(float(np.linalg.norm(y)), np.finfo(float).tiny)
+    dual = _FloatDual(problem, A, y, theta0)
+    state = dual.evaluate(np.zeros(A.shape[0]) if mu0 is None else np.array(mu0, dtype=float))
+    y_norm = max(_norm2(y), _TINY)
     if not _finite(state):
         why = "the start lies outside the potential's domain (give a start_dual inside it)"
         return _projection_result(problem, state, y_norm, False, why, 0, start)
     trust = INITIAL_TRUST
     for iteration in range(1, max_iterations + 1):
         step = _descent_direction(A, state)
-        z_norm = max(float(np.linalg.norm(state.z)), np.finfo(float).tiny)
-        correction = float(np.linalg.norm(state.dz * (A.T @ step))) / z_norm
-        residual = float(np.linalg.norm(state.grad)) / y_norm
+        h_step = A.T @ step
+        z_norm = max(_norm2(state.z), _TINY)
+        correction = _norm2(state.dz * h_step) / z_norm
+        residual = _norm2(state.grad) / y_norm
         if correction <= STEP_TOL * cancelled and residual <= RESIDUAL_TOL * cancelled:
             return _projection_result(problem, state, y_norm, True, "converged", iteration, start)
         at_floor = residual <= FLOOR_RESIDUAL * cancelled and correction <= FLOOR_STEP * cancelled
-        ratio = _trust_ratio(problem, A, state, step)
+        ratio = _trust_ratio(problem, state, h_step)
         capped = ratio > trust
         if capped:
             step = step * (trust / ratio)
-        trial, t = _armijo(problem, A, y, theta0, state, step)
+        trial, t = _armijo(dual, state, step)
         if trial is None:
             why = "stopped at the rounding floor" if at_floor else "line search failed"
             return _projection_result(problem, state, y_norm, at_floor, why, iteration, start)
@@ -267,6 +378,9 @@ def project(
         trust = trust * TRUST_GROWTH if (capped and t == 1.0) else max(trust * t, INITIAL_TRUST)
     message = f"no convergence in {max_iterations} iterations"
     return _projection_result(problem, state, y_norm, False, message, max_iterations, start)
+
+
+_TINY = np.finfo(float).tiny
 
 
 def _default_start(problem: ProjectionProblem, start_dual):
@@ -308,18 +422,22 @@ def _descent_direction(A: np.ndarray, state: _State) -> np.ndarray:
     return step if float(state.grad @ step) < 0 else -state.grad
 
 
-def _armijo(problem, A, y, theta0, state: _State, step: np.ndarray) -> tuple[_State | None, float]:
+def _armijo(dual: _FloatDual, state: _State, step: np.ndarray) -> tuple[_State | None, float]:
     """Backtracking on Ψ; near the optimum, where Ψ's change is below rounding, on ‖∇Ψ‖."""
     slope = float(state.grad @ step)
     t = 1.0
+    grad_norm = None
     while t >= MIN_STEP_FRACTION:
-        trial = _evaluate(problem, A, y, theta0, state.mu + t * step)
+        trial = dual.evaluate(state.mu + t * step)
         if _finite(trial):
             if trial.psi <= state.psi + ARMIJO * t * slope:
                 return trial, t
             lost = abs(slope) * t <= PSI_ROUNDING * max(abs(state.psi), 1.0)
-            if lost and np.linalg.norm(trial.grad) <= np.linalg.norm(state.grad):
-                return trial, t
+            if lost:
+                if grad_norm is None:
+                    grad_norm = _norm2(state.grad)
+                if _norm2(trial.grad) <= grad_norm:
+                    return trial, t
         t *= 0.5
     return None, t
 
@@ -333,9 +451,10 @@ def _projection_result(
     iterations: int,
     start: float,
 ) -> LimitResult:
+    value = state.z.copy() if problem.columns is None else np.array(problem.embed(state.z, 0.0))
     return LimitResult(
-        value=np.array(problem.embed(state.z, 0.0)),
-        residual=float(np.linalg.norm(state.grad)) / y_norm,
+        value=value,
+        residual=_norm2(state.grad) / y_norm,
         residual_kind="relative feasibility residual ||A z - y|| / ||y|| (KKT holds by construction)",
         converged=converged,
         message=message,

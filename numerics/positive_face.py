@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
-from scipy.optimize import linprog
 
 from numerics.affine_feasibility import affine_feasibility, describe_vector
+from numerics.highs_lp import linprog  # scipy's linprog(method="highs"), less per-call set-up
 from numerics.sparse_recovery import (
     FarkasCertificate,
     InfeasibleSystemError,

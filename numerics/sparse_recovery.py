@@ -47,8 +47,10 @@ from typing import Any, Literal
 
 import numpy as np
 from flint import fmpq, fmpq_mat, nmod_mat
-from scipy.optimize import OptimizeResult, linprog
+from scipy.optimize import OptimizeResult
 
+# scipy.optimize.linprog(method="highs")'s answers without its per-call set-up (small LPs)
+from numerics.highs_lp import linprog
 from numerics.results import LimitResult
 
 # Candidate supports of HiGHS's point, relative to max(1, ‖x̂‖∞): simplex zeros come out below

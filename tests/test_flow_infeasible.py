@@ -19,6 +19,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import checks.flow_instances as flow_instances_module
 import numerics.positive_face as positive_face_module
 from checks.cli import main
 from checks.flow_instances import parse_flow_instance
@@ -333,6 +334,8 @@ def test_an_empty_set_of_badly_scaled_data_is_proved_by_an_exact_farkas_vector(A
 def test_when_nothing_decides_the_set_is_reported_undecided_never_empty(monkeypatch, tmp_path, capsys):
     """HiGHS finding no point (here: never) on a nonempty S₊ gives 'not certified', not 'empty'."""
     monkeypatch.setattr(positive_face_module, "require_nonnegative_solution", lambda system: False)
+    # nor the certified interior point that would show S₊ ≠ ∅ without HiGHS (numerics.positive_interior)
+    monkeypatch.setattr(flow_instances_module, "strictly_positive_point", lambda A, y: None)
     A, y = [[1, 1, 0], [0, 1, 1]], [1, 2]
     with pytest.raises(UndecidedPositiveSetError) as raised:
         require_nonempty_positive_set(A, y)
