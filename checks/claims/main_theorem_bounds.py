@@ -322,9 +322,6 @@ _declare_from_catalogue(
 
 # What the scale checks find wrong in the printed statements (derivations.scale_consistency).
 SCALE_FINDINGS = {
-    "ms.intro.step1": r"With $u_0=\alpha\mathbb 1$ the product starts at $x_0=\alpha^2\mathbb 1$, but the prior of the "
-    r"Bregman divergence is $\alpha\mathbb 1$: the statement is not scale-covariant; the prior should be "
-    r"$\alpha^2\mathbb 1$ (ms's Theorem II.2 uses $\alpha$ as the scale of the product).",
     "wn.thm.from7": r"The hypothesis $Q>c_L\beta_1^{2/L}$ compares $\lambda^2$ with $\lambda^{4/L}$; the threshold at which "
     r"the denominator of (16) is positive, derived, is $Q>c_L\beta_1$.",
     "wn.thm2.1": r"$\rho$ of (17) with $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$ is not scale-free; with "
@@ -332,8 +329,6 @@ SCALE_FINDINGS = {
 }
 
 for _claim_id in (
-    "ms.intro.step1",
-    "ms.thm2.2a",
     "wn.thm.from7",
     "wn.thm2.1",
 ):
