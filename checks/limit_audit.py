@@ -259,13 +259,22 @@ def _text(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
-def limit_search(bound: LimitBound, instances, description: str) -> LimitSearch:
+# Instances per run of a flow-limit search at most: each costs a float64 limit (1-15 ms) and,
+# below escalate_below, a certified one at 30+ digits (20-200 ms); 1000 per seed keeps the slow
+# suite's three full-budget seeds of every search within CI's time (the default run draws 200).
+LIMIT_SEARCH_MAX_BUDGET = 1000
+
+
+def limit_search(
+    bound: LimitBound, instances, description: str, max_budget: int | None = LIMIT_SEARCH_MAX_BUDGET
+) -> LimitSearch:
     return LimitSearch(
         name="flow-limit search",
         description=description,
         instances=instances,
         slack=bound.float_slack,
         slack_doc=f"({bound.right_name} - {bound.left_name}) / |{bound.right_name}| at the limit",
+        max_budget=max_budget,
         bound=bound,
     )
 

@@ -41,6 +41,10 @@ KEEP_EXAMPLES = 5
 PROGRESS_INTERVAL_S = 0.5
 # Significant digits to which the smallest slack found is certified before it is reported.
 SLACK_DIGITS = 3
+# ``PropertyCheck.max_budget`` of searches whose every instance is decided in exact arithmetic by
+# certified LPs or vertex enumeration (10-30 ms an instance, measured at budget 1000): 1000 per
+# seed keeps the slow suite's three full-budget seeds within CI's time.
+EXACT_SEARCH_MAX_BUDGET = 1000
 
 
 class CertifiedViolation(Exception):
@@ -88,6 +92,10 @@ class PropertyCheck:
     instances: Callable[[], st.SearchStrategy[dict[str, Any]]]
     slack: Callable[[Instance], float]
     slack_doc: str
+    # The most instances one run of this search draws, whatever the run's budget: for searches
+    # whose instance costs tens of milliseconds (a certified LP, a flow limit and its escalation),
+    # so that the full budget of the slow suite stays within CI's time (None: the run's budget).
+    max_budget: int | None = None
     kind: ClassVar[str] = "property"
     # Float64 slacks below this are re-audited in intervals, not only negative ones: where the
     # float64 evaluation is less accurate than its last digits (limits of flows), a small
@@ -113,12 +121,15 @@ class PropertyCheck:
         assert claim.audit is not None
         return escalate(claim.audit, instance, slack_digits=slack_digits)
 
+    def budget(self, ctx: RunContext) -> int:
+        return ctx.budget if self.max_budget is None else min(ctx.budget, self.max_budget)
+
     def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
         record = _SearchRecord()
         violation = self._search(claim, ctx, record)
         evidence: dict[str, Any] = {
             "instances_evaluated": record.evaluated,
-            "budget": ctx.budget,
+            "budget": self.budget(ctx),
             "seed": ctx.seed,
             "slack_normalization": self.slack_doc,
             "float64_artefacts_dismissed": record.artefact_count,
@@ -169,7 +180,7 @@ class PropertyCheck:
         last_note = [time.monotonic()]
 
         @settings(
-            max_examples=ctx.budget,
+            max_examples=self.budget(ctx),
             database=None,
             deadline=None,
             derandomize=False,
@@ -189,7 +200,7 @@ class PropertyCheck:
             now = time.monotonic()
             if now - last_note[0] > PROGRESS_INTERVAL_S:
                 last_note[0] = now
-                ctx.note(f"{self.name}: {record.evaluated}/{ctx.budget} instances")
+                ctx.note(f"{self.name}: {record.evaluated}/{self.budget(ctx)} instances")
             if slack >= self.escalate_below:
                 return
             result = self.escalate(claim, instance)

@@ -35,7 +35,7 @@ from checks.claim import Kind, declare
 from checks.errors import InstanceError
 from checks.gaussian_measurement import GaussianTrend
 from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.property import PropertyCheck
+from checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
 from checks.recovery_constants import (
     constants_of_the_proof,
     quotient,
@@ -514,6 +514,7 @@ declare(
             instances=stable_nsp_definition_instances,
             slack=_stable_nsp_slack,
             slack_doc="1 where the two exact values agree (both ∞ included), -1 where they differ",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
     ),
     audit=Audit(
@@ -538,6 +539,7 @@ declare(
             instances=quotient_definition_instances,
             slack=_quotient_slack,
             slack_doc="1 - min{‖u‖₁ : Au = e}²/(q*‖e‖₂²) (0 at the worst direction e = μ*)",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
         GaussianTrend(
             name="Gaussian draws",
@@ -571,6 +573,7 @@ declare(
             instances=robust_nsp_definition_instances,
             slack=_robust_nsp_slack,
             slack_doc="min over i of 1 - (|v_i| - ρ‖v_-i‖₁)²/(τ*²‖Av‖₂²) where |v_i| > ρ‖v_-i‖₁ (1 elsewhere)",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
         GaussianTrend(
             name="Gaussian draws",
@@ -608,6 +611,7 @@ declare(
             instances=positive_solution_set_instances,
             slack=lambda instance: _agreement_slack(_audit_positive_solution_set(instance, 0)),
             slack_doc="1 where both decisions and minima agree exactly, -1 where one differs",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
     ),
     audit=Audit(
@@ -673,6 +677,7 @@ declare(
             instances=simultaneous_quotient_instances,
             slack=_interval_slack(_audit_simultaneous_quotient),
             slack_doc="min of 1 - ||u||_1²/(q*||e||_2²) and (d'||e||_2 - ||u||_2)/(d'||e||_2)",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
     ),
     audit=Audit(
@@ -710,6 +715,7 @@ declare(
             instances=robust_recovery_inequality_instances,
             slack=_interval_slack(_audit_robust_recovery_inequality),
             slack_doc="(right - left)/|right| of (45)",
+            max_budget=EXACT_SEARCH_MAX_BUDGET,
         ),
     ),
     audit=Audit(

@@ -20,7 +20,7 @@ from mpmath import iv
 from checks.catalogue import catalogue
 from checks.claim import Kind, declare
 from checks.errors import InstanceError
-from checks.limit_audit import LimitBound, LimitSearch, limit_audit
+from checks.limit_audit import LIMIT_SEARCH_MAX_BUDGET, LimitBound, LimitSearch, limit_audit
 from checks.recovery_constants import constants_of_the_proof, robust_constants_of, sigma, stable_constant
 from checks.recovery_flow_instances import RecoveryFlowInstance, parse_recovery_instance
 from checks.recovery_strategies import robust_recovery_flow_instances, stable_nsp_flow_instances
@@ -53,6 +53,7 @@ def _limit_search(name: str, bound: LimitBound, instances, description: str) -> 
         instances=instances,
         slack=bound.float_slack,
         slack_doc=f"(right - left) / |right| at the limit; {bound.right_name}",
+        max_budget=LIMIT_SEARCH_MAX_BUDGET,
         bound=bound,
     )
 

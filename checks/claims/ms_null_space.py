@@ -27,7 +27,7 @@ from checks.catalogue import catalogue
 from checks.claim import Kind, declare
 from checks.flow_strategies_ms import assumption_instances, design_constants, design_instances
 from checks.instances import InstanceError, InstanceSpec
-from checks.property import PropertyCheck
+from checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
 from checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -363,6 +363,7 @@ def exact_search(evaluate: Callable[[tuple, tuple], Evaluation], instances, desc
         instances=instances,
         slack=slack,
         slack_doc=slack_doc,
+        max_budget=EXACT_SEARCH_MAX_BUDGET,
     )
 
 
