@@ -426,7 +426,7 @@ declare_from_catalogue(
         r"recovers the rank-1 $\mathbf Y^*$ (to $10^{-3}$) and at $\sigma\sqrt k=10^3$ the unobserved entries move "
         r"by 65%, 2%, 0.03% of $\|\mathbf Y^*\|$ at $k=10^2,10^4,10^6$: the kernel regime needs $k\to\infty$ as well "
         r"($\bar{\mathbf M}(0)\approx\sigma\sqrt k\,I$ only up to relative fluctuations $k^{-1/2}$), as the text's "
-        r"$\bar{\mathbf M}\to\infty\cdot I$ says.  Candès–Recht's sample bound $N=\tilde\Omega(d^{1.2}r)$ is a citation, not checked here.",
+        r"$\bar{\mathbf M}\to\infty\cdot I$ says.  Cand\'es--Recht's sample bound $N=\tilde\Omega(d^{1.2}r)$ is a citation, not checked here.",
     ),
     checks=(
         family_check(
