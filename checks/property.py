@@ -170,8 +170,9 @@ class PropertyCheck:
             self.name,
             self.kind,
             Verdict.SUPPORTED,
-            f"{record.evaluated} instances, smallest slack {shown} (certified at "
-            f"{certified.dps} digits) at {_brief(record.min_raw)}; "
+            f"{record.evaluated} instances, smallest slack {shown} "
+            + ("(exact)" if certified.dps is None else f"(certified at {certified.dps} digits)")
+            + f" at {_brief(record.min_raw)}; "
             f"{record.artefact_count} float64 artefact(s) dismissed",
             evidence,
         )

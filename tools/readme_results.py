@@ -70,13 +70,15 @@ def section(doc: dict, registry) -> list[str]:
         "**Decided from the flows and by searches** (each search's own summary: instances, smallest normalized "
         "slack and the instance that gave it, or the certified counterexample):",
         "",
-        "| claim | verdict | search | evidence |",
-        "| --- | --- | --- | --- |",
+        "| claim | claim's verdict | search | search's verdict | evidence |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for cid, c in claims.items():
         for check in c["checks"]:
             if check["kind"] in SEARCH_KINDS:
-                out.append(f"| `{cid}` | {c['verdict']} | {check['kind']} | {_cell(check['summary'])} |")
+                out.append(
+                    f"| `{cid}` | {c['verdict']} | {check['kind']} | {check['verdict']} | {_cell(check['summary'])} |"
+                )
     out += [
         "",
         "**Refuted** (each by an instance stored under `checks/counterexamples/`, violated exactly or in certified "
