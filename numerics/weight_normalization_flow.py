@@ -194,13 +194,14 @@ def _reparameterized_system(model: WeightNormalizedModel) -> tuple[Callable, Cal
         # value; LSODA may accept it, and integrate_flow then restarts from the last good state.
         with np.errstate(over="ignore", invalid="ignore"):
             f, _ = field_and_jacobian(z[:-1], False)
-            growth = math.exp(z[-1])
+            growth = float(np.exp(z[-1]))  # inf on a trial clock beyond float64 (math.exp would raise)
             den = 1.0 + growth * float(np.linalg.norm(f))
             return np.concatenate([growth * f / den, [1.0 / den]])
 
     def jac(tau: float, z: np.ndarray) -> np.ndarray:
         f, J = field_and_jacobian(z[:-1], True)
-        growth = math.exp(z[-1])
+        with np.errstate(over="ignore"):
+            growth = float(np.exp(z[-1]))
         norm_f = float(np.linalg.norm(f))
         phi = growth * norm_f
         den = 1.0 + phi

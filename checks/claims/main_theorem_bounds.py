@@ -34,7 +34,6 @@ from checks.formula_audit import lazy_formula_audit
 from checks.instances import InstanceError
 from checks.limit_audit import LimitBound, limit_search
 from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
 from derivations import l1_bound_counterexample as bc
 from derivations import ms_lower_bound as lower
@@ -48,12 +47,6 @@ _KINDS = {
     "inequality": Kind.INEQUALITY,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
-
-FLOW_BOUND_UNCHECKED = (
-    "the bound on general instances is a statement about flow limits; it needs flow audits and "
-    "property searches, which no check of this project runs for this claim yet"
-)
-
 
 def _declare_from_catalogue(claim_id: str, **fields) -> None:
     """Declare a claim with the catalogue's transcription of its statement and hypotheses."""
@@ -69,10 +62,6 @@ def _declare_from_catalogue(claim_id: str, **fields) -> None:
         depends_on=tuple(record.get("depends_on", ())),
         **fields,
     )
-
-
-def _flow_bound_not_checked() -> UncheckedPart:
-    return UncheckedPart("the bound on general instances", FLOW_BOUND_UNCHECKED)
 
 
 # ------------------------------------------------------------------ mil (9) and (16): one-row instances
@@ -317,24 +306,3 @@ _declare_from_catalogue(
         description="the 2 x 3 instance of derivations.ms_lower_bound.COUNTEREXAMPLE at alpha, with t_hi above t(alpha)",
     ),
 )
-
-# ------------------------------------------------------------------ bounds with a scale check only
-
-# What the scale checks find wrong in the printed statements (derivations.scale_consistency).
-SCALE_FINDINGS = {
-    "wn.thm.from7": r"The hypothesis $Q>c_L\beta_1^{2/L}$ compares $\lambda^2$ with $\lambda^{4/L}$; the threshold at which "
-    r"the denominator of (16) is positive, derived, is $Q>c_L\beta_1$.",
-    "wn.thm2.1": r"$\rho$ of (17) with $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$ is not scale-free; with "
-    r"$r_\infty=\lim r(t)=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2$, as in (21) and Lemma 3.8, it is.",
-}
-
-for _claim_id in (
-    "wn.thm.from7",
-    "wn.thm2.1",
-):
-    _declare_from_catalogue(
-        _claim_id,
-        expected=Verdict.INCONCLUSIVE,
-        checks=(_flow_bound_not_checked(),),
-        findings=(SCALE_FINDINGS[_claim_id],) if _claim_id in SCALE_FINDINGS else (),
-    )

@@ -9,7 +9,6 @@ import sympy as sp
 from checks.claim import Kind, declare
 from checks.formula_audit import formula_audit
 from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
 from checks.verdicts import Verdict
 from derivations import weight_normalized_flow as flow
 from derivations import wn_convergence_rate as rate
@@ -300,39 +299,6 @@ declare(
     findings=(
         r"The remark defines $Q$ as the minimum over $S$, while (14)-(16) use the minimum over $S_+$; "
         r"and a word ('small') is missing in 'we can make the right hand side by making $\rho$ sufficiently large'.",
-    ),
-)
-
-declare(
-    id="wn.eq21",
-    paper="wn",
-    label="eq. (21)",
-    equations=("21",),
-    section="2 Main Results (remark on r0)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$r_\infty^2=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2^2=\|\tilde{\mathbf x}_\infty\|_{2/L}^{2/L}\ge"
-        r"\min_{\mathbf z\in S_+}\|\mathbf z\|_{2/L}^{2/L}$; empirically $\tilde{\mathbf x}$ converges as long as "
-        r"$r_0<r_\infty$ and the step size is small."
-    ),
-    hypotheses=(r"$\tilde{\mathbf x}_\infty\in S_+$",),
-    expected=Verdict.INCONCLUSIVE,
-    checks=(
-        SymbolicCheck(
-            "(21)",
-            "r² = ||x||² at ||u|| = 1 with x = x̃^{1/L}, against the quasi-norm form (symbolic L)",
-            mag.radius_limit_21,
-        ),
-        UncheckedPart(
-            "empirical convergence for r0 < r_∞",
-            "the sentence 'empirically x̃ converges as long as r0 < r_∞ and the step size is small' is an "
-            "observation about experiments, not a consequence of (21); it needs the flow audits",
-        ),
-    ),
-    findings=(
-        r"Theorem 2.1 defines $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$, but (21), Lemma 3.8 and (17) need "
-        r"$r_\infty=\lim r(t)=\|\tilde{\mathbf x}_\infty^{\odot1/L}\|_2$; they differ, e.g. $L=2$, "
-        r"$\tilde{\mathbf x}_\infty=(9/25,16/25)$: $1$ against $\sqrt{337}/25$.",
     ),
 )
 

@@ -1,0 +1,208 @@
+"""The weight-normalized flow of linear regression, L = 1 (wn (1)-(3), the setting of [33]).
+
+wn (2): L(r, u) = ½ ||A (r u/||u||₂) - b||²,  x = r u/||u||₂,  flow (12)-(13) with (η_r, η_u) = (η̃, 1)
+and ||u0||₂ = 1 (so ||u(t)||₂ = 1, wn Lemma 3.2, and x = r u):
+
+    r' = -η̃ uᵀ g,   u' = -r (I - u uᵀ) g,   g = Aᵀ(A x - b).
+
+Characterization of the limit (wn Lemma 3.7 at L = 1; "Lemma 2.5 in [33]", as the text after
+Lemma 3.7 says): (I - P_A) u e^{r²/(2η̃)} is constant, so with x† = A†b the limit is
+
+    x∞ = x† + γ(r0, r∞) (I - P_A) x0,     γ(r0, r) = (r/r0) e^{(r0² - r²)/(2η̃)}  (wn (43)),
+
+and r∞ = ||x∞||₂ solves g(r) = p² + γ(r0, r)² c² - r² = 0 with p = ||x†||₂, c = ||(I - P_A) x0||₂
+(x† ⟂ null(A)).  g(r)/r² = p²/r² + (c²/r0²) e^{(r0² - r²)/η̃} - 1 is strictly decreasing, so r∞ is
+the unique root: :func:`enclosed_radius` encloses it by interval bisection (``mpmath.iv``).
+
+Exact data: p² = yᵀ(AAᵀ)^{-1}y and c² = ||x0||² - ||P_A x0||² are rationals for rational A, y, x0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from mpmath import iv, mp
+from scipy.integrate import solve_ivp
+
+from numerics.results import FlowResult
+
+# Integration: LSODA at these tolerances, in chunks of growing length until ||x'|| <= SPEED_TOL
+# (relative to ||x||, per unit time: the remaining distance of an exponential approach with
+# rate >= 1e-3 is then below 1e-9 relative) with ||A x - b|| <= RESIDUAL_TOL ||b||.
+RTOL = 1e-12
+ATOL = 1e-14
+SPEED_TOL = 1e-12
+RESIDUAL_TOL = 1e-10
+MAX_CHUNKS = 60
+FIRST_CHUNK = 10.0
+CHUNK_GROWTH = 2.0
+# Bisection of the radius equation: stop when the bracket is below 10^-(dps - BISECTION_SLACK)
+# relative (the enclosure of γ then still carries dps - BISECTION_SLACK - 2 digits).
+BISECTION_SLACK = 5
+MAX_BISECTIONS = 4000
+
+
+@dataclass(frozen=True)
+class LinearData:
+    """Exact quantities of an instance: x† = A†b, P_A x0, p², c², r0² (Fractions)."""
+
+    x_dagger: tuple[Fraction, ...]
+    projected_x0: tuple[Fraction, ...]
+    p2: Fraction
+    c2: Fraction
+    r0_2: Fraction
+
+
+def _solve(M: list[list[Fraction]], v: list[Fraction]) -> list[Fraction]:
+    """Gauss-Jordan in exact rationals (M square, nonsingular)."""
+    n = len(M)
+    aug = [[*row[:], v[i]] for i, row in enumerate(M)]
+    for col in range(n):
+        pivot = next(i for i in range(col, n) if aug[i][col] != 0)
+        aug[col], aug[pivot] = aug[pivot], aug[col]
+        inv = 1 / aug[col][col]
+        aug[col] = [a * inv for a in aug[col]]
+        for i in range(n):
+            if i != col and aug[i][col] != 0:
+                f = aug[i][col]
+                aug[i] = [a - f * c for a, c in zip(aug[i], aug[col], strict=True)]
+    return [aug[i][n] for i in range(n)]
+
+
+def linear_data(A, b, x0) -> LinearData:
+    """x† = Aᵀ(AAᵀ)^{-1} b and P_A x0 = Aᵀ(AAᵀ)^{-1} A x0, exactly (A of full row rank)."""
+    m, n = len(A), len(A[0])
+    gram = [[sum((A[i][k] * A[j][k] for k in range(n)), Fraction(0)) for j in range(m)] for i in range(m)]
+    lam = _solve(gram, list(b))
+    x_dagger = tuple(sum((A[i][k] * lam[i] for i in range(m)), Fraction(0)) for k in range(n))
+    ax0 = [sum((A[i][k] * x0[k] for k in range(n)), Fraction(0)) for i in range(m)]
+    nu = _solve(gram, ax0)
+    projected = tuple(sum((A[i][k] * nu[i] for i in range(m)), Fraction(0)) for k in range(n))
+    p2 = sum((v * v for v in x_dagger), Fraction(0))
+    r0_2 = sum((v * v for v in x0), Fraction(0))
+    c2 = r0_2 - sum((v * v for v in projected), Fraction(0))
+    return LinearData(x_dagger, projected, p2, c2, r0_2)
+
+
+def _radius_equation(ctx, r, r0, eta, p2, c2):
+    """g(r)/r² = p²/r² + (c²/r0²) e^{(r0² - r²)/η̃} - 1 (decreasing in r)."""
+    return p2 / (r * r) + c2 / (r0 * r0) * ctx.exp((r0 * r0 - r * r) / eta) - 1
+
+
+def float64_radius(data: LinearData, eta: float) -> float:
+    """r∞ in float64 (Brent on the decreasing g(r)/r²)."""
+    from scipy.optimize import brentq
+
+    p2, c2, r0 = float(data.p2), float(data.c2), math.sqrt(float(data.r0_2))
+    if data.c2 == 0:  # x0 in the row space: the flow stays there, x∞ = x†
+        return math.sqrt(p2)
+    lo, hi = math.sqrt(p2), math.sqrt(p2 + max(c2, 0.0) * max(1.0, 1.0 / max(r0 * r0, 1e-300))) + 1.0
+
+    def h(r: float) -> float:
+        return p2 / (r * r) + c2 / (r0 * r0) * math.exp(min((r0 * r0 - r * r) / eta, 700.0)) - 1
+
+    if h(lo) <= 0:  # the null-space term underflowed: r∞ = p to float64's precision
+        return lo
+    while h(hi) > 0:
+        hi *= 2
+    return brentq(h, lo, hi, rtol=1e-15, xtol=1e-300)
+
+
+@dataclass(frozen=True)
+class EnclosedRadius:
+    r_inf: Any  # iv interval
+    gamma: Any  # γ(r0, r∞), iv interval
+    certified: bool
+    message: str
+
+
+def enclosed_radius(data: LinearData, eta: Fraction, dps: int) -> EnclosedRadius:
+    """r∞ and γ(r0, r∞) by interval bisection at ``dps`` digits (inside ``interval_precision``).
+
+    g(r)/r² is strictly decreasing: a certified sign change at the ends of [lo, hi] brackets the
+    unique root."""
+    to_iv = lambda q: iv.mpf(q.numerator) / q.denominator  # noqa: E731
+    p2, c2, r0_2, eta_iv = to_iv(data.p2), to_iv(data.c2), to_iv(data.r0_2), to_iv(eta)
+    r0 = iv.sqrt(r0_2)
+    guess = float64_radius(data, float(eta))
+    with mp.workdps(iv.dps):
+        lo, hi = mp.mpf(guess) * (1 - mp.mpf(10) ** -8), mp.mpf(guess) * (1 + mp.mpf(10) ** -8)
+
+        def sign_at(r) -> int:
+            value = _radius_equation(iv, iv.mpf(r), r0, eta_iv, p2, c2)
+            return 1 if value.a > 0 else -1 if value.b < 0 else 0
+
+        for _ in range(60):  # widen until the signs are certified (+ at lo, - at hi)
+            if sign_at(lo) > 0 and sign_at(hi) < 0:
+                break
+            lo, hi = lo / 2, hi * 2
+        else:
+            return EnclosedRadius(None, None, False, "no certified bracket of r∞")
+        target = mp.mpf(10) ** (-(dps - BISECTION_SLACK))
+        for _ in range(MAX_BISECTIONS):
+            if hi - lo <= target * hi:
+                break
+            mid = (lo + hi) / 2
+            s = sign_at(mid)
+            if s > 0:
+                lo = mid
+            elif s < 0:
+                hi = mid
+            else:
+                break  # the root is within the enclosure's own width of mid
+        r_inf = iv.mpf([lo, hi])
+    gamma = r_inf / r0 * iv.exp((r0_2 - r_inf * r_inf) / (2 * eta_iv))  # wn (43)
+    return EnclosedRadius(r_inf, gamma, True, f"r∞ bracketed by interval bisection at {dps} digits")
+
+
+def _field(A: np.ndarray, b: np.ndarray, eta: float):
+    def f(_t, state):
+        r, u = state[0], state[1:]
+        g = A.T @ (A @ (r * u) - b)
+        return np.concatenate([[-eta * float(u @ g)], -r * (g - u * float(u @ g))])
+
+    return f
+
+
+def integrate_linear_flow(A, b, r0: float, u0, eta: float, t_max: float = 1e12) -> FlowResult:
+    """wn (12)-(13) for the loss (2) (L = 1) from (r0, u0/||u0||), float64 LSODA, in chunks until
+    the speed and the residual are below SPEED_TOL and RESIDUAL_TOL (module constants)."""
+    A = np.asarray(A, dtype=float)
+    b = np.asarray(b, dtype=float)
+    u0 = np.asarray(u0, dtype=float)
+    state = np.concatenate([[float(r0)], u0 / np.linalg.norm(u0)])
+    f = _field(A, b, float(eta))
+    t, length, steps = 0.0, FIRST_CHUNK, 0
+    for _ in range(MAX_CHUNKS):
+        sol = solve_ivp(f, (t, t + length), state, method="LSODA", rtol=RTOL, atol=ATOL)
+        steps += len(sol.t)
+        if not sol.success:
+            x = state[0] * state[1:]
+            return FlowResult(x, t, False, f"LSODA failed: {sol.message}", _residual(A, b, x), steps)
+        t, state = sol.t[-1], sol.y[:, -1]
+        state[1:] /= np.linalg.norm(state[1:])  # ||u|| = 1 is invariant (wn Lemma 3.2); remove drift
+        x = state[0] * state[1:]
+        speed = float(np.linalg.norm(f(t, state)))
+        residual = _residual(A, b, x)
+        if speed <= SPEED_TOL * max(float(np.linalg.norm(x)), 1e-300) and residual <= RESIDUAL_TOL:
+            return FlowResult(
+                x,
+                t,
+                True,
+                "speed and residual below tolerance",
+                residual,
+                steps,
+                info={"r_inf": float(state[0])},
+            )
+        if t >= t_max:
+            break
+        length *= CHUNK_GROWTH
+    return FlowResult(x, t, False, f"not converged by t = {t:.3g}", residual, steps)
+
+
+def _residual(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> float:
+    return float(np.linalg.norm(A @ x - b) / np.linalg.norm(b))
