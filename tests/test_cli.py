@@ -187,7 +187,7 @@ def test_bad_instance_files_give_one_line_errors(capsys, tmp_path, claim_id, con
         ("check", "mil.nope", "--no-progress"),
         ("show", "mil.nope"),
         ("audit", "mil.nope", "--instance", "x.json"),
-        ("show", "ms.lem3.1"),
+        ("show", "wn.fig1"),  # an experiment claim: in the catalogue, no checks yet
         ("check", "--budget", "0"),
         ("check", "--seed", "-1"),
         ("check", "--paper", "xyz"),
