@@ -93,6 +93,18 @@ def _radius_equation(ctx, r, r0, eta, p2, c2):
     return p2 / (r * r) + c2 / (r0 * r0) * ctx.exp((r0 * r0 - r * r) / eta) - 1
 
 
+EXP_CAP = 700.0  # below log(float64 max) ≈ 709.8: e^{EXP_CAP} is finite, and any larger exponent
+# already makes g(r)/r² positive beyond doubt at the radii where it is evaluated
+
+
+def exponent_over_eta(d: float, eta: float) -> float:
+    """min(d/η̃, EXP_CAP) in float64, also where η̃ underflowed to 0 (an input such as 1e-499):
+    then the quotient is ±∞ by the sign of d (0 for d = 0), and e^{-∞} = 0."""
+    if eta == 0.0:
+        return EXP_CAP if d > 0 else -math.inf if d < 0 else 0.0
+    return min(d / eta, EXP_CAP)
+
+
 def float64_radius(data: LinearData, eta: float) -> float:
     """r∞ in float64 (Brent on the decreasing g(r)/r²)."""
     from scipy.optimize import brentq
@@ -103,13 +115,19 @@ def float64_radius(data: LinearData, eta: float) -> float:
     lo, hi = math.sqrt(p2), math.sqrt(p2 + max(c2, 0.0) * max(1.0, 1.0 / max(r0 * r0, 1e-300))) + 1.0
 
     def h(r: float) -> float:
-        return p2 / (r * r) + c2 / (r0 * r0) * math.exp(min((r0 * r0 - r * r) / eta, 700.0)) - 1
+        return p2 / (r * r) + c2 / (r0 * r0) * math.exp(exponent_over_eta(r0 * r0 - r * r, eta)) - 1
 
     if h(lo) <= 0:  # the null-space term underflowed: r∞ = p to float64's precision
         return lo
     while h(hi) > 0:
         hi *= 2
     return brentq(h, lo, hi, rtol=1e-15, xtol=1e-300)
+
+
+def float64_gamma(r_inf: float, r0: float, eta: float) -> float:
+    """γ(r0, r∞) = (r∞/r0) e^{(r0² - r∞²)/(2η̃)} (wn (43)) in float64; the exponent is capped at
+    EXP_CAP, so a γ beyond e^{EXP_CAP} reads as e^{EXP_CAP} (enough to tell γ > 1)."""
+    return r_inf / r0 * math.exp(exponent_over_eta(r0 * r0 - r_inf * r_inf, 2 * eta))
 
 
 @dataclass(frozen=True)

@@ -385,3 +385,17 @@ def test_a_float64_flow_that_creeps_towards_a_face_stops_at_its_budget(tmp_path,
     }
     code, out, err = run_cli(capsys, "flow", _file(tmp_path, data), "--method", "integrate", "--no-progress")
     assert code == 1 and "max_wall_s = 1 s spent" in out and "no limit established" in out, out + err
+
+
+def test_a_learning_rate_ratio_below_float64_is_audited_in_intervals(tmp_path, capsys):
+    """wn.eq1 with η̃ = 1e-499: float64(η̃) = 0, and the float64 guess of r∞ divided by it (CI's fuzz).
+    The guess now reads the quotient as ±∞ by its sign; the enclosure decides at 30 digits."""
+    data = {
+        "A": [["1", "2", "3"], ["0", "1", "-1"]],
+        "y": ["2", "1/2"],
+        "init": {"x0": ["1/10", "1/10", "1/10"]},
+        "params": {"eta": "1e-499"},
+    }
+    code, out, err = run_cli(capsys, "audit", "wn.eq1", "--instance", _file(tmp_path, data))
+    assert code == 0, err
+    assert "r∞ (unique root, certified) = 0.70710678118654752440" in out and "status: holds" in out

@@ -102,7 +102,7 @@ def linear_slack(instance) -> float:
         return 1.0
     r_inf = linear.float64_radius(data, float(instance.params["eta"]))
     r0 = math.sqrt(float(data.r0_2))
-    gamma = r_inf / r0 * math.exp((r0 * r0 - r_inf * r_inf) / (2 * float(instance.params["eta"])))
+    gamma = linear.float64_gamma(r_inf, r0, float(instance.params["eta"]))
     return 1 - gamma  # |γ(r0, r∞)|: the sign of r∞ does not change the distance
 
 
@@ -121,7 +121,7 @@ def linear_observation(raw: dict[str, Any]) -> Observation:
     r0 = float(np.linalg.norm(x0))
     # at L = 1 nothing keeps r > 0 (wn Lemma 3.3 needs L >= 2): r∞ = ±(the root), with the flow's sign
     sign = 1.0 if flow.info["r_inf"] > 0 else -1.0
-    gamma = sign * r_inf / r0 * math.exp((r0 * r0 - r_inf * r_inf) / (2 * eta))
+    gamma = sign * linear.float64_gamma(r_inf, r0, eta)
     expected = np.array([float(v) for v in data.x_dagger]) + gamma * (
         x0 - np.array([float(v) for v in data.projected_x0])
     )
