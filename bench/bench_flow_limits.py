@@ -37,11 +37,11 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import minimize
 
-from checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
-from numerics.bregman_projection import project, refine
-from numerics.dual_flow import flow_limit
-from numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
-from numerics.power_shift import WORTH_SHIFTING_DIGITS, shifted_flow, shifted_projection
+from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
+from dlncheck.numerics.bregman_projection import project, refine
+from dlncheck.numerics.dual_flow import flow_limit
+from dlncheck.numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
+from dlncheck.numerics.power_shift import WORTH_SHIFTING_DIGITS, shifted_flow, shifted_projection
 
 AGREEMENT = 1e-10  # relative agreement with the projection that counts as "reached the limit"
 GD_STEP = 1e-2  # the papers' experiments

@@ -15,9 +15,9 @@ import time
 
 from hypothesis import HealthCheck, given, seed, settings
 
-from checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
-from checks.instances import parse_instance
-from checks.registry import registry
+from dlncheck.checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
+from dlncheck.checks.instances import parse_instance
+from dlncheck.checks.registry import registry
 
 
 def draw_instances(count: int, seed_value: int) -> list:

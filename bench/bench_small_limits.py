@@ -52,18 +52,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 
-import checks.flow_command as flow_command
-import numerics.highs_lp as highs_lp
-from checks.claim import Claim, Kind
-from checks.claims import main_theorem_bounds
-from checks.errors import InstanceError
-from checks.flow_instances import FlowInstance, gaussian_sparse_data
-from checks.flow_strategies import positive_flow_instances, signed_flow_instances
-from checks.limit_audit import LimitBound, float64_limit, limit_search
-from checks.runner import RunContext
-from checks.verdicts import Verdict
-from numerics import bregman_projection_baseline
-from numerics.bregman_projection import ProjectionError, project
+import dlncheck.checks.flow_command as flow_command
+import dlncheck.numerics.highs_lp as highs_lp
+from dlncheck.checks.claim import Claim, Kind
+from dlncheck.checks.claims import main_theorem_bounds
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data
+from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
+from dlncheck.checks.limit_audit import LimitBound, float64_limit, limit_search
+from dlncheck.checks.runner import RunContext
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.numerics import bregman_projection_baseline
+from dlncheck.numerics.bregman_projection import ProjectionError, project
 
 BOUNDS = {"positive": main_theorem_bounds.THEOREM_2_1_BOUND, "signed": main_theorem_bounds.THEOREM_1_1_BOUND}
 SEARCH_BUDGET = 200  # checks.runner.DEFAULT_BUDGET
@@ -294,7 +294,7 @@ def project_only(sets: dict[str, list[dict]], repeats: int) -> None:
 @functools.lru_cache(maxsize=256)
 def _l1_minimum_image(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
     """Aᵀλ for an exact optimal dual λ of min ‖z‖₁ over S₊ (numerics.sparse_recovery's certified LP)."""
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     certificate = certify_l1_minimizer(A, y, positive=True)
     if not certificate.certified:
@@ -307,7 +307,7 @@ def _true_sides(instance, limit: tuple, intervals: bool):
     right Σ|x̃∞_j| (the sides machinery of mil (16) in main_theorem_bounds)."""
     from mpmath import iv
 
-    from numerics.enclosures import from_fraction
+    from dlncheck.numerics.enclosures import from_fraction
 
     image = _l1_minimum_image(instance.A, instance.y)
     if image is None:
@@ -379,9 +379,9 @@ def search_time(budget: int) -> None:
 def claim_time(claim_ids: list[str]) -> None:
     """The registry's claims run as ``dlncheck check ID`` runs them (stored counterexamples replayed,
     every check at budget 200, nothing written), once per path."""
-    from checks.counterexamples import PACKAGE_DIR
-    from checks.registry import registry
-    from checks.runner import run_claim
+    from dlncheck.checks.counterexamples import PACKAGE_DIR
+    from dlncheck.checks.registry import registry
+    from dlncheck.checks.runner import run_claim
 
     claims = registry().claims
     ctx = RunContext(

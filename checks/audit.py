@@ -22,8 +22,8 @@ from typing import Any
 
 from mpmath import iv, mp, mpf, nstr
 
-from checks.instances import Instance, InstanceSpec
-from numerics import enclosures
+from dlncheck.checks.instances import Instance, InstanceSpec
+from dlncheck.numerics import enclosures
 
 HOLDS, VIOLATED, UNDECIDED, AGREES = "holds", "violated", "undecided", "agrees"
 

@@ -16,6 +16,6 @@ from typing import Any
 @cache
 def catalogue() -> dict[str, dict[str, Any]]:
     """Catalogue records by id, in catalogue order."""
-    text = resources.files("checks").joinpath("data/catalogue.json").read_text(encoding="utf-8")
+    text = resources.files("dlncheck.checks").joinpath("data/catalogue.json").read_text(encoding="utf-8")
     records = json.loads(text)["records"]
     return {r["id"]: r for r in records}

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.audit import Audit
-    from checks.runner import RunContext
+    from dlncheck.checks.audit import Audit
+    from dlncheck.checks.runner import RunContext
 
 
 class Kind(StrEnum):

@@ -16,23 +16,35 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-import checks
-from checks import numeric_warnings
-from checks import results as results_io
-from checks.audit import AGREES, HOLDS, VIOLATED
-from checks.catalogue import catalogue
-from checks.claim import PAPERS, Kind
-from checks.counterexamples import PACKAGE_DIR
-from checks.errors import FlowFailure
-from checks.input_limits import check_audit_ranges, check_audit_size, check_flow_ranges, check_flow_size
-from checks.instances import InstanceError, load_instance_file, parse_instance
-from checks.json_input import read_document
-from checks.output_paths import require_writable_file, require_writable_folder
-from checks.progress import Progress
-from checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
-from checks.results_schema import ResultsSchemaError, validate_results_document
-from checks.runner import DEFAULT_BUDGET, DEFAULT_SEED, ClaimResult, RunContext, run_claim, with_taint
-from checks.verdicts import Verdict
+import dlncheck
+from dlncheck.checks import numeric_warnings
+from dlncheck.checks import results as results_io
+from dlncheck.checks.audit import AGREES, HOLDS, VIOLATED
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import PAPERS, Kind
+from dlncheck.checks.counterexamples import PACKAGE_DIR
+from dlncheck.checks.errors import FlowFailure
+from dlncheck.checks.input_limits import (
+    check_audit_ranges,
+    check_audit_size,
+    check_flow_ranges,
+    check_flow_size,
+)
+from dlncheck.checks.instances import InstanceError, load_instance_file, parse_instance
+from dlncheck.checks.json_input import read_document
+from dlncheck.checks.output_paths import require_writable_file, require_writable_folder
+from dlncheck.checks.progress import Progress
+from dlncheck.checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
+from dlncheck.checks.results_schema import ResultsSchemaError, validate_results_document
+from dlncheck.checks.runner import (
+    DEFAULT_BUDGET,
+    DEFAULT_SEED,
+    ClaimResult,
+    RunContext,
+    run_claim,
+    with_taint,
+)
+from dlncheck.checks.verdicts import Verdict
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 MAX_AUDIT_DIGITS = 10_000
@@ -69,7 +81,7 @@ def _nonnegative_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dlncheck", description="Check the claims of the diagonal-linear-network papers.")
-    parser.add_argument("--version", action="version", version=f"dlncheck {checks.__version__}")
+    parser.add_argument("--version", action="version", version=f"dlncheck {dlncheck.__version__}")
     common = _Parser(add_help=False)
     common.add_argument(
         "--state",
@@ -365,8 +377,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
-    from checks import derive_command  # SymPy's derivations: loaded by the commands that use them
-    from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_coverage
+    from dlncheck.checks import derive_command  # SymPy's derivations: loaded by the commands that use them
+    from dlncheck.checks.symbolic_coverage import (
+        DERIVED,
+        MISSING,
+        REASON,
+        no_derivation_reasons,
+        symbolic_coverage,
+    )
 
     _require_catalogued(args.ids)
     if args.json and not args.coverage:
@@ -420,7 +438,7 @@ def _require_catalogued(ids: Sequence[str]) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from checks.formula_audit import NotANumber
+    from dlncheck.checks.formula_audit import NotANumber
 
     # cheap checks first: the id, the output file, the instance file's JSON and size
     _require_catalogued([args.id])
@@ -499,8 +517,8 @@ def cmd_flow(args: argparse.Namespace) -> int:
     data = load_instance_file(args.instance)
     check_flow_size(data, args.method, args.dps)
     # SciPy and the solvers load only now, after the cheap checks
-    from checks.flow_command import format_report, run_flow
-    from checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_command import format_report, run_flow
+    from dlncheck.checks.flow_instances import parse_flow_instance
 
     instance = parse_flow_instance(data)
     dps = args.dps or instance.dps
@@ -528,8 +546,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     ``--paper``, the file's claims of other papers are validated but left out of the report,
     and the command says how many.
     """
-    from checks.report import missing_claims, write_reports
-    from checks.symbolic_coverage import no_derivation_reasons
+    from dlncheck.checks.report import missing_claims, write_reports
+    from dlncheck.checks.symbolic_coverage import no_derivation_reasons
 
     reg = registry()
     claims = reg.select(paper=args.paper)
@@ -549,7 +567,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "started": doc.get("started", ""),
         "seed": doc.get("seed", ""),
         "budget": doc.get("budget", ""),
-        "version": doc.get("versions", {}).get("dlncheck", checks.__version__),
+        "version": doc.get("versions", {}).get("dlncheck", dlncheck.__version__),
         "source": str(source),
     }
     by_paper = {paper: [c for c in claims if c.paper == paper] for paper in PAPERS}

@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checks.audit import VIOLATED, escalate, show_value
-from checks.instances import InstanceError, loads_instance, parse_instance
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.audit import VIOLATED, escalate, show_value
+from dlncheck.checks.instances import InstanceError, loads_instance, parse_instance
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.audit import AuditResult
-    from checks.claim import Claim
+    from dlncheck.checks.audit import AuditResult
+    from dlncheck.checks.claim import Claim
 
 SCHEMA = "dlncheck.counterexample/1"
 PACKAGE_DIR = Path(__file__).resolve().parent / "counterexamples"
@@ -142,7 +142,7 @@ def replay(claim: Claim, stored: StoredCounterexample) -> CheckResult:
     dps = stored.record.get("dps") or claim.audit.default_dps
     ladder = tuple(d for d in (dps, 2 * dps, 4 * dps))
     if isinstance(raw, dict) and "model" in raw and claim.audit.limit_bound is not None:
-        from checks.limit_audit import escalate_limit  # a flow instance: the limit is recomputed
+        from dlncheck.checks.limit_audit import escalate_limit  # a flow instance: the limit is recomputed
 
         bound = claim.audit.limit_bound
         result = escalate_limit(bound, bound.parse(raw), ladder)

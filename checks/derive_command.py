@@ -14,9 +14,9 @@ from typing import Any
 
 import sympy as sp
 
-from checks.registry import Registry, UnknownClaimError
-from checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_checks
-from derivations.derivation import Derivation, Outcome
+from dlncheck.checks.registry import Registry, UnknownClaimError
+from dlncheck.checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_checks
+from dlncheck.derivations.derivation import Derivation, Outcome
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,11 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 # The integrators stop at a remaining relative change of 1e-9 (``numerics.dual_flow``) or
 # 1e-9 per e-fold of time (``numerics.factor_flows``); the primal minimizer's last Newton step is

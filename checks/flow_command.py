@@ -22,22 +22,22 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from checks.errors import FlowFailure
-from checks.flow_instances import FlowInstance
-from checks.flow_models import FactorFlowInstance
-from checks.flow_wn import WnFlowInstance
-from checks.input_limits import FLOAT64_DIGITS, PRECISE_FLOW_MAX_ENTRIES
-from checks.instances import InstanceError
-from numerics.affine_feasibility import Float64InconsistencyError
-from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
-from numerics.dual_flow import flow_limit
-from numerics.dual_flow_precise import integrate_precisely
-from numerics.legendre_potentials import MilPower
-from numerics.magnitudes import log10_of
-from numerics.positive_face import UndecidedPositiveSetError
-from numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow, shifted_projection
-from numerics.results import FlowResult, LimitResult
-from numerics.sparse_recovery import InfeasibleSystemError
+from dlncheck.checks.errors import FlowFailure
+from dlncheck.checks.flow_instances import FlowInstance
+from dlncheck.checks.flow_models import FactorFlowInstance
+from dlncheck.checks.flow_wn import WnFlowInstance
+from dlncheck.checks.input_limits import FLOAT64_DIGITS, PRECISE_FLOW_MAX_ENTRIES
+from dlncheck.checks.instances import InstanceError
+from dlncheck.numerics.affine_feasibility import Float64InconsistencyError
+from dlncheck.numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
+from dlncheck.numerics.dual_flow import flow_limit
+from dlncheck.numerics.dual_flow_precise import integrate_precisely
+from dlncheck.numerics.legendre_potentials import MilPower
+from dlncheck.numerics.magnitudes import log10_of
+from dlncheck.numerics.positive_face import UndecidedPositiveSetError
+from dlncheck.numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow, shifted_projection
+from dlncheck.numerics.results import FlowResult, LimitResult
+from dlncheck.numerics.sparse_recovery import InfeasibleSystemError
 
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
 # below this many the float64 path is refused and the needed precision is named.

@@ -27,11 +27,11 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 # The integrator's stopping test asks for 1e-10 relative (numerics.dual_flow's default); the
 # float64 projection is good to ~1e-13, except where L > 2 cancels up to 6 of its digits
@@ -139,9 +139,9 @@ class FlowConvergenceSearch:
 
     def _observe(self, raw: dict[str, Any], record: _Record) -> str | None:
         # imported here: the flow machinery loads only when a flow check runs
-        from checks.flow_command import float64_projection
-        from checks.flow_instances import parse_flow_instance
-        from numerics.dual_flow import flow_limit
+        from dlncheck.checks.flow_command import float64_projection
+        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.numerics.dual_flow import flow_limit
 
         instance = parse_flow_instance(raw)
         A = np.array([[float(a) for a in row] for row in instance.A])

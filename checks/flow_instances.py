@@ -43,14 +43,14 @@ from typing import Any
 import numpy as np
 from scipy.linalg.lapack import dgeqp3
 
-from checks.input_limits import check_flow_data
-from checks.instances import InstanceError, parse_matrix, parse_number, parse_vector, shown
-from numerics import conventions
-from numerics.affine_feasibility import require_affine_solution
-from numerics.bregman_projection import ProjectionProblem
-from numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
-from numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
-from numerics.positive_face import (
+from dlncheck.checks.input_limits import check_flow_data
+from dlncheck.checks.instances import InstanceError, parse_matrix, parse_number, parse_vector, shown
+from dlncheck.numerics import conventions
+from dlncheck.numerics.affine_feasibility import require_affine_solution
+from dlncheck.numerics.bregman_projection import ProjectionProblem
+from dlncheck.numerics.dual_reduction import DiagonalReduction, positive_reduction, signed_reduction
+from dlncheck.numerics.legendre_potentials import KrrDepthPotential, KrrHypentropy, MilEntropy, MilPower
+from dlncheck.numerics.positive_face import (
     RANK_TOL,
     PositiveFace,
     independent_rows,
@@ -58,8 +58,8 @@ from numerics.positive_face import (
     require_nonempty_positive_set,
     unique_point,
 )
-from numerics.positive_interior import InteriorPoint, strictly_positive_point
-from numerics.sparse_recovery import LinearSystem, linear_system
+from dlncheck.numerics.positive_interior import InteriorPoint, strictly_positive_point
+from dlncheck.numerics.sparse_recovery import LinearSystem, linear_system
 
 SCHEMA = "dlncheck.flow/1"
 REDUCED_MODELS = ("positive", "signed", "krr", "ms")  # FlowInstance, below
@@ -239,10 +239,10 @@ def parse_flow_instance(data: Any) -> Any:
         return _reduced_instance(fields)
     # imported here: those modules build on FlowInstance (a module-level import would be circular)
     if fields.model in WN_MODELS:
-        from checks.flow_wn import parse_wn_instance
+        from dlncheck.checks.flow_wn import parse_wn_instance
 
         return parse_wn_instance(fields)
-    from checks.flow_models import parse_factor_instance
+    from dlncheck.checks.flow_models import parse_factor_instance
 
     return parse_factor_instance(fields)
 

@@ -54,19 +54,25 @@ from typing import Any
 
 import numpy as np
 
-from checks.flow_instances import FlowInstance, InstanceFields, positive_number, positive_vector, row_basis
-from checks.instances import InstanceError, parse_number, parse_vector, shown
-from numerics.affine_feasibility import require_affine_solution
-from numerics.bregman_projection import ProjectionProblem
-from numerics.factor_flows import DEFAULT_ATOL, DEFAULT_RTOL, FactorFlowModel, integrate_factor_flow
-from numerics.factor_flows_product import (
+from dlncheck.checks.flow_instances import (
+    FlowInstance,
+    InstanceFields,
+    positive_number,
+    positive_vector,
+    row_basis,
+)
+from dlncheck.checks.instances import InstanceError, parse_number, parse_vector, shown
+from dlncheck.numerics.affine_feasibility import require_affine_solution
+from dlncheck.numerics.bregman_projection import ProjectionProblem
+from dlncheck.numerics.factor_flows import DEFAULT_ATOL, DEFAULT_RTOL, FactorFlowModel, integrate_factor_flow
+from dlncheck.numerics.factor_flows_product import (
     krr_asymmetric_flow,
     mil_overparameterized_flow,
     mil_overparameterized_signed_flow,
 )
-from numerics.factor_flows_sensing import krr_commuting_sensing_flow
-from numerics.legendre_potentials import MilEntropy
-from numerics.results import FlowResult
+from dlncheck.numerics.factor_flows_sensing import krr_commuting_sensing_flow
+from dlncheck.numerics.legendre_potentials import MilEntropy
+from dlncheck.numerics.results import FlowResult
 
 DEPTH_TWO = ("krr_uv", "sensing")
 # The factor charts take logarithms of the factors in float64: a nonzero entry below the normal

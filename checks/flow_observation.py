@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from checks.flow_convergence import BUDGET_DIVISOR, MAX_INSTANCES, MIN_INSTANCES, PROGRESS_INTERVAL_S
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.flow_convergence import BUDGET_DIVISOR, MAX_INSTANCES, MIN_INSTANCES, PROGRESS_INTERVAL_S
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 
 @dataclass(frozen=True)

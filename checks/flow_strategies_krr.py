@@ -26,7 +26,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from checks.flow_strategies import MAX_CANCELLED_DIGITS, NEARLY_PARALLEL
+from dlncheck.checks.flow_strategies import MAX_CANCELLED_DIGITS, NEARLY_PARALLEL
 
 # Shape entries of w0 (Theorem 1, general case: no zero entries).
 W0_ENTRIES = (Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))
@@ -125,7 +125,7 @@ def theorem2_log10_threshold(epsilon: float, l1_min: float, d: int) -> float:
 @st.composite
 def krr_theorem2_instances(draw) -> dict[str, Any]:
     """Theorem 2 (ℓ1 part): D = 2, w0 = 𝟏, ε in (0, d) and α below the theorem's threshold."""
-    from numerics.sparse_recovery import l1_minimizer  # SciPy's LP: loaded when drawn
+    from dlncheck.numerics.sparse_recovery import l1_minimizer  # SciPy's LP: loaded when drawn
 
     data = draw(krr_data())
     d = len(data["x_star"])

@@ -56,7 +56,7 @@ def _text(q: Fraction) -> str:
 @functools.lru_cache(maxsize=16384)
 def design_constants(A: tuple[tuple[Fraction, ...], ...], y: tuple[Fraction, ...]):
     """``numerics.null_space_constants`` on (A, y), once per design (strategies and hypotheses)."""
-    from numerics.null_space_constants import null_space_constants  # SciPy's LP: loaded when used
+    from dlncheck.numerics.null_space_constants import null_space_constants  # SciPy's LP: loaded when used
 
     return null_space_constants([list(row) for row in A], list(y))
 
@@ -167,8 +167,8 @@ def any_alpha_flow_instances(draw, max_rows: int = 3, max_columns: int = 6, assu
 def certifiable(raw: dict[str, Any]) -> bool:
     """Whether the float64 limit of a flow instance converges with its free entries within
     10^CERTIFIABLE_SPREAD_DIGITS of each other (module constants)."""
-    from checks.flow_command import float64_projection  # SciPy and the solvers: loaded when used
-    from checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_command import float64_projection  # SciPy and the solvers: loaded when used
+    from dlncheck.checks.flow_instances import parse_flow_instance
 
     instance = parse_flow_instance(raw)
     result = float64_projection(instance)

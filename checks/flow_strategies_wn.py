@@ -155,7 +155,7 @@ def tagged(strategy: st.SearchStrategy[dict[str, Any]], part: str) -> st.SearchS
 def float64_solvable(raw: dict[str, Any]) -> bool:
     """The float64 limit of the instance converges, is not near S₊'s boundary (MIN_LIMIT_SPREAD) and
     cancels few enough digits (L > 2)."""
-    from checks.wn_limit_audit import float_root, parse_wn
+    from dlncheck.checks.wn_limit_audit import float_root, parse_wn
 
     instance = parse_wn(raw)
     root = float_root(instance)
@@ -181,7 +181,7 @@ def placed_instances(
     c_L β₁ (``"corrected"``), by scaling y (Q is linear in y).  β₁ = ||x0||₂²: the two
     thresholds differ in the direction that matters (L > 2) for β₁ > 1, so α reaches 10.
     ``uniform`` None draws both x0 = α𝟙 and non-uniform x0 (α(1 + j/4), or r0 u0 for wn)."""
-    from checks.wn_limit_audit import c_L_float, weighted_minimum_float
+    from dlncheck.checks.wn_limit_audit import c_L_float, weighted_minimum_float
 
     A = draw(design_matrices(False))
     m, n = len(A), len(A[0])

@@ -26,12 +26,12 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.flow_instances import FlowInstance
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.flow_instances import FlowInstance
+    from dlncheck.checks.runner import RunContext
 
 # A side evaluated along the float64 trajectory is trusted to TRAJECTORY_RELATIVE_ERROR of the
 # magnitudes it is computed from (the integrator's per-step RTOL 1e-8 accumulates over ~100-1000
@@ -72,7 +72,12 @@ class TrajectoryBoundSearch:
     kind: ClassVar[str] = "trajectory property"
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "description": self.description, "slack": self.slack_doc}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+            "slack": self.slack_doc,
+        }
 
     def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
         record = _Record(violations=[], failures=[])
@@ -137,8 +142,8 @@ class TrajectoryBoundSearch:
 
     def _observe(self, raw: dict[str, Any], record: _Record) -> None:
         # imported here: the flow machinery loads only when a flow check runs
-        from checks.flow_instances import parse_flow_instance
-        from numerics.dual_flow import integrate_to_limit
+        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.numerics.dual_flow import integrate_to_limit
 
         instance = parse_flow_instance(raw)
         A = np.array([[float(a) for a in row] for row in instance.A])
@@ -147,7 +152,9 @@ class TrajectoryBoundSearch:
             flow = integrate_to_limit(instance.reduction(), A, y)
         record.instances += 1
         if flow.trajectory is None or not flow.converged:
-            record.failures.append({"instance": raw, "why": f"the integration did not converge ({flow.message})"})
+            record.failures.append(
+                {"instance": raw, "why": f"the integration did not converge ({flow.message})"}
+            )
             return
         for t, x in zip(flow.trajectory.t, flow.trajectory.product, strict=True):
             if not (0 < t < math.inf):

@@ -36,19 +36,19 @@ from functools import cached_property
 
 import numpy as np
 
-from checks.flow_instances import InstanceFields, positive_vector
-from checks.instances import InstanceError, parse_number, shown
-from numerics.affine_feasibility import require_affine_solution
-from numerics.positive_face import positive_face, require_nonempty_positive_set
-from numerics.results import FlowResult, LimitResult
-from numerics.weight_normalization import (
+from dlncheck.checks.flow_instances import InstanceFields, positive_vector
+from dlncheck.checks.instances import InstanceError, parse_number, shown
+from dlncheck.numerics.affine_feasibility import require_affine_solution
+from dlncheck.numerics.positive_face import positive_face, require_nonempty_positive_set
+from dlncheck.numerics.results import FlowResult, LimitResult
+from dlncheck.numerics.weight_normalization import (
     WeightNormalizedModel,
     initial_state,
     uniform_initial_state,
     weight_normalized_model,
 )
-from numerics.weight_normalization_flow import integrate_flow
-from numerics.weight_normalization_limits import constant_rate_flow_limit, r_squared_flow_limit
+from dlncheck.numerics.weight_normalization_flow import integrate_flow
+from dlncheck.numerics.weight_normalization_limits import constant_rate_flow_limit, r_squared_flow_limit
 
 RATES = {"tilde": "constant", "r2": "r_squared"}  # instance name: numerics.weight_normalization's
 # The stopping test extrapolates the remaining change of x̃ (numerics.weight_normalization_flow);

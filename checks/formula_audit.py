@@ -25,9 +25,9 @@ from typing import Any
 import sympy as sp
 from mpmath import iv, mpf
 
-from checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation, decide
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation, decide
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 # evalf(n, strict=True) promises n correct significant digits up to its own rounding of the
 # last one or two; the enclosure is widened by this many digits so that it certainly holds.

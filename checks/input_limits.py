@@ -26,8 +26,8 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from checks.errors import InstanceError
-from numerics.magnitudes import exponent_range, log10_of
+from dlncheck.checks.errors import InstanceError
+from dlncheck.numerics.magnitudes import exponent_range, log10_of
 
 # ------------------------------------------------------------------------------ sizes
 

@@ -35,8 +35,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from checks.errors import InstanceError
-from checks.json_input import MAX_NUMBER_DIGITS, parse_document, read_document
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.json_input import MAX_NUMBER_DIGITS, parse_document, read_document
 
 SCHEMA = "dlncheck.instance/1"
 

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from checks.errors import InstanceError
+from dlncheck.checks.errors import InstanceError
 
 # An instance of M × N = 1,000,000 entries written as 17-digit decimals is about 22 MB; results
 # files of a full run are about 2 MB.  Beyond this a file is not one of ours (or needs a

@@ -28,15 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 from mpmath import iv
 
-from checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide, escalate, judge
-from checks.errors import InstanceError
-from checks.instances import Instance, InstanceSpec, ParamSpec, parse_instance
-from checks.property import PropertyCheck
-from numerics import lifted_factorization_scalar as sc
-from numerics.enclosures import flint_bits, from_arb, interval_precision
+from dlncheck.checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide, escalate, judge
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec, parse_instance
+from dlncheck.checks.property import PropertyCheck
+from dlncheck.numerics import lifted_factorization_scalar as sc
+from dlncheck.numerics.enclosures import flint_bits, from_arb, interval_precision
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
+    from dlncheck.checks.claim import Claim
 
 SCALAR_SPEC = InstanceSpec(
     params=(

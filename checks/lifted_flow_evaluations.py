@@ -27,10 +27,10 @@ import numpy as np
 import sympy as sp
 from scipy.stats import beta as beta_distribution
 
-from checks.flow_strategies_krr_factorization import LEMMA13_DELTA
-from checks.sampled_bound_search import Evaluation
-from derivations import krr_appendix_h as h
-from numerics.lifted_factorization_flow import (
+from dlncheck.checks.flow_strategies_krr_factorization import LEMMA13_DELTA
+from dlncheck.checks.sampled_bound_search import Evaluation
+from dlncheck.derivations import krr_appendix_h as h
+from dlncheck.numerics.lifted_factorization_flow import (
     DEFAULT_RTOL,
     LiftedFlowPath,
     LiftedFlowProblem,

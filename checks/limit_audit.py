@@ -31,17 +31,25 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from checks.audit import ESCALATION_DPS, UNDECIDED, Audit, AuditResult, Relation, decide, escalate_evaluation
-from checks.errors import InstanceError
-from checks.property import PropertyCheck
-from checks.verdicts import CheckResult, Verdict
-from numerics import enclosures
-from numerics.enclosures import interval_precision
+from dlncheck.checks.audit import (
+    ESCALATION_DPS,
+    UNDECIDED,
+    Audit,
+    AuditResult,
+    Relation,
+    decide,
+    escalate_evaluation,
+)
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.property import PropertyCheck
+from dlncheck.checks.verdicts import CheckResult, Verdict
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.enclosures import interval_precision
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.flow_instances import FlowInstance
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.flow_instances import FlowInstance
+    from dlncheck.checks.runner import RunContext
 
 
 # Error model of a side evaluated at the float64 projection (for the search's steering only;
@@ -91,7 +99,7 @@ class LimitBound:
 
     def parse(self, data: Any) -> FlowInstance:
         # imported here: the flow machinery (SciPy's LP among it) loads only when a limit is audited
-        from checks.flow_instances import FlowInstance, parse_flow_instance
+        from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
 
         if isinstance(data, dict) and "claim" in data:  # stored counterexamples name their claim
             if data["claim"] != self.claim_id:
@@ -153,7 +161,7 @@ def _contains_zero(x) -> bool:
 def certified_limit(instance: FlowInstance, dps: int) -> LimitValue:
     """The projection refined at ``dps`` digits and certified (Krawczyk), as ``iv`` intervals."""
     # imported here: the flow command's machinery is loaded only by audits that use it
-    from checks.flow_command import certified_projection
+    from dlncheck.checks.flow_command import certified_projection
 
     result = certified_projection(instance, dps)
     if not result.converged or result.certified_digits is None:
@@ -168,7 +176,7 @@ def certified_limit(instance: FlowInstance, dps: int) -> LimitValue:
 
 def float64_limit(instance: FlowInstance) -> LimitValue | None:
     """The float64 projection, or None where float64 cannot compute it."""
-    from checks.flow_command import float64_projection
+    from dlncheck.checks.flow_command import float64_projection
 
     result = float64_projection(instance)
     if result is None or not result.converged:
@@ -283,7 +291,7 @@ def limit_audit(bound: LimitBound, example: dict[str, Any], default_dps: int = 3
     """The claim's single-instance audit when its only instance form is a flow instance file:
     ``dlncheck audit ID --instance FILE`` (``checks.cli``) and the replay of stored
     counterexamples dispatch to ``bound``; ``example`` is a flow instance the tests audit."""
-    from checks.instances import InstanceSpec
+    from dlncheck.checks.instances import InstanceSpec
 
     def evaluate(instance: Any, dps: int) -> AuditResult:
         return bound.evaluate(instance, dps)

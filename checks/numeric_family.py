@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from checks.instances import InstanceError
+from dlncheck.checks.instances import InstanceError
 
 
 class OutputPathError(InstanceError):

@@ -27,14 +27,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
 from hypothesis import strategies as st
 
-from checks import counterexamples
-from checks.audit import ESCALATION_DPS, HOLDS, UNDECIDED, VIOLATED, AuditResult, escalate, show_value
-from checks.instances import Instance, parse_instance
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks import counterexamples
+from dlncheck.checks.audit import (
+    ESCALATION_DPS,
+    HOLDS,
+    UNDECIDED,
+    VIOLATED,
+    AuditResult,
+    escalate,
+    show_value,
+)
+from dlncheck.checks.instances import Instance, parse_instance
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 # How many float artefacts / undecided instances are kept verbatim in the evidence.
 KEEP_EXAMPLES = 5

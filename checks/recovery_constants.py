@@ -18,11 +18,11 @@ from typing import Any
 
 from mpmath import iv
 
-from checks.errors import InstanceError
-from numerics.enclosures import from_fraction, interval_precision
-from numerics.quotient_property import QuotientConstant, quotient_constant
-from numerics.robust_null_space import RobustNspOrderOne, robust_nsp_order_one
-from numerics.stable_null_space import StableNspConstant, stable_nsp_constant
+from dlncheck.checks.errors import InstanceError
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.quotient_property import QuotientConstant, quotient_constant
+from dlncheck.numerics.robust_null_space import RobustNspOrderOne, robust_nsp_order_one
+from dlncheck.numerics.stable_null_space import StableNspConstant, stable_nsp_constant
 
 # Digits at which the hypotheses with a logarithm or a square root (c > 1, the quotient
 # constant) are decided in intervals; an instance undecided there sits on the boundary.

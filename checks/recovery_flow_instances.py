@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from checks.errors import InstanceError
-from checks.flow_instances import FlowInstance, parse_flow_instance
-from checks.instances import parse_matrix, parse_number, parse_vector, shown
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
+from dlncheck.checks.instances import parse_matrix, parse_number, parse_vector, shown
 
 PARAM_KEYS = frozenset({"s", "noise", "form", "rho", "tau", "d"})
 # Orders above this make the circuit enumeration of ρ_s (and the instances) large; the claims'

@@ -26,8 +26,8 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from checks.flow_strategies import MAX_ALPHA_EXPONENT_L2, MAX_CANCELLED_DIGITS
-from checks.recovery_constants import stable_constant
+from dlncheck.checks.flow_strategies import MAX_ALPHA_EXPONENT_L2, MAX_CANCELLED_DIGITS
+from dlncheck.checks.recovery_constants import stable_constant
 
 # The circle parameters t of the columns (angles 2·arctan t spread over [0, π)).
 CIRCLE_PARAMETERS = tuple(
@@ -150,7 +150,7 @@ def _rho_between(rho_min: Fraction, step: int) -> Fraction:
 def robust_nsp_definition_instances(draw) -> dict[str, Any]:
     """A with ρ_1(A) < 1, ρ in [ρ_1(A), 1), and a vector v: random, or the exact witness of τ*(ρ)
     (``numerics.robust_null_space``) perturbed by k/8 in one entry."""
-    from checks.recovery_constants import robust_constant
+    from dlncheck.checks.recovery_constants import robust_constant
 
     A = draw(nsp_matrices(order=1))
     key = _matrix_key(A)
@@ -179,7 +179,7 @@ def simultaneous_quotient_instances(draw) -> dict[str, Any]:
 def robust_recovery_inequality_instances(draw) -> dict[str, Any]:
     """A with ρ_1(A) < 1 and vectors v, w for (45): w sparse or not, v = w + t·(a circuit of ker A)
     + a small perturbation (where (45) is tight: A(v - w) ≈ 0)."""
-    from numerics.stable_null_space import circuits
+    from dlncheck.numerics.stable_null_space import circuits
 
     A = draw(nsp_matrices(order=1))
     n = len(A[0])

@@ -9,10 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 
-from checks import claims as claims_package
-from checks.catalogue import catalogue
-from checks.claim import Claim, declared
-from checks.verdicts import Verdict
+from dlncheck.checks import claims as claims_package
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Claim, declared
+from dlncheck.checks.verdicts import Verdict
 
 
 class UnknownClaimError(LookupError):
@@ -113,8 +113,8 @@ def with_scale_checks(claims: Iterable[Claim]) -> list[Claim]:
     (A, y, initialization) -> (A, λ^L y, λ·initialization); they belong to the claims of the
     bounds, which are declared beside the rest of their mathematics.
     """
-    from checks.symbolic import SymbolicCheck
-    from derivations.scale_consistency import SCALE_CHECKS
+    from dlncheck.checks.symbolic import SymbolicCheck
+    from dlncheck.derivations.scale_consistency import SCALE_CHECKS
 
     claims = list(claims)
     known = {c.id for c in claims}

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from checks.claim import PAPERS, Claim
-from checks.counterexamples import atomic_write_text
+from dlncheck.checks.claim import PAPERS, Claim
+from dlncheck.checks.counterexamples import atomic_write_text
 
 MAX_DISPLAY_CHARS = 1500
 

@@ -15,20 +15,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import checks
-from checks.counterexamples import atomic_write_text
-from checks.instances import InstanceError
-from checks.json_input import JsonInputError, parse_document
-from checks.output_paths import require_writable_folder
-from checks.results_schema import RESULTS_SCHEMA, STATE_SCHEMA, ResultsSchemaError, validate_state_document
-from checks.runner import ClaimResult, RunContext
+import dlncheck
+from dlncheck.checks.counterexamples import atomic_write_text
+from dlncheck.checks.instances import InstanceError
+from dlncheck.checks.json_input import JsonInputError, parse_document
+from dlncheck.checks.output_paths import require_writable_folder
+from dlncheck.checks.results_schema import (
+    RESULTS_SCHEMA,
+    STATE_SCHEMA,
+    ResultsSchemaError,
+    validate_state_document,
+)
+from dlncheck.checks.runner import ClaimResult, RunContext
 
 STATE_ENV = "DLNCHECK_STATE"
 STATE_FILE = "latest.json"
 
 
 def versions() -> dict[str, str]:
-    out = {"dlncheck": checks.__version__, "python": platform.python_version()}
+    out = {"dlncheck": dlncheck.__version__, "python": platform.python_version()}
     for name in ("sympy", "mpmath", "numpy", "scipy", "hypothesis"):
         try:
             out[name] = metadata.version(name)

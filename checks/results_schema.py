@@ -36,8 +36,8 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from checks.instances import InstanceError
-from checks.verdicts import Verdict, conjunction
+from dlncheck.checks.instances import InstanceError
+from dlncheck.checks.verdicts import Verdict, conjunction
 
 RESULTS_SCHEMA = "dlncheck.results/1"
 STATE_SCHEMA = "dlncheck.state/1"

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks import counterexamples
-from checks.claim import Claim
-from checks.registry import Registry
-from checks.verdicts import CheckResult, Verdict, conjunction
+from dlncheck.checks import counterexamples
+from dlncheck.checks.claim import Claim
+from dlncheck.checks.registry import Registry
+from dlncheck.checks.verdicts import CheckResult, Verdict, conjunction
 
 # Examples per property check: the default run and the full (slow) budget.
 DEFAULT_BUDGET = 200

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
 from hypothesis import strategies as st
 
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 # A slack is called negative only below this: the float64 evaluations are accurate to ~1e-9
 # (integration, numerics.lifted_factorization_flow) or carry their own confidence level

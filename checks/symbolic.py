@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from checks import counterexamples
-from checks.audit import VIOLATED, escalate, show_value
-from checks.instances import parse_instance
-from checks.verdicts import CheckResult, Verdict
-from derivations.derivation import Derivation, Outcome
+from dlncheck.checks import counterexamples
+from dlncheck.checks.audit import VIOLATED, escalate, show_value
+from dlncheck.checks.instances import parse_instance
+from dlncheck.checks.verdicts import CheckResult, Verdict
+from dlncheck.derivations.derivation import Derivation, Outcome
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 
 @dataclass(frozen=True)

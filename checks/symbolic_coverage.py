@@ -13,8 +13,8 @@ import pkgutil
 from dataclasses import dataclass
 from functools import cache
 
-from checks import claims as claims_package
-from checks.registry import Registry, registry
+from dlncheck.checks import claims as claims_package
+from dlncheck.checks.registry import Registry, registry
 
 DERIVED, REASON, MISSING = "derived", "no derivation (reason given)", "missing"
 

@@ -21,8 +21,8 @@ from fractions import Fraction
 
 from mpmath import iv
 
-from checks.errors import InstanceError
-from checks.wn_limit_audit import (
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.wn_limit_audit import (
     Sides,
     WnLimit,
     WnLimitBound,
@@ -37,8 +37,8 @@ from checks.wn_limit_audit import (
     weighted_minimum,
     weights,
 )
-from numerics import enclosures
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 # Digits at which an exact hypothesis with irrational sides (c_L β₁^{2/L} against Q) is decided;
 # an instance closer to the threshold than that is refused as undecidable.
@@ -335,7 +335,7 @@ def _sqrt(x, intervals: bool):
 def exact_x0_values(instance, intervals: bool) -> list:
     from mpmath import mp
 
-    from checks.wn_limit_audit import exact_x0
+    from dlncheck.checks.wn_limit_audit import exact_x0
 
     values = []
     for v in exact_x0(instance):

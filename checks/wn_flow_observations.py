@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from checks.flow_observation import Observation
-from checks.wn_limit_audit import AGREEMENT, float_root, parse_wn, settled
+from dlncheck.checks.flow_observation import Observation
+from dlncheck.checks.wn_limit_audit import AGREEMENT, float_root, parse_wn, settled
 
 # A point of S₊: ||A x̃ - b|| / ||b|| at the integrated limit (the stopping test's 1e-10 x 1e4) and
 # entries >= -NEGATIVE_FLOOR ||x̃||∞ (x̃ = x^{⊙L} with x > 0 is positive; this is rounding room).
@@ -59,8 +59,8 @@ INTEGRATION_METHODS = ("LSODA", "Radau")
 def trajectory(instance, t_max: float = 1e100):
     """wn (12)-(13) integrated with its trajectory (float64), at checks.flow_wn's tolerances, to
     its limit or to ``t_max``."""
-    from checks.flow_wn import FLOW_RTOL, FLOW_TOL
-    from numerics.weight_normalization_flow import integrate_flow
+    from dlncheck.checks.flow_wn import FLOW_RTOL, FLOW_TOL
+    from dlncheck.numerics.weight_normalization_flow import integrate_flow
 
     model = instance.wn_model()
     for method in INTEGRATION_METHODS:
@@ -117,7 +117,7 @@ def _limit_agreement(instance, flow) -> Observation:
 
 
 def _relative_losses(instance, flow) -> tuple[np.ndarray, np.ndarray]:
-    from numerics.weight_normalization import loss
+    from dlncheck.numerics.weight_normalization import loss
 
     model = instance.wn_model()
     states = flow.trajectory.states
@@ -180,7 +180,7 @@ def exponential_decay_observation(raw: dict[str, Any]) -> Observation:
 
 def time_to_loss(instance, flow) -> float | None:
     """The first time the loss falls below TIME_TO_LOSS ||b||²/(2L), interpolated in log loss."""
-    from numerics.weight_normalization import loss  # noqa: F401  (documentation of the loss used)
+    from dlncheck.numerics.weight_normalization import loss  # noqa: F401  (documentation of the loss used)
 
     t, ell = _relative_losses(instance, flow)
     model = instance.wn_model()
@@ -196,7 +196,7 @@ def time_to_loss(instance, flow) -> float | None:
 
 
 def _initial_loss(instance) -> float:
-    from numerics.weight_normalization import loss
+    from dlncheck.numerics.weight_normalization import loss
 
     model = instance.wn_model()
     return loss(model, instance.initial_state(model))
@@ -239,7 +239,7 @@ def slower_when_smaller_observation(raw: dict[str, Any]) -> Observation:
 def _scaled_initialization(raw: dict[str, Any], divisor: int) -> dict[str, Any]:
     from fractions import Fraction
 
-    from checks.flow_strategies_wn import text
+    from dlncheck.checks.flow_strategies_wn import text
 
     init = dict(raw["init"])
     key = "alpha" if "alpha" in init else "r0"
@@ -257,7 +257,7 @@ def existence_observation(raw: dict[str, Any]) -> Observation:
     :func:`limit_observation`), or to x = 0 — certified by the collapse certificate of
     ``checks.wn_bounds.collapse_sides`` (exact, no integration needed), or observed (r(t) ends
     COLLAPSE_DECADES decades below r0)."""
-    from checks.wn_bounds import collapse_sides
+    from dlncheck.checks.wn_bounds import collapse_sides
 
     instance = parse_wn(raw)
     if instance.rates == "tilde":
@@ -284,7 +284,7 @@ def outward_start(raw: dict[str, Any]) -> bool:
     small start): away from the collapse of wn.thm2.1, whose certificate needs bᵀA x̃(0) < 0."""
     import numpy as np
 
-    from checks.wn_limit_audit import float_x0
+    from dlncheck.checks.wn_limit_audit import float_x0
 
     instance = parse_wn(raw)
     A = np.array([[float(v) for v in row] for row in instance.A])

@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mpmath import iv, mp
 
-from checks.audit import UNDECIDED, AuditResult, Relation, decide
-from checks.errors import InstanceError
-from checks.limit_audit import (
+from dlncheck.checks.audit import UNDECIDED, AuditResult, Relation, decide
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.limit_audit import (
     FLOAT_LEFT_RELATIVE_ERROR,
     FLOAT_LIMIT_ERROR,
     FLOAT_SLACK_UNCERTAINTY,
@@ -51,12 +51,12 @@ from checks.limit_audit import (
     certified_limit,
     float64_limit,
 )
-from checks.verdicts import CheckResult, Verdict
-from numerics import enclosures
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.verdicts import CheckResult, Verdict
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 if TYPE_CHECKING:
-    from checks.flow_wn import WnFlowInstance
+    from dlncheck.checks.flow_wn import WnFlowInstance
 
 # The enclosed root and the integrated flow must agree to this (relative to max |x̃∞|): the
 # integration stops at a remaining relative change of 1e-10 (checks.flow_wn.FLOW_TOL), so 1e-6
@@ -80,14 +80,14 @@ INTEGRATION_MAX_SECONDS = 20.0
 
 
 def parse_wn(data: Any) -> WnFlowInstance:
-    from checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_instances import parse_flow_instance
 
     return parse_flow_instance({k: v for k, v in data.items() if k != "claim"})
 
 
 def design(instance) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
     """A and y on a basis of A's rows (same solutions; the limit system needs full row rank)."""
-    from checks.flow_instances import row_basis
+    from dlncheck.checks.flow_instances import row_basis
 
     return row_basis(instance.A, instance.y)
 
@@ -176,7 +176,7 @@ def deferred_confirmation() -> Iterator[None]:
 @functools.lru_cache(maxsize=1024)
 def float_root(instance):
     """The float64 root of the limit system (None if it fails), cached per instance."""
-    from numerics.weight_normalization_limit_system import float64_limit as wn_float64_limit
+    from dlncheck.numerics.weight_normalization_limit_system import float64_limit as wn_float64_limit
 
     if instance.signed:
         raise InstanceError("wn's bounds (14) speak of the positive model wn, not wn_signed")
@@ -223,7 +223,7 @@ def enclosed_limit(instance, dps: int) -> WnLimit:
     if not hasattr(instance, "rates"):
         limit = certified_limit(instance, dps)
         return WnLimit(limit.values, None, limit.certified, limit.message)
-    from numerics.weight_normalization_limit_system import enclosed_limit as enclose
+    from dlncheck.numerics.weight_normalization_limit_system import enclosed_limit as enclose
 
     root = float_root(instance)
     if root is None or not root.converged:
@@ -306,7 +306,7 @@ class WeightedMinimum:
 @functools.lru_cache(maxsize=512)
 def weighted_minimum(A: tuple, y: tuple, w: tuple, positive: bool) -> WeightedMinimum:
     """Certified by ``numerics.sparse_recovery``: min ||v||₁ for the columns A_j / w_j (v = w ⊙ z)."""
-    from numerics.sparse_recovery import InfeasibleSystemError, certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import InfeasibleSystemError, certify_l1_minimizer
 
     scaled = tuple(tuple(a / w[j] for j, a in enumerate(row)) for row in A)
     try:
@@ -437,7 +437,7 @@ class WnLimitBound:
     needs_limit: bool = True  # False: the sides are functions of the instance alone
 
     def parse(self, data: Any):
-        from checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.flow_instances import parse_flow_instance
 
         data = strip_part(data, self.claim_id, self.part)
         instance = parse_flow_instance(data)
@@ -597,8 +597,8 @@ class ConfirmedLimitSearch(LimitSearch):
     def run(self, claim, ctx) -> CheckResult:
         from dataclasses import replace
 
-        from checks.audit import HOLDS, VIOLATED
-        from checks.limit_audit import escalate_limit
+        from dlncheck.checks.audit import HOLDS, VIOLATED
+        from dlncheck.checks.limit_audit import escalate_limit
 
         with deferred_confirmation():
             result = super().run(claim, ctx)

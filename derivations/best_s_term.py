@@ -15,8 +15,8 @@ from itertools import combinations, permutations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 CASES = ((3, 0), (3, 1), (3, 2), (3, 3), (4, 2))  # (N, s)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from derivations.bregman_potentials import (
+from dlncheck.derivations.bregman_potentials import (
     L_SYMBOLIC,
     case,
     coordinates,
@@ -26,8 +26,8 @@ from derivations.bregman_potentials import (
     gradient,
     potential,
 )
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 
 def bregman_divergence(F: Callable[[sp.Matrix], sp.Expr], p: sp.Matrix, q: sp.Matrix) -> sp.Expr:

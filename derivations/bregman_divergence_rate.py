@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.bregman_divergence import bregman_divergence, divergence_of_potential
-from derivations.bregman_potentials import case, coordinates, gradient, hessian_printed, potential
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare
-from derivations.factorized_gradients import half_squared_residual, symbolic_data
+from dlncheck.derivations.bregman_divergence import bregman_divergence, divergence_of_potential
+from dlncheck.derivations.bregman_potentials import case, coordinates, gradient, hessian_printed, potential
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare
+from dlncheck.derivations.factorized_gradients import half_squared_residual, symbolic_data
 
 N = 3
 # The rates expand squared residuals with symbolic exponents; N = 2 (A 2 x 2) keeps each claim

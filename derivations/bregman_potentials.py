@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.coordinate_functions import L_SYMBOLIC, delta
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.coordinate_functions import L_SYMBOLIC, delta
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 N_COORDINATES = 3
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.bregman_divergence import divergence_of_potential
-from derivations.bregman_potentials import L_SYMBOLIC, case, coordinates, delta, gradient, potential
-from derivations.coordinate_functions import g_printed
-from derivations.coordinate_functions import x as g_x
-from derivations.coordinate_functions import z as g_z
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.bregman_divergence import divergence_of_potential
+from dlncheck.derivations.bregman_potentials import L_SYMBOLIC, case, coordinates, delta, gradient, potential
+from dlncheck.derivations.coordinate_functions import g_printed
+from dlncheck.derivations.coordinate_functions import x as g_x
+from dlncheck.derivations.coordinate_functions import z as g_z
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 # The depth as an integer symbol, for instances that a formula audit can replay (L >= 2).
 L_INTEGER = sp.Symbol("L", integer=True, positive=True)
@@ -387,7 +387,9 @@ def pythagoras_constancy(depth) -> Derivation:
         title=f"(23)-(24): Δ_z constant on S₊ and Δ at the limit ({case(depth)})",
         steps=(
             Step("∇F(x̃∞) - ∇F(x̃0) = Aᵀw (the flow of ∇F(x̃), mil.lem2.6.gradF, integrated)", shift),
-            Step("Δ_{z1} - Δ_{z2}, z2 = z1 + t1 (a2, -a1, 0) + t2 (a3, 0, -a1), b = ∇-coordinates of x̃∞", free),
+            Step(
+                "Δ_{z1} - Δ_{z2}, z2 = z1 + t1 (a2, -a1, 0) + t2 (a3, 0, -a1), b = ∇-coordinates of x̃∞", free
+            ),
             Step("the same with b = c + Aᵀw", difference),
             Step("D_F(x̃∞, x̃∞)", self_divergence),
         ),

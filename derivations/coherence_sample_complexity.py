@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.sign_definite import decide_inequality
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.sign_definite import decide_inequality
 
 
 def coherence_needs_quadratic_measurements() -> Derivation:

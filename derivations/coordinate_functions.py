@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 x = sp.Symbol("x", positive=True)  # (x̃_0)_n
 z = sp.Symbol("z", nonnegative=True)

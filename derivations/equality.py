@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Outcome
+from dlncheck.derivations.derivation import Outcome
 
 # Digits at which a non-rational residual is evaluated at a witness point.
 WITNESS_DIGITS = 50

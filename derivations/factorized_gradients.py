@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare, rational_points
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare, rational_points
 
 N_COLUMNS = 3
 M_ROWS = 2

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step, joint_outcome
-from derivations.equality import compare, rational_points
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.equality import compare, rational_points
 
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t", real=True)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome
-from derivations.hypentropy import alpha, q_printed
-from derivations.hypentropy_expansions import phi_derivatives_printed
-from derivations.hypentropy_inequalities import (
+from dlncheck.derivations.derivation import Derivation, Outcome
+from dlncheck.derivations.hypentropy import alpha, q_printed
+from dlncheck.derivations.hypentropy_expansions import phi_derivatives_printed
+from dlncheck.derivations.hypentropy_inequalities import (
     Part,
     combined_outcome,
     conclude,
@@ -971,7 +971,7 @@ def corrected_l1_threshold_parts() -> list[Part]:
 
 
 def theorem2_proof() -> Derivation:
-    from checks.formula_audit import witness_instance
+    from dlncheck.checks.formula_audit import witness_instance
 
     return conclude(
         "krr.thm2.proof",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation
-from derivations.hypentropy import Q_coordinate, alpha, q_printed, w0
-from derivations.hypentropy_inequalities import conclude, finite_limit, identity
+from dlncheck.derivations.derivation import Derivation
+from dlncheck.derivations.hypentropy import Q_coordinate, alpha, q_printed, w0
+from dlncheck.derivations.hypentropy_inequalities import conclude, finite_limit, identity
 
 zp = sp.Symbol("z", positive=True)  # |z| (q is even)
 beta_p = sp.Symbol("beta", positive=True)  # |beta_i| > 0
@@ -172,7 +172,7 @@ def q_at_large_argument() -> Derivation:
         for k, line in enumerate(lines)
     ]
     parts.append(identity("(31) line 3 with sqrt(c^2 alpha^4 + 1/4)", derived, eq31_corrected(), EQ31_POINTS))
-    from checks.formula_audit import witness_instance  # the audit's instance format
+    from dlncheck.checks.formula_audit import witness_instance  # the audit's instance format
 
     return conclude(
         "krr.eq32",
@@ -235,7 +235,7 @@ def phi_derivatives() -> Derivation:
             points,
         ),
     ]
-    from derivations.hypentropy_bounds import fourth_derivative_bound  # the inequality in (40)
+    from dlncheck.derivations.hypentropy_bounds import fourth_derivative_bound  # the inequality in (40)
 
     parts.append(fourth_derivative_bound())
     return conclude(

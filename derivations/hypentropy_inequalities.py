@@ -25,8 +25,8 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step, joint_outcome
-from derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
 
 
 @dataclass(frozen=True)

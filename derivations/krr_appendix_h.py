@@ -19,8 +19,8 @@ from functools import cache
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare, rational_points
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare, rational_points
 
 mu, lam, Lam = sp.symbols("mu lambda Lambda", positive=True)  # mu; lambda <= Lambda: bounds of XX^T
 gamma = sp.Symbol("gamma", nonnegative=True)
@@ -794,7 +794,7 @@ XBAR_NORM_SQUARED = Lam / 2  # ||calXbar||_op^2 <= Lambda/2
 def corrected_chain_80_81() -> Derivation:
     """(74)-(81) with the paper's loss: the decay rate is 3 mu lambda and the constant 2 sqrt(2 Lambda),
     so Lemma 12's conclusion holds with the factor 2 sqrt2/3 < 1 (the printed (80) lacks the 4)."""
-    from derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
 
     R = radius_78()
     s0 = sp.sqrt(mu + gamma)
@@ -848,7 +848,7 @@ def corrected_chain_80_81() -> Derivation:
 def corrected_chain_82_87() -> Derivation:
     """(82)-(87) with the paper's loss: constant 2 sqrt(2 Lambda) in (82), decay 3 mu lambda in (85),
     so Theorem 9's second bound holds with the factor 2 sqrt2/3 (and Lemma 12's radius shrunk likewise)."""
-    from derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
 
     s0 = sp.sqrt(mu + gamma)
     ratio = sp.Rational(2, 3) * sp.sqrt(2)
@@ -921,7 +921,7 @@ def corollary10_explicit_constants() -> dict[str, sp.Expr]:
 
 def corollary10_corrected() -> Derivation:
     """(89), (98), (99) corrected: the explicit O-constants of Corollary 10."""
-    from derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
 
     C = corollary10_explicit_constants()
     E2 = corrected_residual_bound_89()
@@ -1000,7 +1000,7 @@ def lemma13_from_wainwright() -> Derivation:
     """Lemma 13 from the cited covariance bound (Wainwright 2019, Thm 6.1 / Example 6.2): for k
     samples of N(0, sigma^2 I_d), ||Sigma_hat - Sigma||/||Sigma|| <= 2 eps + eps^2, eps = sqrt(d/k) + delta,
     with probability >= 1 - 2 exp(-k delta^2/2); here Sigma_hat = W W^T / k, delta = sqrt(d/k)."""
-    from derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
 
     sigma = sp.Symbol("sigma", positive=True)
     gap = sp.Symbol("g", nonnegative=True)  # k = d + g >= d

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare, rational_points
-from derivations.krr_derivation import assemble, compare_polynomials
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare, rational_points
+from dlncheck.derivations.krr_derivation import assemble, compare_polynomials
 
 N_SAMPLES = 2
 DIMENSION = 2

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 D = sp.Symbol("D", integer=True, positive=True)
 alpha = sp.Symbol("alpha", positive=True)

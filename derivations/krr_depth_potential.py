@@ -16,9 +16,9 @@ from functools import cache
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare
-from derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare
+from dlncheck.derivations.krr_derivation import assemble
 
 z = sp.Symbol("z", real=True)
 tt = sp.Symbol("t", real=True)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from checks.formula_audit import witness_instance
-from derivations.derivation import Derivation, Outcome, Step, joint_outcome
-from derivations.equality import Comparison, compare
+from dlncheck.checks.formula_audit import witness_instance
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.equality import Comparison, compare
 
 
 def assemble(

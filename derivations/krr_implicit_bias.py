@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import hypentropy, krr_depth_potential
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare
-from derivations.krr_derivation import assemble
+from dlncheck.derivations import hypentropy, krr_depth_potential
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare
+from dlncheck.derivations.krr_derivation import assemble
 
 alpha = sp.Symbol("alpha", positive=True)
 DIMENSION = 2

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare
-from derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare
+from dlncheck.derivations.krr_derivation import assemble
 
 a, b, lam = sp.symbols("a b lambda", real=True)
 D = sp.Symbol("D", integer=True, positive=True)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation
-from derivations.hypentropy_inequalities import Part, conclude, identity
+from dlncheck.derivations.derivation import Derivation
+from dlncheck.derivations.hypentropy_inequalities import Part, conclude, identity
 
 c = sp.Symbol("c", positive=True)
 s, ystar, w_ = sp.symbols("s y_star w", real=True)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare, rational_points
-from derivations.krr_derivation import assemble, compare_polynomials
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.krr_derivation import assemble, compare_polynomials
 
 # width of W in the comparison with print (the corrected form is also confirmed for k = 2)
 WITNESS_WIDTH = 2

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step, joint_outcome
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.equality import compare
 
 a, b = sp.symbols("a b", real=True)  # w_+ / alpha, w_- / alpha
 u = sp.Symbol("u", real=True)  # the value of the one-coordinate problem at alpha = 1

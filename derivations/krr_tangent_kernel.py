@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import Comparison, compare
-from derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import Comparison, compare
+from dlncheck.derivations.krr_derivation import assemble
 
 c = sp.Symbol("c", positive=True)
 alpha = sp.Symbol("alpha", positive=True)

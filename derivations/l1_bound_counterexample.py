@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.formula_audit import witness_instance
-from derivations import coordinate_functions as cf
-from derivations.derivation import Derivation, Step
-from derivations.sign_definite import decide_inequality
+from dlncheck.checks.formula_audit import witness_instance
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.sign_definite import decide_inequality
 
 DEPTH = sp.Integer(4)
 N_COORDS = 2

@@ -20,11 +20,11 @@ from functools import cache
 
 import sympy as sp
 
-from checks.formula_audit import witness_instance
-from derivations import coordinate_functions as cf
-from derivations.derivation import Derivation, Outcome, Step, joint_outcome
-from derivations.equality import compare, rational_points
-from derivations.sign_definite import decide_inequality
+from dlncheck.checks.formula_audit import witness_instance
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.sign_definite import decide_inequality
 
 # ----------------------------------------------------------------------------- symbols
 

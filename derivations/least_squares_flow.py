@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 t = sp.Symbol("t", nonnegative=True)
 sigma = sp.Symbol("sigma", positive=True)  # |a|^2 for M = 1

@@ -16,10 +16,10 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare, rational_points
-from derivations.ms_sign_certificates import Term, entropy_tangent, inequality
-from numerics import conventions
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.ms_sign_certificates import Term, entropy_tangent, inequality
+from dlncheck.numerics import conventions
 
 N_ROWS, D_COLUMNS = 2, 3
 

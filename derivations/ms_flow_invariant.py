@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare
-from derivations.ms_definitions import D_COLUMNS, design, ms_loss
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.ms_definitions import D_COLUMNS, design, ms_loss
 
 # ms's loss has no ½, so ẋ = 2u ⊙ u' = −8 x ⊙ Aᵀr (mil's ½‖·‖² gives −4).
 MS_MIRROR_SPEED = 8

@@ -18,10 +18,10 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checks.formula_audit import witness_instance
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare, rational_points
-from derivations.ms_sign_certificates import (
+from dlncheck.checks.formula_audit import witness_instance
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.ms_sign_certificates import (
     Term,
     chain,
     indexed_sum_inequality,

@@ -26,8 +26,8 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
 
 
 def _sign_forms(e: sp.Expr) -> Iterable[sp.Expr]:

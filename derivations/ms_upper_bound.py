@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare
-from derivations.ms_sign_certificates import (
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.ms_sign_certificates import (
     Term,
     chain,
     entropy_tangent,

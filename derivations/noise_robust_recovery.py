@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.best_s_term import sigma_by_definition
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
-from derivations.sign_definite import decide_inequality
+from dlncheck.derivations.best_s_term import sigma_by_definition
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.sign_definite import decide_inequality
 
 S_SPARSITY = 1  # s of the witness
 x_star = sp.symbols("x1:4", real=True)

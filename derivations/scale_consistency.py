@@ -34,8 +34,8 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare, rational_points
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare, rational_points
 
 lam = sp.Symbol("lambda", positive=True)
 L = sp.Symbol("L", integer=True, positive=True)
@@ -575,7 +575,7 @@ def wn_lem35() -> Derivation:
 
 
 def _wn_c_L_threshold() -> Derivation:
-    from derivations.wn_bregman import wn_c_L_threshold
+    from dlncheck.derivations.wn_bregman import wn_c_L_threshold
 
     return wn_c_L_threshold()
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare
 
 N_COLUMNS = 3
 M_ROWS = 2
@@ -178,7 +178,7 @@ def theorem_1_4_scale_consistency() -> Derivation:
     exps = scale_exponents()
     derived = exps["Thm 1.4 last term C'||e||_2 ||x̃_∞ - x_*||_1 (as printed)"]
     printed = exps["Thm 1.4 left ||x̃_∞ - x_*||_2"]
-    from derivations.equality import rational_points
+    from dlncheck.derivations.equality import rational_points
 
     cmp = compare(derived, printed, rational_points({L}, count=3, domains={L: (2, 5)}))
     return Derivation(

@@ -20,8 +20,8 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import WITNESS_DIGITS
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import WITNESS_DIGITS
 
 
 def _value(expr: sp.Expr, point: Mapping[sp.Symbol, Any]) -> sp.Expr:

@@ -18,9 +18,9 @@ from functools import cache
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare, rational_points
-from derivations.factorized_gradients import half_squared_residual
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.factorized_gradients import half_squared_residual
 
 N_COLUMNS = 2
 M_ROWS = 2
@@ -231,7 +231,7 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
     steps.append(
         Step("the factor velocity is (1/L)(-grad L^±): the reduced flow (7) at time t/L", printed / L)
     )
-    from checks.formula_audit import witness_instance
+    from dlncheck.checks.formula_audit import witness_instance
 
     return Derivation(
         claim_id=claim_id,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
 
 p = sp.Symbol("p", nonnegative=True)  # |z_n|
 

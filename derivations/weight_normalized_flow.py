@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.equality import compare
 
 N_COLUMNS = 3
 SMALL_N = 2  # (29)-(30), Lemmas 3.3 and 3.4: seconds at N = 3

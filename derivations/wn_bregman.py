@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
-from derivations.wn_invariants import (
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.wn_invariants import (
     _instance,
     design,
     gradient,
@@ -474,7 +474,7 @@ def wn_c_L_against_mil() -> Derivation:
     c_L ||x_0||_L^L; wn's quotation of [7]: a relative error in the weighted norm, valid for
     Q > c_L β_1), so they need not agree; the derivation records how they differ.
     """
-    from derivations.coordinate_functions import L_SYMBOLIC, constant_c_L
+    from dlncheck.derivations.coordinate_functions import L_SYMBOLIC, constant_c_L
 
     mil = sp.Matrix([constant_c_L(2).derived, constant_c_L(L_SYMBOLIC).derived])
     wn = wn_c_L_threshold().derived

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
-from derivations.weight_normalized_flow import differentiate_wn_loss
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.weight_normalized_flow import differentiate_wn_loss
 
 L = sp.Symbol("L", integer=True, positive=True)
 r = sp.Symbol("r", positive=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 
 def _result(claim_id, title, steps, derived, printed, cmp, assumptions, **extra) -> Derivation:

@@ -31,8 +31,8 @@ from functools import cache
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 M_ROWS = 2
 N_COLUMNS = 3
@@ -436,7 +436,7 @@ def lemma_3_8(depth_case: str) -> Derivation:
 
 
 def _instance(point) -> dict:
-    from checks.formula_audit import witness_instance
+    from dlncheck.checks.formula_audit import witness_instance
 
     return witness_instance(point)
 

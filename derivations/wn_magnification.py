@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.derivation import Derivation, Outcome, Step
-from derivations.equality import compare
+from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.equality import compare
 
 r0, r_inf, eta = sp.symbols("r_0 r_inf eta", positive=True)
 S0, S_inf = sp.symbols("S_0 S_inf", positive=True)  # r0^2, r_inf^2

@@ -45,7 +45,7 @@ import numpy as np
 import scipy.linalg
 from flint import fmpz_mat, nmod_mat
 
-from numerics.sparse_recovery import (
+from dlncheck.numerics.sparse_recovery import (
     FarkasCertificate,
     InfeasibleSystemError,
     LinearSystem,

@@ -36,9 +36,9 @@ from flint import arb, arb_mat, ctx
 from scipy.linalg.lapack import dgeqrf as _dgeqrf
 from scipy.linalg.lapack import dtrtrs as _dtrtrs
 
-from numerics.legendre_potentials import MilEntropy, MilPower
-from numerics.results import LimitResult
-from numerics.weighted_normal_equations import solve_weighted_normal
+from dlncheck.numerics.legendre_potentials import MilEntropy, MilPower
+from dlncheck.numerics.results import LimitResult
+from dlncheck.numerics.weighted_normal_equations import solve_weighted_normal
 
 # float64 Newton: stop when the relative residual and the relative Newton correction of z are
 # both below these (a few ulps above the unit roundoff: rounding in A z - y sets the floor).

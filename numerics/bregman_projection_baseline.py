@@ -17,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 from flint import arb
 
-from numerics.bregman_projection import (
+from dlncheck.numerics.bregman_projection import (
     ARMIJO,
     FLOAT64_MAX_DIGITS_LOST,
     FLOOR_RESIDUAL,
@@ -32,8 +32,8 @@ from numerics.bregman_projection import (
     ProjectionError,
     ProjectionProblem,
 )
-from numerics.results import LimitResult
-from numerics.weighted_normal_equations import solve_weighted_normal
+from dlncheck.numerics.results import LimitResult
+from dlncheck.numerics.weighted_normal_equations import solve_weighted_normal
 
 
 @dataclass

@@ -25,7 +25,7 @@ from fractions import Fraction
 from flint import arb, ctx
 from mpmath import iv
 
-from numerics import enclosures
+from dlncheck.numerics import enclosures
 
 # Newton's steps run at doubling precision up to the working one, from this many bits: each
 # step doubles the correct bits, so all steps below the working precision together cost about

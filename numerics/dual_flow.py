@@ -56,8 +56,8 @@ import numpy as np
 import scipy.linalg
 from scipy.integrate import Radau
 
-from numerics.dual_reduction import DiagonalReduction, dual_jacobian, dual_vector_field
-from numerics.results import FlowResult, Trajectory
+from dlncheck.numerics.dual_reduction import DiagonalReduction, dual_jacobian, dual_vector_field
+from dlncheck.numerics.results import FlowResult, Trajectory
 
 RTOL = 1e-8  # Radau's local error tolerance on λ in phase 1 (trajectories)
 # ... when only the limit is wanted (flow_limit): on 228 random instances (20 x 14 and 200 x 60,

@@ -18,9 +18,9 @@ from fractions import Fraction
 import mpmath
 from flint import arb, arb_mat, ctx
 
-from numerics.dual_reduction import DiagonalReduction, with_precision
-from numerics.results import FlowResult
-from numerics.stiff_extrapolation import digits_to_bits, integrate_stiff
+from dlncheck.numerics.dual_reduction import DiagonalReduction, with_precision
+from dlncheck.numerics.results import FlowResult
+from dlncheck.numerics.stiff_extrapolation import digits_to_bits, integrate_stiff
 
 STOP_GUARD_DIGITS = 8  # the stopping test asks for this many digits fewer than the integration
 T_END = "1e200"  # horizon in the model's time; the stopping test ends the run long before

@@ -68,7 +68,7 @@ from typing import Protocol
 import numpy as np
 from scipy.integrate import BDF, LSODA, Radau
 
-from numerics.results import FlowResult, Trajectory
+from dlncheck.numerics.results import FlowResult, Trajectory
 
 # Local error per step.  BDF's global error is ~100x its rtol here (measured, module doc):
 # 1e-10 gives limits to ~1e-8; tighter reaches the rounding floor of the residual.

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from numerics.factor_flows import (
+from dlncheck.numerics.factor_flows import (
     DEFAULT_ATOL,
     DEFAULT_RESIDUAL_TOL,
     DEFAULT_RTOL,
@@ -25,8 +25,8 @@ from numerics.factor_flows import (
     DEFAULT_T_MAX,
     integrate_factor_flow,
 )
-from numerics.factor_flows_power import mil_positive_flow
-from numerics.results import FlowResult
+from dlncheck.numerics.factor_flows_power import mil_positive_flow
+from dlncheck.numerics.results import FlowResult
 
 
 def lsoda_log_time_baseline(

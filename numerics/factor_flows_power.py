@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numerics.conventions import KRR_LOSS_WEIGHT, MIL_LOSS_WEIGHT, MS_LOSS_WEIGHT
-from numerics.factor_flows import FactorCharts, LinearMeasurements, sign_preserving_charts
+from dlncheck.numerics.conventions import KRR_LOSS_WEIGHT, MIL_LOSS_WEIGHT, MS_LOSS_WEIGHT
+from dlncheck.numerics.factor_flows import FactorCharts, LinearMeasurements, sign_preserving_charts
 
 
 @dataclass(frozen=True)

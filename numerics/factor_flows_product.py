@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numerics.conventions import KRR_LOSS_WEIGHT, MIL_LOSS_WEIGHT
-from numerics.factor_flows import FactorCharts, LinearMeasurements, hadamard_product_charts
+from dlncheck.numerics.conventions import KRR_LOSS_WEIGHT, MIL_LOSS_WEIGHT
+from dlncheck.numerics.factor_flows import FactorCharts, LinearMeasurements, hadamard_product_charts
 
 
 def _products_without(rows: np.ndarray, skip: tuple[int, ...]) -> np.ndarray:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numerics.conventions import KRR_LOSS_WEIGHT
-from numerics.factor_flows import FactorCharts, LinearMeasurements
+from dlncheck.numerics.conventions import KRR_LOSS_WEIGHT
+from dlncheck.numerics.factor_flows import FactorCharts, LinearMeasurements
 
 SENSING_GRADIENT = 4.0 * KRR_LOSS_WEIGHT  # krr (67): delta' = -4 g Delta (2 from the loss, 2 from U, V)
 

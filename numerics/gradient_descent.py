@@ -23,8 +23,8 @@ import time
 
 import numpy as np
 
-from numerics.factor_flows import FactorFlowModel, relative_residual
-from numerics.results import FlowResult, Trajectory
+from dlncheck.numerics.factor_flows import FactorFlowModel, relative_residual
+from dlncheck.numerics.results import FlowResult, Trajectory
 
 # mil Sec. 4.1 (and 4.2): eta = 1e-2.
 PAPER_STEP = 1e-2

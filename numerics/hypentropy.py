@@ -42,8 +42,8 @@ from fractions import Fraction
 from flint import acb, arb, ctx
 from mpmath import iv
 
-from numerics import enclosures
-from numerics.magnitudes import log10_of
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.magnitudes import log10_of
 
 # ----------------------------------------------------------------------------------------
 # threshold alpha_1 of krr Lemma 5

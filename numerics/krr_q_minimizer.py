@@ -37,8 +37,8 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from numerics.results import LimitResult
-from numerics.sparse_recovery import l2_minimizer_exact
+from dlncheck.numerics.results import LimitResult
+from dlncheck.numerics.sparse_recovery import l2_minimizer_exact
 
 # Newton iterations before giving up.  At α = 1e-30 (D = 2) the entries off the ℓ1 support fall
 # from O(1) to α^{2(1-ρ)} by damped steps that shrink them by a bounded factor each (the entropy

@@ -127,7 +127,9 @@ def _dual_newton(A: np.ndarray, y: np.ndarray, log_prior: np.ndarray, depth: int
             s_trial = A.T @ trial
             if depth == 2 or np.all(s_trial <= 2 - S_MARGIN * np.abs(2 - s)):
                 new = _conjugate(s_trial, log_prior, depth) - trial @ y
-                if math.isfinite(new) and new <= value - ARMIJO * t * float(grad @ step) + ROUNDING * abs(value):
+                if math.isfinite(new) and new <= value - ARMIJO * t * float(grad @ step) + ROUNDING * abs(
+                    value
+                ):
                     break
             t /= 2
         else:

@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from numerics.basic_solutions import has_recession_direction, rank, vertices
+from dlncheck.numerics.basic_solutions import has_recession_direction, rank, vertices
 
 Vector = tuple[Fraction, ...]
 

@@ -45,7 +45,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
-from numerics.sparse_recovery import (
+from dlncheck.numerics.sparse_recovery import (
     LinearSystem,
     StandardFormLP,
     Uniqueness,

@@ -30,9 +30,9 @@ import numpy as np
 import scipy.linalg
 from flint import fmpq, fmpq_mat
 
-from numerics.affine_feasibility import affine_feasibility, describe_vector
-from numerics.highs_lp import linprog  # scipy's linprog(method="highs"), less per-call set-up
-from numerics.sparse_recovery import (
+from dlncheck.numerics.affine_feasibility import affine_feasibility, describe_vector
+from dlncheck.numerics.highs_lp import linprog  # scipy's linprog(method="highs"), less per-call set-up
+from dlncheck.numerics.sparse_recovery import (
     FarkasCertificate,
     InfeasibleSystemError,
     LinearSystem,

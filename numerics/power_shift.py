@@ -79,12 +79,12 @@ import numpy as np
 import scipy.linalg
 from flint import arb, fmpq, fmpq_mat, fmpz
 
-from numerics.bregman_projection import ProjectionProblem
-from numerics.dual_flow import flow_limit
-from numerics.dual_reduction import Branch, DiagonalReduction, with_precision
-from numerics.legendre_potentials import MilPower
-from numerics.results import FlowResult
-from numerics.sparse_recovery import (
+from dlncheck.numerics.bregman_projection import ProjectionProblem
+from dlncheck.numerics.dual_flow import flow_limit
+from dlncheck.numerics.dual_reduction import Branch, DiagonalReduction, with_precision
+from dlncheck.numerics.legendre_potentials import MilPower
+from dlncheck.numerics.results import FlowResult
+from dlncheck.numerics.sparse_recovery import (
     ExactOptimum,
     StandardFormLP,
     certify_optimum,

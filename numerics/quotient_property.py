@@ -24,7 +24,7 @@ from typing import Any
 
 from flint import fmpq_mat
 
-from numerics.sparse_recovery import fractions_of, linear_system, pivot_columns
+from dlncheck.numerics.sparse_recovery import fractions_of, linear_system, pivot_columns
 
 # Float vertex enumeration (Gaussian measurements only): column sets with |det A_J| below this are
 # treated as singular (Gaussian A_J are singular with probability 0; 1e-12 is far below their

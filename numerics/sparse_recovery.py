@@ -50,8 +50,8 @@ from flint import fmpq, fmpq_mat, nmod_mat
 from scipy.optimize import OptimizeResult
 
 # scipy.optimize.linprog(method="highs")'s answers without its per-call set-up (small LPs)
-from numerics.highs_lp import linprog
-from numerics.results import LimitResult
+from dlncheck.numerics.highs_lp import linprog
+from dlncheck.numerics.results import LimitResult
 
 # Candidate supports of HiGHS's point, relative to max(1, ‖x̂‖∞): simplex zeros come out below
 # 1e-12; the looser 1e-6 sits just above HiGHS's primal feasibility tolerance (1e-7).

@@ -34,7 +34,7 @@ from typing import Any
 
 from flint import fmpq_mat
 
-from numerics.sparse_recovery import (
+from dlncheck.numerics.sparse_recovery import (
     StandardFormLP,
     certify_optimum,
     fractions_of,

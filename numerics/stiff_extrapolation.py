@@ -60,7 +60,7 @@ from flint import arb, arb_mat, ctx
 from mpmath import mp, mpf
 from mpmath.libmp import from_man_exp
 
-from numerics.enclosures import flint_bits
+from dlncheck.numerics.enclosures import flint_bits
 
 VectorField = Callable[[arb_mat], arb_mat]
 """y (M x 1 arb_mat) -> f(y) (M x 1 arb_mat), evaluated at the working precision."""

@@ -32,7 +32,7 @@ from typing import Literal
 
 import numpy as np
 
-from numerics.conventions import (
+from dlncheck.numerics.conventions import (
     WN_HALF_LOSS_WEIGHT,
     WN_UNNORMALIZED_LOSS_WEIGHT,
     time_between_loss_weights,

@@ -46,8 +46,8 @@ from typing import Literal
 import numpy as np
 from scipy.integrate import BDF, LSODA, Radau
 
-from numerics.results import FlowResult, Trajectory
-from numerics.weight_normalization import (
+from dlncheck.numerics.results import FlowResult, Trajectory
+from dlncheck.numerics.weight_normalization import (
     WeightNormalizedModel,
     check_state,
     end_to_end_from_power,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from numerics.weight_normalization import (
+from dlncheck.numerics.weight_normalization import (
     WeightNormalizedModel,
     factor_vector,
     gradient,

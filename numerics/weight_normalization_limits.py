@@ -47,17 +47,17 @@ from flint import arb, arb_mat
 from mpmath import mp
 from scipy.optimize import brentq, linprog
 
-from numerics.bregman_projection import (
+from dlncheck.numerics.bregman_projection import (
     FLOAT64_MAX_DIGITS_LOST,
     MAX_NEWTON_ITERATIONS,
     ProjectionProblem,
     project,
     refine,
 )
-from numerics.legendre_potentials import MilEntropy, MilPower
-from numerics.results import LimitResult
-from numerics.weight_normalization import WeightNormalizedModel, check_state, end_to_end_from_power
-from numerics.weight_normalization_invariants import log_gamma, magnification
+from dlncheck.numerics.legendre_potentials import MilEntropy, MilPower
+from dlncheck.numerics.results import LimitResult
+from dlncheck.numerics.weight_normalization import WeightNormalizedModel, check_state, end_to_end_from_power
+from dlncheck.numerics.weight_normalization_invariants import log_gamma, magnification
 
 # ||u0|| = 1 up to the rounding of a float64 normalization (a few ulps, with margin).
 UNIT_NORM_RTOL = 1e-12

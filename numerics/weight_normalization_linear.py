@@ -28,7 +28,7 @@ import numpy as np
 from mpmath import iv, mp
 from scipy.integrate import solve_ivp
 
-from numerics.results import FlowResult
+from dlncheck.numerics.results import FlowResult
 
 # Integration: LSODA at these tolerances, in chunks of growing length until ||x'|| <= SPEED_TOL
 # (relative to ||x||, per unit time: the remaining distance of an exponential approach with

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.cli import main
+from dlncheck.checks.cli import main
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

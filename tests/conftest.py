@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from checks.counterexamples import PACKAGE_DIR
-from checks.runner import RunContext
+from dlncheck.checks.counterexamples import PACKAGE_DIR
+from dlncheck.checks.runner import RunContext
 
 # Numeric property tests: no per-example deadline (mpmath timings vary), reproducible runs.
 settings.register_profile(

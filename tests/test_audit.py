@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from mpmath import iv
 
-from checks.audit import (
+from dlncheck.checks.audit import (
     AGREES,
     HOLDS,
     UNDECIDED,
@@ -19,8 +19,8 @@ from checks.audit import (
     show_value,
     vector_equality,
 )
-from checks.instances import InstanceSpec, parse_instance
-from numerics.enclosures import interval_precision
+from dlncheck.checks.instances import InstanceSpec, parse_instance
+from dlncheck.numerics.enclosures import interval_precision
 
 
 def test_exact_inequality_holds_at_equality_and_fails_below():

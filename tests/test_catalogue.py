@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.catalogue import catalogue
+from dlncheck.checks.catalogue import catalogue
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "claims" / "catalogue.yaml"
 

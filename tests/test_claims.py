@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from checks.counterexamples import PACKAGE_DIR, replay, stored_for
-from checks.instances import parse_instance
-from checks.registry import registry
-from checks.runner import FULL_BUDGET, RunContext, run_claim
-from checks.verdicts import Verdict
+from dlncheck.checks.counterexamples import PACKAGE_DIR, replay, stored_for
+from dlncheck.checks.instances import parse_instance
+from dlncheck.checks.registry import registry
+from dlncheck.checks.runner import FULL_BUDGET, RunContext, run_claim
+from dlncheck.checks.verdicts import Verdict
 
 REGISTRY = registry()
 CLAIM_IDS = list(REGISTRY.claims)
@@ -25,7 +25,9 @@ FAST_IDS = [cid for cid in CLAIM_IDS if not REGISTRY.claims[cid].slow]
 # stops short, which makes them inconclusive: they join this list with a precise-integration
 # fallback (numerics.dual_flow_precise).
 SEARCHED_KINDS = ("property", "limit property")
-SEARCHED_IDS = [cid for cid in CLAIM_IDS if any(c.kind in SEARCHED_KINDS for c in REGISTRY.claims[cid].checks)]
+SEARCHED_IDS = [
+    cid for cid in CLAIM_IDS if any(c.kind in SEARCHED_KINDS for c in REGISTRY.claims[cid].checks)
+]
 
 
 def _explain(result) -> str:

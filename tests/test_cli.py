@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, run_cli
 
-from checks.registry import registry
-from checks.verdicts import Verdict
+from dlncheck.checks.registry import registry
+from dlncheck.checks.verdicts import Verdict
 
 
 def _write(tmp_path: Path, name: str, content) -> Path:

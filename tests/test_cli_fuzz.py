@@ -38,18 +38,18 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-import checks.flow_command
-from checks.catalogue import catalogue
-from checks.cli import main
-from checks.flow_instances import MODELS
-from checks.registry import registry
+import dlncheck.checks.flow_command
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.cli import main
+from dlncheck.checks.flow_instances import MODELS
+from dlncheck.checks.registry import registry
 
 FAST_EXAMPLES = 40
 SLOW_EXAMPLES = 400
 # In-process, after the registry is loaded once (at import, for AUDITED below): the README promises an
 # answer within 10 s of start, of which the interpreter's start-up takes 1-3 s.  Cases that compute
 # (flows, audits) may take longer: an integration at --dps stops after its budget
-# (checks.flow_command.PRECISE_FLOW_MAX_SECONDS, lowered to FUZZ_INTEGRATION_SECONDS here), and the
+# (dlncheck.checks.flow_command.PRECISE_FLOW_MAX_SECONDS, lowered to FUZZ_INTEGRATION_SECONDS here), and the
 # projection runs after it.
 TIME_BOUND_S = 10.0
 COMPUTE_TIME_BOUND_S = 30.0
@@ -77,8 +77,8 @@ def bounded_integrations():
     """The command line's budgets for integrations (at --dps, and in the factors), lowered: the
     fuzz checks what happens when they run out, not how long a user is willing to wait."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(checks.flow_command, "PRECISE_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
-        patch.setattr(checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
+        patch.setattr(dlncheck.checks.flow_command, "PRECISE_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
+        patch.setattr(dlncheck.checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", FUZZ_INTEGRATION_SECONDS)
         yield
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from mpmath import mp, mpf
 
-from numerics import conventions as cv
-from numerics.factor_flows import integrate_factor_flow
-from numerics.factor_flows_power import (
+from dlncheck.numerics import conventions as cv
+from dlncheck.numerics.factor_flows import integrate_factor_flow
+from dlncheck.numerics.factor_flows_power import (
     HadamardPowerFlow,
     krr_initial_factors,
     krr_signed_flow,
@@ -20,13 +20,13 @@ from numerics.factor_flows_power import (
     mil_signed_flow,
     ms_positive_flow,
 )
-from numerics.factor_flows_product import mil_overparameterized_flow
-from numerics.factor_flows_sensing import (
+from dlncheck.numerics.factor_flows_product import mil_overparameterized_flow
+from dlncheck.numerics.factor_flows_sensing import (
     krr_commuting_sensing_flow,
     krr_theorem4_initial_state,
     sensing_state_from_factors,
 )
-from numerics.weight_normalization import time_under_eq9
+from dlncheck.numerics.weight_normalization import time_under_eq9
 
 # Two integrations (BDF at rtol 1e-10: global error ~1e-8) compared at the same converted
 # times: 1e-6 absolute on O(1) factors leaves two digits of margin.

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from checks.counterexamples import PACKAGE_DIR, atomic_write_text, replay, stored_for
-from checks.instances import InstanceError
-from checks.registry import registry
-from checks.verdicts import Verdict
+from dlncheck.checks.counterexamples import PACKAGE_DIR, atomic_write_text, replay, stored_for
+from dlncheck.checks.instances import InstanceError
+from dlncheck.checks.registry import registry
+from dlncheck.checks.verdicts import Verdict
 
 
 def test_the_lemma_a2_counterexample_replays_exactly():

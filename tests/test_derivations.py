@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import coordinate_functions as cf
-from derivations import factorized_gradients as fg
-from derivations.derivation import Outcome, joint_outcome
-from derivations.equality import compare, rational_points, reduce_to_zero
-from derivations.hypentropy import q_antiderivative
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.derivations import factorized_gradients as fg
+from dlncheck.derivations.derivation import Outcome, joint_outcome
+from dlncheck.derivations.equality import compare, rational_points, reduce_to_zero
+from dlncheck.derivations.hypentropy import q_antiderivative
 
 x = sp.Symbol("x", positive=True)
 t = sp.Symbol("t", real=True)

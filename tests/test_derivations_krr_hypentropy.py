@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import hypentropy, hypentropy_bounds, hypentropy_expansions
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import hypentropy, hypentropy_bounds, hypentropy_expansions
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 
 def test_gradient_of_Q_is_the_inverse_of_b_alpha_eq19():

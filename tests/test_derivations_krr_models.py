@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import krr_closed_form_flows as flows
-from derivations import krr_depth_potential as potential
-from derivations import krr_implicit_bias as bias
-from derivations import krr_induced_penalty as penalty
-from derivations import krr_matrix_factorization as factorization
-from derivations import krr_tangent_kernel as kernels
-from derivations import krr_uv_balance as uv
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import krr_closed_form_flows as flows
+from dlncheck.derivations import krr_depth_potential as potential
+from dlncheck.derivations import krr_implicit_bias as bias
+from dlncheck.derivations import krr_induced_penalty as penalty
+from dlncheck.derivations import krr_matrix_factorization as factorization
+from dlncheck.derivations import krr_tangent_kernel as kernels
+from dlncheck.derivations import krr_uv_balance as uv
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 
 def test_eq15_printed_gradient_is_half_of_minus_grad_L():

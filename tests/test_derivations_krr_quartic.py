@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derivations import krr_appendix_h as h
-from derivations import krr_depth_d_model as depth_d
-from derivations import krr_quartic_R as quartic
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import krr_appendix_h as h
+from dlncheck.derivations import krr_depth_d_model as depth_d
+from dlncheck.derivations import krr_quartic_R as quartic
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 # ------------------------------------------------------------------ Section 4: R_{alpha,1}
 

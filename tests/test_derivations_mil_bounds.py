@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
-from derivations import coordinate_functions as cf
-from derivations import l1_bound_counterexample as bc
-from derivations import l1_error_bounds as eb
-from derivations import signed_factorization as sf
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import best_s_term, least_squares_flow, noise_robust_recovery, scale_symmetry
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.derivations import l1_bound_counterexample as bc
+from dlncheck.derivations import l1_error_bounds as eb
+from dlncheck.derivations import signed_factorization as sf
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 # ----------------------------------------------------------------------------- Section 1, A.1
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derivations import bregman_divergence as divergence
-from derivations import bregman_divergence_rate as rate
-from derivations import bregman_potentials as potentials
-from derivations import bregman_projection as projection
-from derivations.coordinate_functions import L_SYMBOLIC
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import bregman_divergence as divergence
+from dlncheck.derivations import bregman_divergence_rate as rate
+from dlncheck.derivations import bregman_potentials as potentials
+from dlncheck.derivations import bregman_projection as projection
+from dlncheck.derivations.coordinate_functions import L_SYMBOLIC
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 DEPTHS = pytest.mark.parametrize("depth", [2, L_SYMBOLIC], ids=["L=2", "L>2"])
 

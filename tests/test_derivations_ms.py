@@ -7,12 +7,12 @@ from fractions import Fraction
 import sympy as sp
 from mpmath import findroot, log, mp, mpf, sqrt
 
-from derivations import ms_definitions as defs
-from derivations import ms_lower_bound as lower
-from derivations import ms_upper_bound as upper
-from derivations.derivation import Outcome
-from derivations.equality import compare
-from derivations.ms_sign_certificates import (
+from dlncheck.derivations import ms_definitions as defs
+from dlncheck.derivations import ms_lower_bound as lower
+from dlncheck.derivations import ms_upper_bound as upper
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
+from dlncheck.derivations.ms_sign_certificates import (
     Term,
     entropy_tangent,
     indexed_sum_inequality,
@@ -21,7 +21,7 @@ from derivations.ms_sign_certificates import (
     log_monotone,
     nonnegative_by_minimum,
 )
-from numerics import null_space_constants as nsc
+from dlncheck.numerics import null_space_constants as nsc
 
 r = sp.Symbol("r", positive=True)
 
@@ -201,8 +201,8 @@ def test_iii12_directional_derivative_of_the_l1_norm():
 
 def test_the_instance_refutes_ii4_through_the_formula_audit():
     """Ready for ms.thm2.2b: (II.4)'s bound exceeds t_hi/sqrt(alpha) >= the true ratio."""
-    from checks.formula_audit import formula_audit
-    from checks.instances import parse_instance
+    from dlncheck.checks.formula_audit import formula_audit
+    from dlncheck.checks.instances import parse_instance
 
     audit = formula_audit(
         "ms.thm2.2b",

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations import weight_normalized_flow as flow
-from derivations import wn_convergence_rate as rate
-from derivations import wn_invariant_bounds as bounds
-from derivations import wn_magnification as mag
-from derivations.derivation import Outcome
-from derivations.equality import compare
-from numerics import weight_normalization as wn_numerics
+from dlncheck.derivations import weight_normalized_flow as flow
+from dlncheck.derivations import wn_convergence_rate as rate
+from dlncheck.derivations import wn_invariant_bounds as bounds
+from dlncheck.derivations import wn_magnification as mag
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
+from dlncheck.numerics import weight_normalization as wn_numerics
 
 # The float64 vector field of numerics/weight_normalization.py against the exact one: a few
 # hundred flops on O(1) numbers, so 1e-12 relative leaves three orders of magnitude of margin.

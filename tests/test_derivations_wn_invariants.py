@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations import wn_bregman as bregman
-from derivations import wn_invariants as inv
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import wn_bregman as bregman
+from dlncheck.derivations import wn_invariants as inv
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 
 def test_plain_flow_invariant_h0_is_constant_for_every_depth():
@@ -72,8 +72,8 @@ def test_lemma_3_18_display_and_blow_up_agree_but_the_lemma_needs_u0_positive():
 def test_lemma_3_18_audit_bounds_the_loss_on_the_invariant_face_exactly():
     from fractions import Fraction
 
-    from checks.claims.wn_invariants import LEMMA_3_18_SPEC, _audit_invariant_face
-    from checks.instances import parse_instance
+    from dlncheck.checks.claims.wn_invariants import LEMMA_3_18_SPEC, _audit_invariant_face
+    from dlncheck.checks.instances import parse_instance
 
     face = bregman.lemma_3_18_needs_positive_direction()
     instance = parse_instance(face.witness_instance, LEMMA_3_18_SPEC, "wn.lem3.18")

@@ -6,9 +6,9 @@ import json
 
 import sympy as sp
 
-from checks import derive_command
-from checks.cli import main
-from derivations.derivation import Derivation, Outcome
+from dlncheck.checks import derive_command
+from dlncheck.checks.cli import main
+from dlncheck.derivations.derivation import Derivation, Outcome
 
 
 def _run(capsys, *argv):

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from numerics.dual_reduction import dual_vector_field, pair_as_signed, positive_reduction, signed_reduction
+from dlncheck.numerics.dual_reduction import (
+    dual_vector_field,
+    pair_as_signed,
+    positive_reduction,
+    signed_reduction,
+)
 
 # Both sides are integrated by scipy at rtol 1e-11; their difference is integration error.
 DIRECT_RTOL = 1e-11

@@ -15,9 +15,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from mpmath import mp, mpf
 
-from numerics.factor_flows import integrate_factor_flow
-from numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
-from numerics.factor_flows_power import (
+from dlncheck.numerics.factor_flows import integrate_factor_flow
+from dlncheck.numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline
+from dlncheck.numerics.factor_flows_power import (
     HadamardPowerFlow,
     krr_initial_factors,
     krr_signed_flow,
@@ -25,18 +25,18 @@ from numerics.factor_flows_power import (
     mil_signed_flow,
     ms_positive_flow,
 )
-from numerics.factor_flows_product import (
+from dlncheck.numerics.factor_flows_product import (
     krr_asymmetric_flow,
     mil_overparameterized_flow,
     mil_overparameterized_signed_flow,
     stack_factors,
 )
-from numerics.factor_flows_sensing import (
+from dlncheck.numerics.factor_flows_sensing import (
     krr_commuting_sensing_flow,
     krr_theorem4_initial_state,
     sensing_state_from_factors,
 )
-from numerics.gradient_descent import gradient_descent
+from dlncheck.numerics.gradient_descent import gradient_descent
 
 # Central differences with h = 1e-6 (relative): truncation ~h^2 = 1e-12 and rounding
 # ~eps/h = 1e-10 of the scale; 1e-6 leaves four digits of margin.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cli import main
+from dlncheck.checks.cli import main
 
 SMALL_A = [["1", "1/2", "-1/3", "2"], ["0", "1", "1", "-1/2"]]
 

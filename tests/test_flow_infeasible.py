@@ -19,24 +19,24 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import checks.flow_instances as flow_instances_module
-import numerics.positive_face as positive_face_module
-from checks.cli import main
-from checks.flow_instances import parse_flow_instance
-from numerics.affine_feasibility import (
+import dlncheck.checks.flow_instances as flow_instances_module
+import dlncheck.numerics.positive_face as positive_face_module
+from dlncheck.checks.cli import main
+from dlncheck.checks.flow_instances import parse_flow_instance
+from dlncheck.numerics.affine_feasibility import (
     PRIMES,
     AffineFeasibility,
     Float64InconsistencyError,
     affine_feasibility,
     require_affine_solution,
 )
-from numerics.positive_face import (
+from dlncheck.numerics.positive_face import (
     EmptyPositiveSetError,
     UndecidedPositiveSetError,
     positive_face,
     require_nonempty_positive_set,
 )
-from numerics.sparse_recovery import InfeasibleSystemError
+from dlncheck.numerics.sparse_recovery import InfeasibleSystemError
 
 # The refusal does no numerical work beyond the test itself: far below this on a loaded machine.
 REFUSAL_SECONDS = 2.0

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.flow_instances import gaussian_sparse_data, parse_flow_instance
-from numerics.bregman_projection import project, refine
-from numerics.dual_flow import integrate_to_limit
-from numerics.positive_face import EmptyPositiveSetError
-from numerics.sparse_recovery import InfeasibleSystemError
+from dlncheck.checks.flow_instances import gaussian_sparse_data, parse_flow_instance
+from dlncheck.numerics.bregman_projection import project, refine
+from dlncheck.numerics.dual_flow import integrate_to_limit
+from dlncheck.numerics.positive_face import EmptyPositiveSetError
+from dlncheck.numerics.sparse_recovery import InfeasibleSystemError
 
 # float64: the flow's stopping test and the projection's Newton both stop near 1e-10 relative
 # (least-squares solves with condition √cond(Hessian)); 1e-8 leaves two digits of margin.

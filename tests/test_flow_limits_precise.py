@@ -29,12 +29,17 @@ from flint import arb, arb_mat
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from checks.flow_command import FLOAT64_DIGITS, digits_needed
-from checks.flow_instances import FlowInstance, parse_flow_instance
-from numerics.bregman_projection import ProjectionError, project, refine
-from numerics.dual_flow_precise import _FieldAtPrecision, integrate_precisely
-from numerics.dual_reduction import pair_as_signed, positive_reduction, signed_reduction, with_precision
-from numerics.results import FlowResult, LimitResult
+from dlncheck.checks.flow_command import FLOAT64_DIGITS, digits_needed
+from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
+from dlncheck.numerics.bregman_projection import ProjectionError, project, refine
+from dlncheck.numerics.dual_flow_precise import _FieldAtPrecision, integrate_precisely
+from dlncheck.numerics.dual_reduction import (
+    pair_as_signed,
+    positive_reduction,
+    signed_reduction,
+    with_precision,
+)
+from dlncheck.numerics.results import FlowResult, LimitResult
 
 # The spec's numbers: digits kept after the L > 2 cancellation, and the agreement asked for.
 KEPT_DIGITS = 50

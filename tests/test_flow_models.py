@@ -1,8 +1,8 @@
 """``dlncheck flow`` on mil's 𝓛_over, krr's u⊙v and sensing models, and wn's weight-normalized flows.
 
 Each model's factor flow (or wn's (r, u) flow) is integrated in the paper's own coordinates and
-compared with the projection that the correspondence derived in ``checks.flow_models`` /
-``checks.flow_wn`` names; bad instances give one line and exit code 2.
+compared with the projection that the correspondence derived in ``dlncheck.checks.flow_models`` /
+``dlncheck.checks.flow_wn`` names; bad instances give one line and exit code 2.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-import checks.flow_models
-import checks.flow_wn
-from checks.cli import main
-from checks.flow_command import run_flow
-from checks.flow_instances import parse_flow_instance
+import dlncheck.checks.flow_models
+import dlncheck.checks.flow_wn
+from dlncheck.checks.cli import main
+from dlncheck.checks.flow_command import run_flow
+from dlncheck.checks.flow_instances import parse_flow_instance
 
 # float64 flows stop when the end-to-end vector moves less than ~1e-9 (factor flows) or 1e-10
 # (wn, extrapolated) relative; the projections' Newton stops near 1e-11: 8 digits leave margin.
@@ -241,7 +241,7 @@ def test_weight_normalized_flows_reach_their_characterized_limits(tmp_path, caps
 
 
 # wn_signed with r2 rates at small alpha does not pass the flow's stopping test at FLOW_TOL within
-# minutes (checks.flow_wn): left out of the grid, reported as a limitation.
+# minutes (dlncheck.checks.flow_wn): left out of the grid, reported as a limitation.
 WN_GRID = [
     (model, depth, rates, alpha)
     for model in ("wn", "wn_signed")
@@ -354,8 +354,8 @@ def test_project_at_40_digits_refines_the_derived_projection(tmp_path, capsys):
 def test_a_factor_flow_stopped_early_reports_what_it_reached_not_a_limit_with_exit_code_1(
     tmp_path, capsys, monkeypatch
 ):
-    stopped = functools.partial(checks.flow_models.integrate_factor_flow, max_steps=20)
-    monkeypatch.setattr(checks.flow_models, "integrate_factor_flow", stopped)
+    stopped = functools.partial(dlncheck.checks.flow_models.integrate_factor_flow, max_steps=20)
+    monkeypatch.setattr(dlncheck.checks.flow_models, "integrate_factor_flow", stopped)
     data = {"model": "overparam", "A": A_SMALL, "x_star": DENSE_POSITIVE, "L": 2, "init": {"alpha": "1e-3"}}
     code, doc, _ = _flow(tmp_path, capsys, data, "--method", "integrate")
     assert code == 1
@@ -369,7 +369,7 @@ def test_an_integrator_that_raises_is_one_line_and_exit_code_1(tmp_path, capsys,
     def raises(*args, **kwargs):
         raise ValueError("array must not contain infs or NaNs")
 
-    monkeypatch.setattr(checks.flow_models, "integrate_factor_flow", raises)
+    monkeypatch.setattr(dlncheck.checks.flow_models, "integrate_factor_flow", raises)
     data = {"model": "sensing", "A": A_SMALL, "x_star": SPARSE_SIGNED, "L": 2, "init": {"mu": "1e-3"}}
     code, doc, err = _flow(tmp_path, capsys, data)
     assert code == 1 and doc is None
@@ -380,7 +380,7 @@ def test_a_failed_wn_limit_is_one_line_and_exit_code_1(tmp_path, capsys, monkeyp
     def fails(model, state0):
         raise ArithmeticError("no sign change of the fixed-point equation of r_∞ was found")
 
-    monkeypatch.setattr(checks.flow_wn, "constant_rate_flow_limit", fails)
+    monkeypatch.setattr(dlncheck.checks.flow_wn, "constant_rate_flow_limit", fails)
     data = {
         "model": "wn",
         "A": A_SMALL,

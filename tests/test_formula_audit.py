@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.audit import escalate
-from checks.formula_audit import formula_audit, witness_instance
-from checks.instances import parse_instance
+from dlncheck.checks.audit import escalate
+from dlncheck.checks.formula_audit import formula_audit, witness_instance
+from dlncheck.checks.instances import parse_instance
 
 x = sp.Symbol("x", positive=True)
 z = sp.Symbol("z", real=True)

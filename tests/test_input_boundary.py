@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, run_cli
 
-import checks.flow_command
-from checks.input_limits import (
+import dlncheck.checks.flow_command
+from dlncheck.checks.input_limits import (
     AUDIT_MAX_ENTRIES,
     FLOAT64_FLOW_MAX_ENTRIES,
     FLOW_DATA_MAX_EXPONENT,
     PRODUCT_MAX_EXPONENT,
 )
-from numerics.results import LimitResult
+from dlncheck.numerics.results import LimitResult
 
 A = [["1", "1/2", "-1/3", "2"], ["0", "1", "1", "-1/2"]]
 X_POSITIVE = ["0", "1/10", "3/20", "0"]
@@ -73,7 +73,7 @@ def _failed_projection(problem, *args, **kwargs) -> LimitResult:
 def test_when_one_method_fails_the_limit_is_the_other_ones_and_no_agreement_is_printed(
     tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setattr(checks.flow_command, "project", _failed_projection)
+    monkeypatch.setattr(dlncheck.checks.flow_command, "project", _failed_projection)
     code, out, _ = run_cli(
         capsys, "flow", _file(tmp_path, _positive("1e-3")), "--json", str(tmp_path / "f.json")
     )
@@ -93,22 +93,22 @@ def test_a_method_that_claims_convergence_without_fitting_the_data_has_not_conve
     def claims_convergence(problem, *args, **kwargs) -> LimitResult:
         return LimitResult([0.0] * 4, 1.0, "relative feasibility residual", True, "converged")
 
-    monkeypatch.setattr(checks.flow_command, "project", claims_convergence)
+    monkeypatch.setattr(dlncheck.checks.flow_command, "project", claims_convergence)
     code, out, _ = run_cli(capsys, "flow", _file(tmp_path, _positive("1e-3")), "--method", "project")
     assert code == 1 and "no limit established" in out and "limit:" not in out
     assert "does not fit the data" in out
 
 
 def test_when_no_method_converges_no_limit_and_no_agreement_is_printed(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(checks.flow_command, "project", _failed_projection)
-    monkeypatch.setattr(checks.flow_command, "flow_limit", lambda *a, **k: _stopped_flow())
+    monkeypatch.setattr(dlncheck.checks.flow_command, "project", _failed_projection)
+    monkeypatch.setattr(dlncheck.checks.flow_command, "flow_limit", lambda *a, **k: _stopped_flow())
     code, out, _ = run_cli(capsys, "flow", _file(tmp_path, _positive("1e-3")))
     assert code == 1 and "no limit established" in out
     assert "agree" not in out and "limit:" not in out
 
 
 def _stopped_flow():
-    from numerics.results import FlowResult
+    from dlncheck.numerics.results import FlowResult
 
     return FlowResult([0.5] * 4, 10.0, False, "stopped after 5000 steps", 0.3, 5000)
 
@@ -374,7 +374,7 @@ def test_a_zero_row_of_a_leaves_the_precise_integration_well_posed(tmp_path, cap
 def test_a_float64_flow_that_creeps_towards_a_face_stops_at_its_budget(tmp_path, capsys, monkeypatch):
     """wn at L = 2 on a 2 × 2 face (z₂ forced to 0) took 50,000 steps and 82 s: the command line
     bounds the time (FACTOR_FLOW_MAX_SECONDS) and says the run stopped, without a limit."""
-    monkeypatch.setattr(checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", 1.0)
+    monkeypatch.setattr(dlncheck.checks.flow_command, "FACTOR_FLOW_MAX_SECONDS", 1.0)
     data = {
         "model": "wn",
         "A": [["1/2", "1/2"], ["1", "1/2"]],

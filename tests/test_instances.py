@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from checks.instances import (
+from dlncheck.checks.instances import (
     InstanceError,
     InstanceSpec,
     ParamSpec,

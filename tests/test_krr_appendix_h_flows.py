@@ -11,21 +11,21 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from checks import flow_strategies_krr_factorization as strategies
-from checks import lifted_flow_evaluations as evaluations
-from checks.audit import HOLDS, VIOLATED, escalate
-from checks.counterexamples import PACKAGE_DIR
-from checks.instances import parse_instance
-from checks.lifted_flow_audit import EXAMPLE, SCALAR_SPEC, scalar_audit, scalar_flow, scalar_slack
-from checks.runner import RunContext
-from checks.sampled_bound_search import Evaluation, SampledBoundSearch
-from checks.verdicts import Verdict
-from derivations import krr_appendix_h as h
-from derivations import krr_lifted_scalar_flow
-from derivations.derivation import Outcome
-from numerics import lifted_factorization_scalar as sc
-from numerics.enclosures import flint_bits
-from numerics.lifted_factorization_flow import LiftedFlowProblem, integrate_lifted_flow
+from dlncheck.checks import flow_strategies_krr_factorization as strategies
+from dlncheck.checks import lifted_flow_evaluations as evaluations
+from dlncheck.checks.audit import HOLDS, VIOLATED, escalate
+from dlncheck.checks.counterexamples import PACKAGE_DIR
+from dlncheck.checks.instances import parse_instance
+from dlncheck.checks.lifted_flow_audit import EXAMPLE, SCALAR_SPEC, scalar_audit, scalar_flow, scalar_slack
+from dlncheck.checks.runner import RunContext
+from dlncheck.checks.sampled_bound_search import Evaluation, SampledBoundSearch
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_appendix_h as h
+from dlncheck.derivations import krr_lifted_scalar_flow
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.numerics import lifted_factorization_scalar as sc
+from dlncheck.numerics.enclosures import flint_bits
+from dlncheck.numerics.lifted_factorization_flow import LiftedFlowProblem, integrate_lifted_flow
 
 EXAMPLE_FLOW = sc.ScalarLiftedFlow.from_factors(
     Fraction(1),

@@ -15,17 +15,17 @@ from cli_support import assert_one_line_error, run_cli
 from hypothesis import HealthCheck, given, settings
 from mpmath import iv
 
-from checks.claims import krr_alpha_families as families
-from checks.claims import krr_flow_limits as limits
-from checks.claims import krr_width as width
-from checks.flow_characterization import ArgminReference, FlowArgminSearch
-from checks.flow_instances import parse_flow_instance, row_basis
-from checks.flow_strategies_krr import krr_flow_instances, krr_theorem2_instances
-from checks.numeric_family import power_law_exponent_from_logs
-from checks.runner import RunContext
-from checks.verdicts import Verdict
-from numerics.enclosures import from_fraction, interval_precision
-from numerics.krr_q_minimizer import (
+from dlncheck.checks.claims import krr_alpha_families as families
+from dlncheck.checks.claims import krr_flow_limits as limits
+from dlncheck.checks.claims import krr_width as width
+from dlncheck.checks.flow_characterization import ArgminReference, FlowArgminSearch
+from dlncheck.checks.flow_instances import parse_flow_instance, row_basis
+from dlncheck.checks.flow_strategies_krr import krr_flow_instances, krr_theorem2_instances
+from dlncheck.checks.numeric_family import power_law_exponent_from_logs
+from dlncheck.checks.runner import RunContext
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.krr_q_minimizer import (
     depth_potential,
     h_depth,
     h_depth_inverse,
@@ -78,7 +78,7 @@ def test_q_depth_is_the_integral_of_the_inverse_of_h_depth(t, depth):
 def test_primal_minimizer_of_the_printed_potential_is_the_certified_projection(raw):
     """The primal Newton on the printed Q (no conjugate) and the certified dual projection agree
     to 30 digits: two independent computations of the same argmin."""
-    from checks.flow_command import certified_projection
+    from dlncheck.checks.flow_command import certified_projection
 
     instance = parse_flow_instance(raw)
     A, y = row_basis(instance.A, instance.y)
@@ -159,7 +159,7 @@ def test_theorem_1_bound_holds_at_the_example_and_fails_at_a_point_that_is_not_t
     assert result.status == "holds", result.lines(12)
     instance = bound.parse(raw)
     # a feasible point that is not the argmin (the min-l2 solution) in place of the limit
-    from numerics.sparse_recovery import l2_minimizer_exact
+    from dlncheck.numerics.sparse_recovery import l2_minimizer_exact
 
     A, y = row_basis(instance.A, instance.y)
     with interval_precision(40):
@@ -175,7 +175,7 @@ def test_theorem_3_bound_holds_at_its_example():
 
 
 def test_theorem_1_bound_refuses_the_depth_3_model_and_a_single_point_set():
-    from checks.errors import InstanceError
+    from dlncheck.checks.errors import InstanceError
 
     with pytest.raises(InstanceError, match="depth-2 model"):
         limits.THEOREM_1_BOUND.parse(_krr(3, "1e-1"))
@@ -258,7 +258,7 @@ def test_a_family_with_the_wrong_rate_is_not_as_stated():
 
 
 def test_one_row_limit_is_the_certified_projection_where_both_reach():
-    from checks.flow_command import certified_projection
+    from dlncheck.checks.flow_command import certified_projection
 
     raw = {
         "model": "krr",
@@ -310,6 +310,6 @@ def test_commuting_width_flow_tends_to_the_q_mu_solution():
 
 
 def _claims():
-    from checks.claim import declared
+    from dlncheck.checks.claim import declared
 
     return declared()

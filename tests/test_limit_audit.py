@@ -11,10 +11,10 @@ from cli_support import assert_one_line_error, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.claims.main_theorem_bounds import THEOREM_1_1_BOUND, THEOREM_2_1_BOUND
-from checks.flow_strategies import positive_flow_instances, signed_flow_instances
-from checks.limit_audit import FLOAT_SLACK_UNCERTAINTY
-from numerics import enclosures
+from dlncheck.checks.claims.main_theorem_bounds import THEOREM_1_1_BOUND, THEOREM_2_1_BOUND
+from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
+from dlncheck.checks.limit_audit import FLOAT_SLACK_UNCERTAINTY
+from dlncheck.numerics import enclosures
 
 # The issue's example: A = (1, 2, 3), y = 2, L = 2, alpha = 1e-3.
 EXAMPLE = {"model": "positive", "A": [["1", "2", "3"]], "y": ["2"], "L": 2, "init": {"alpha": "1e-3"}}
@@ -124,18 +124,18 @@ def test_flow_convergence_is_inconclusive_when_the_integrated_limit_lands_elsewh
     every instance must be reported (never supported)."""
     from dataclasses import replace
 
-    import checks.flow_command
-    from checks.flow_convergence import FlowConvergenceSearch
-    from checks.registry import registry
-    from checks.runner import RunContext
+    import dlncheck.checks.flow_command
+    from dlncheck.checks.flow_convergence import FlowConvergenceSearch
+    from dlncheck.checks.registry import registry
+    from dlncheck.checks.runner import RunContext
 
-    real = checks.flow_command.float64_projection
+    real = dlncheck.checks.flow_command.float64_projection
 
     def moved(instance):
         result = real(instance)
         return replace(result, value=result.value * (1 + 1e-3))
 
-    monkeypatch.setattr(checks.flow_command, "float64_projection", moved)
+    monkeypatch.setattr(dlncheck.checks.flow_command, "float64_projection", moved)
     claim = registry().claims["mil.thm2.1a"]
     check = next(c for c in claim.checks if isinstance(c, FlowConvergenceSearch))
     result = check.run(claim, RunContext(budget=100, seed=0))
@@ -153,7 +153,7 @@ def test_output_cut_short_by_its_reader_ends_without_a_traceback(tmp_path):
     argv = [
         sys.executable,
         "-m",
-        "checks.cli",
+        "dlncheck.checks.cli",
         "audit",
         "mil.thm2.1b",
         "--instance",
@@ -178,14 +178,16 @@ def _true_l1_gap_bound():
         total = sum(abs(x) for x in limit)
         return total - gap, total
 
-    return replace(THEOREM_2_1_BOUND, claim_id="test.l1gap", sides=sides, left_name="min ||z||_1", right_name="||x̃∞||_1")
+    return replace(
+        THEOREM_2_1_BOUND, claim_id="test.l1gap", sides=sides, left_name="min ||z||_1", right_name="||x̃∞||_1"
+    )
 
 
 def test_a_supported_limit_search_follows_its_closest_instance_as_alpha_goes_to_0():
-    from checks.claim import Claim, Kind
-    from checks.limit_audit import alpha_family, limit_search
-    from checks.runner import RunContext
-    from checks.verdicts import Verdict
+    from dlncheck.checks.claim import Claim, Kind
+    from dlncheck.checks.limit_audit import alpha_family, limit_search
+    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.verdicts import Verdict
 
     bound = _true_l1_gap_bound()
     raw = {"model": "positive", "A": [["1", "2", "3"]], "y": ["2"], "L": 2, "init": {"alpha": "1"}}
@@ -196,8 +198,14 @@ def test_a_supported_limit_search_follows_its_closest_instance_as_alpha_goes_to_
 
     search = limit_search(bound, lambda: positive_flow_instances(max_depth=2), "test")
     claim = Claim(
-        id="test.l1gap", paper="mil", label="", section="", statement="", kind=Kind.INEQUALITY,
-        expected=Verdict.SUPPORTED, checks=(search,),
+        id="test.l1gap",
+        paper="mil",
+        label="",
+        section="",
+        statement="",
+        kind=Kind.INEQUALITY,
+        expected=Verdict.SUPPORTED,
+        checks=(search,),
     )
     result = search.run(claim, RunContext(budget=20, seed=0, write_counterexamples=False))
     assert result.verdict == Verdict.SUPPORTED, result.summary

@@ -11,16 +11,16 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.claims import mil_flow_characterization as mfc
-from checks.flow_instances import parse_flow_instance
-from checks.flow_trajectory import TrajectoryBoundSearch
-from checks.runner import RunContext
-from derivations.bregman_divergence import divergence_of_potential
-from derivations.bregman_potentials import L_SYMBOLIC
-from derivations.bregman_projection import pythagoras_constancy
-from derivations.derivation import Outcome
-from numerics import mil_g
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.claims import mil_flow_characterization as mfc
+from dlncheck.checks.flow_instances import parse_flow_instance
+from dlncheck.checks.flow_trajectory import TrajectoryBoundSearch
+from dlncheck.checks.runner import RunContext
+from dlncheck.derivations.bregman_divergence import divergence_of_potential
+from dlncheck.derivations.bregman_potentials import L_SYMBOLIC
+from dlncheck.derivations.bregman_projection import pythagoras_constancy
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.numerics import mil_g
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 
 def test_g_minimizer_on_the_two_column_instance_is_the_closed_form():
@@ -37,7 +37,7 @@ def test_g_minimizer_on_the_two_column_instance_is_the_closed_form():
 )
 def test_g_minimizer_at_l2_is_the_entropy_projection(row, exponents):
     """At L = 2, g is the D_F objective (mil.thm2.2.algebra): two independent solvers must agree."""
-    from checks.flow_command import float64_projection
+    from dlncheck.checks.flow_command import float64_projection
 
     x0 = [10.0**e for e in exponents]
     raw = {
@@ -68,7 +68,9 @@ def test_divergence_float_is_mil_21s_bregman_divergence():
     for depth in (2, 3, 5):
         z, x = [0.3, 1.7], [1.1, 0.02]
         expected = divergence_of_potential(
-            depth, sp.Matrix([sp.Rational(3, 10), sp.Rational(17, 10)]), sp.Matrix([sp.Rational(11, 10), sp.Rational(1, 50)])
+            depth,
+            sp.Matrix([sp.Rational(3, 10), sp.Rational(17, 10)]),
+            sp.Matrix([sp.Rational(11, 10), sp.Rational(1, 50)]),
         )
         value, scale = mil_g.divergence_float(z, x, depth)
         assert value == pytest.approx(float(expected), rel=1e-12)
@@ -97,7 +99,7 @@ def test_theorem_2_2_as_printed_fails_at_the_algebra_instance_with_the_exact_lim
 
 def test_theorem_2_2_holds_for_constant_initialization_at_l4():
     """(19) is true for constant x̃(0): the certified audit must say so, not a float artefact."""
-    from checks.limit_audit import escalate_limit
+    from dlncheck.checks.limit_audit import escalate_limit
 
     raw = dict(mfc.PAIR_OF_ARGMINS_EXAMPLE, init={"alpha": "1/10"})
     bound = mfc.G_THEOREM_2_2
@@ -108,7 +110,7 @@ def test_signed_flow_is_the_positive_flow_of_the_doubled_matrix():
     instance = parse_flow_instance(mfc.SIGNED_EXAMPLE)
     pair = mfc._as_pair_flow(instance)
     assert pair.A == ((1, 1, -1, -1),) and pair.u0 == instance.u0 + instance.v0
-    from checks.flow_command import float64_projection
+    from dlncheck.checks.flow_command import float64_projection
 
     difference = np.asarray(float64_projection(instance).value, dtype=float)
     doubled = np.asarray(float64_projection(pair).value, dtype=float)
@@ -129,9 +131,15 @@ def test_trajectory_search_can_fail():
 
 def test_rate_sides_are_lemma_2_6_integrated():
     """(D_F(z, x̃0) - D_F(z, x̃(t)))/(2L) = ∫₀ᵗ 𝓛: checked against a trapezoid sum on a trajectory."""
-    from numerics.dual_flow import integrate_to_limit
+    from dlncheck.numerics.dual_flow import integrate_to_limit
 
-    raw = {"model": "positive", "A": [["1", "2", "-1/2"]], "x_star": ["0", "1/2", "0"], "L": 3, "init": {"alpha": "1/2"}}
+    raw = {
+        "model": "positive",
+        "A": [["1", "2", "-1/2"]],
+        "x_star": ["0", "1/2", "0"],
+        "L": 3,
+        "init": {"alpha": "1/2"},
+    }
     instance = parse_flow_instance(raw)
     A = np.array([[1.0, 2.0, -0.5]])
     flow = integrate_to_limit(instance.reduction(), A, np.array([1.0]), rtol=1e-11, atol=1e-14)

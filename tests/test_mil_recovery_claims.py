@@ -13,8 +13,8 @@ from cli_support import assert_one_line_error, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.audit import HOLDS, VIOLATED
-from checks.claims.mil_recovery_bounds import (
+from dlncheck.checks.audit import HOLDS, VIOLATED
+from dlncheck.checks.claims.mil_recovery_bounds import (
     A3_EXAMPLE,
     A3_FINAL,
     COROLLARY_1_3,
@@ -23,20 +23,20 @@ from checks.claims.mil_recovery_bounds import (
     THEOREM_EXAMPLE,
     error_vector,
 )
-from checks.errors import InstanceError
-from checks.gaussian_measurement import GaussianTrend, upper_quantile
-from checks.limit_audit import escalate_limit, float64_limit
-from checks.recovery_constants import sigma
-from checks.recovery_strategies import nsp_matrices
-from checks.runner import RunContext
-from checks.verdicts import Verdict
-from derivations import coherence_sample_complexity, signed_solution_set
-from derivations import noise_robust_recovery as nrr
-from derivations.derivation import Outcome
-from numerics.quotient_property import quotient_constant, quotient_constant_float
-from numerics.robust_null_space import rnsp_order_one_margin_squared_sides, robust_nsp_order_one
-from numerics.sparse_recovery import certify_l1_minimizer
-from numerics.stable_null_space import (
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.gaussian_measurement import GaussianTrend, upper_quantile
+from dlncheck.checks.limit_audit import escalate_limit, float64_limit
+from dlncheck.checks.recovery_constants import sigma
+from dlncheck.checks.recovery_strategies import nsp_matrices
+from dlncheck.checks.runner import RunContext
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import coherence_sample_complexity, signed_solution_set
+from dlncheck.derivations import noise_robust_recovery as nrr
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.numerics.quotient_property import quotient_constant, quotient_constant_float
+from dlncheck.numerics.robust_null_space import rnsp_order_one_margin_squared_sides, robust_nsp_order_one
+from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
+from dlncheck.numerics.stable_null_space import (
     nsp_ratio,
     stable_nsp_constant,
     stable_nsp_constant_by_lp,

@@ -11,7 +11,7 @@ import pytest
 from cli_support import assert_one_line_error, run_cli
 from hypothesis import given, settings
 
-from checks.claims.ms_flow_limits import (
+from dlncheck.checks.claims.ms_flow_limits import (
     II3_BOUND,
     LEMMA_III2_BOUND,
     REMARK_BOUND,
@@ -20,13 +20,13 @@ from checks.claims.ms_flow_limits import (
     deviation,
     theorem_data,
 )
-from checks.claims.ms_null_space import evaluate_rate_exponent, exact_rho
-from checks.flow_strategies_ms import design_constants, design_instances, theorem_flow_instances
-from checks.limit_audit import FLOAT_SLACK_UNCERTAINTY, certified_limit
-from derivations.ms_flow_invariant import conservation_law
-from numerics import enclosures
-from numerics.basic_solutions import has_recession_direction, vertices
-from numerics.ms_vertex_constants import ms_constants_by_vertices
+from dlncheck.checks.claims.ms_null_space import evaluate_rate_exponent, exact_rho
+from dlncheck.checks.flow_strategies_ms import design_constants, design_instances, theorem_flow_instances
+from dlncheck.checks.limit_audit import FLOAT_SLACK_UNCERTAINTY, certified_limit
+from dlncheck.derivations.ms_flow_invariant import conservation_law
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.basic_solutions import has_recession_direction, vertices
+from dlncheck.numerics.ms_vertex_constants import ms_constants_by_vertices
 
 F = Fraction
 DESIGN_2X3 = {"A": [["21", "20", "0"], ["1", "0", "-10"]], "y": ["41", "1"]}  # ms.thm2.2b's design
@@ -224,8 +224,8 @@ def test_lemma_iii2_holds_on_a_zero_column():
 
 def test_lemma_iii2_check_fails_if_the_face_forces_a_coordinate_that_n_moves(monkeypatch):
     """The check can fail: a face LP that wrongly forced x_3 = 0 is caught (x_3 is in supp 𝒩)."""
-    from checks.flow_instances import FlowInstance
-    from numerics.positive_face import PositiveFace
+    from dlncheck.checks.flow_instances import FlowInstance
+    from dlncheck.numerics.positive_face import PositiveFace
 
     instance = LEMMA_III2_BOUND.parse(_ms("1e-3"))
     monkeypatch.setattr(

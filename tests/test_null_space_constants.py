@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from numerics.null_space_constants import (
+from dlncheck.numerics.null_space_constants import (
     NullSpaceConstant,
     UndefinedConstantError,
     ms_dimensions,
@@ -26,7 +26,7 @@ from numerics.null_space_constants import (
     rho_minus,
     rho_tilde,
 )
-from numerics.sparse_recovery import exact_measurements
+from dlncheck.numerics.sparse_recovery import exact_measurements
 
 # ϱ from two float LPs (primal over P, dual over μ) and from a MILP: HiGHS's tolerances are 1e-7.
 FLOAT_AGREEMENT_TOL = 1e-7

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mpmath import iv, mp
 
-from numerics import coordinate_functions, enclosures, factorized_loss
-from numerics.enclosures import interval_precision
+from dlncheck.numerics import coordinate_functions, enclosures, factorized_loss
+from dlncheck.numerics.enclosures import interval_precision
 
 rationals = st.fractions(min_value=-3, max_value=3, max_denominator=9)
 positives = st.fractions(min_value=Fraction(1, 9), max_value=3, max_denominator=9)

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mpmath import iv, mp
 
-from checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
-from checks.instances import parse_instance
-from checks.registry import registry
-from numerics import enclosures, hypentropy
-from numerics.enclosures import interval_precision
+from dlncheck.checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
+from dlncheck.checks.instances import parse_instance
+from dlncheck.checks.registry import registry
+from dlncheck.numerics import enclosures, hypentropy
+from dlncheck.numerics.enclosures import interval_precision
 
 SPEC = registry().get("krr.lem5").audit.spec
 # float64 margins are sums of O(d) terms of size up to |beta|_1 (ln |beta|_1 + 1); relative to

@@ -18,17 +18,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from checks.flow_instances import gaussian_sparse_data, parse_flow_instance
-from numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
-from numerics.dual_reduction import (
+from dlncheck.checks.flow_instances import gaussian_sparse_data, parse_flow_instance
+from dlncheck.numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
+from dlncheck.numerics.dual_reduction import (
     Branch,
     DiagonalReduction,
     dual_jacobian,
     dual_vector_field,
     with_precision,
 )
-from numerics.legendre_potentials import MilPower
-from numerics.power_shift import (
+from dlncheck.numerics.legendre_potentials import MilPower
+from dlncheck.numerics.power_shift import (
     MIN_DUAL_MARGIN,
     ShiftError,
     branch_costs,

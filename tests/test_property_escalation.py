@@ -8,14 +8,14 @@ import pytest
 from hypothesis import strategies as st
 from mpmath import iv
 
-from checks.audit import Audit, AuditResult, judge
-from checks.claim import Claim, Kind
-from checks.counterexamples import stored_for
-from checks.instances import InstanceSpec, ParamSpec
-from checks.property import PropertyCheck
-from checks.runner import RunContext, run_claim
-from checks.verdicts import Verdict
-from numerics.enclosures import interval_precision
+from dlncheck.checks.audit import Audit, AuditResult, judge
+from dlncheck.checks.claim import Claim, Kind
+from dlncheck.checks.counterexamples import stored_for
+from dlncheck.checks.instances import InstanceSpec, ParamSpec
+from dlncheck.checks.property import PropertyCheck
+from dlncheck.checks.runner import RunContext, run_claim
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.numerics.enclosures import interval_precision
 
 SPEC = InstanceSpec(params=(ParamSpec("t", "scalar", "an integer parameter"),))
 

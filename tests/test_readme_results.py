@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from checks.registry import registry
+from dlncheck.checks.registry import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,9 @@ def test_readme_counts_are_the_recorded_verdicts():
     verdict_of = {cid: claim.expected.value for cid, claim in reg.claims.items()}
     paper_of = {cid: claim.paper for cid, claim in reg.claims.items()}
     for line in tool.counts_table(verdict_of, paper_of):
-        assert line in generated, f"README's results are stale (regenerate with tools/readme_results.py): {line}"
+        assert line in generated, (
+            f"README's results are stale (regenerate with tools/readme_results.py): {line}"
+        )
     refuted = [cid for cid, v in verdict_of.items() if v == "refuted"]
     for cid in refuted:
         assert f"| `{cid}` |" in generated, f"{cid} is refuted but missing from the README's refuted table"

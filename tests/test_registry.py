@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalogue import catalogue
-from checks.claim import Claim, Kind
-from checks.registry import UnknownClaimError, build_registry, registry
-from checks.verdicts import Verdict
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Claim, Kind
+from dlncheck.checks.registry import UnknownClaimError, build_registry, registry
+from dlncheck.checks.verdicts import Verdict
 
 ISSUE_2_CLAIMS = {
     "mil.lemA.1",
@@ -70,7 +70,9 @@ def test_unknown_id_error_suggests_a_close_id():
 
 
 def test_catalogue_id_without_checks_says_so():
-    with pytest.raises(UnknownClaimError, match="one of the papers' experiments: it is in the catalogue but not yet"):
+    with pytest.raises(
+        UnknownClaimError, match="one of the papers' experiments: it is in the catalogue but not yet"
+    ):
         registry().get("wn.fig1")
     reg = registry()
     for cid in (c for c in reg.catalogue if c not in reg.claims):
@@ -119,7 +121,7 @@ def test_select_filters_by_paper_and_kind():
 
 
 def test_every_scale_check_is_attached_to_its_declared_claim():
-    from derivations.scale_consistency import SCALE_CHECKS
+    from dlncheck.derivations.scale_consistency import SCALE_CHECKS
 
     reg = registry()
     for claim_id, entries in SCALE_CHECKS.items():
@@ -128,7 +130,7 @@ def test_every_scale_check_is_attached_to_its_declared_claim():
 
 
 def test_a_scale_check_for_an_undeclared_claim_is_refused():
-    from checks.registry import with_scale_checks
+    from dlncheck.checks.registry import with_scale_checks
 
     with pytest.raises(ValueError, match="undeclared"):
         with_scale_checks([])

@@ -8,17 +8,17 @@ import subprocess
 
 import pytest
 
-from checks.registry import registry
-from checks.report import escape_text, paper_report
-from checks.runner import run_claim, with_taint
+from dlncheck.checks.registry import registry
+from dlncheck.checks.report import escape_text, paper_report
+from dlncheck.checks.runner import run_claim, with_taint
 
 REGISTRY = registry()
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    from checks.counterexamples import PACKAGE_DIR
-    from checks.runner import RunContext
+    from dlncheck.checks.counterexamples import PACKAGE_DIR
+    from dlncheck.checks.runner import RunContext
 
     ctx = RunContext(budget=50, seed=0, counterexample_dirs=(tmp_path_factory.mktemp("cx"), PACKAGE_DIR))
     done = with_taint([run_claim(c, ctx) for c in REGISTRY.claims.values()], REGISTRY)
@@ -75,7 +75,7 @@ def test_reports_compile_with_pdflatex(results, tmp_path):
 
 
 def test_reasons_for_no_derivation_are_listed_escaped():
-    from checks.report import no_derivation_section
+    from dlncheck.checks.report import no_derivation_section
 
     text = no_derivation_section({"krr.sec5.claims": "an experiment's figure: 50% of runs, not a formula"})
     assert "Claims with no symbolic derivation" in text and "50\\% of runs" in text and _balanced(text)

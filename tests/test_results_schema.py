@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, run_cli
 
-from checks import results as results_io
-from checks.counterexamples import PACKAGE_DIR
-from checks.registry import registry
-from checks.report import paper_report
-from checks.results_schema import (
+from dlncheck.checks import results as results_io
+from dlncheck.checks.counterexamples import PACKAGE_DIR
+from dlncheck.checks.registry import registry
+from dlncheck.checks.report import paper_report
+from dlncheck.checks.results_schema import (
     RESULTS_SCHEMA,
     STATE_SCHEMA,
     ResultsSchemaError,
     validate_results_document,
     validate_state_document,
 )
-from checks.runner import RunContext, run_claim, with_taint
+from dlncheck.checks.runner import RunContext, run_claim, with_taint
 
 REGISTRY = registry()
 # fast claims: verified (symbolic), refuted, and refuted while its proof uses a refuted claim

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from derivations import scale_consistency as sc
-from derivations.derivation import Outcome
-from derivations.equality import compare
+from dlncheck.derivations import scale_consistency as sc
+from dlncheck.derivations.derivation import Outcome
+from dlncheck.derivations.equality import compare
 
 # the bounds whose two sides, as printed, transform differently (each a typo; corrected form agrees)
 NOT_CONSISTENT = {

@@ -21,17 +21,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog as scipy_linprog
 
-import checks.flow_command as flow_command
-import checks.flow_instances as flow_instances
-import numerics.highs_lp as highs_lp
-from checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
-from checks.flow_strategies import positive_flow_instances, signed_flow_instances
-from checks.instances import InstanceError
-from numerics import bregman_projection_baseline
-from numerics.bregman_projection import ProjectionError, project
-from numerics.positive_face import independent_rows, positive_face
-from numerics.positive_interior import strictly_positive_point
-from numerics.sparse_recovery import linear_system
+import dlncheck.checks.flow_command as flow_command
+import dlncheck.checks.flow_instances as flow_instances
+import dlncheck.numerics.highs_lp as highs_lp
+from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
+from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
+from dlncheck.checks.instances import InstanceError
+from dlncheck.numerics import bregman_projection_baseline
+from dlncheck.numerics.bregman_projection import ProjectionError, project
+from dlncheck.numerics.positive_face import independent_rows, positive_face
+from dlncheck.numerics.positive_interior import strictly_positive_point
+from dlncheck.numerics.sparse_recovery import linear_system
 
 # The new Newton performs the first version's floating-point operations in the same order, so
 # its limits agree to the last bit; 1e-12 (relative, norm-wise) is the brief's tolerance, with

@@ -15,7 +15,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.sparse_recovery import (
+from dlncheck.numerics.sparse_recovery import (
     InfeasibleSystemError,
     L1Certificate,
     certify_l1_minimizer,

@@ -17,8 +17,8 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from mpmath import mp
 
-from numerics import stiff_extrapolation as sx
-from numerics.stiff_extrapolation import integrate_stiff
+from dlncheck.numerics import stiff_extrapolation as sx
+from dlncheck.numerics.stiff_extrapolation import integrate_stiff
 
 # Digits of agreement asked of a run at `dps` digits: the local target is 10^-(dps - 5) and a few
 # hundred steps accumulate at most another ~3 digits on these contractive problems.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks import symbolic_coverage as coverage
-from checks.catalogue import catalogue
-from checks.registry import build_registry, registry
+from dlncheck.checks import symbolic_coverage as coverage
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.registry import build_registry, registry
 
 
 def test_every_symbolic_catalogue_id_has_a_derivation_or_a_reason():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.verdicts import CheckResult, Verdict, conjunction
+from dlncheck.checks.verdicts import CheckResult, Verdict, conjunction
 
 V, S, R, I = Verdict.VERIFIED, Verdict.SUPPORTED, Verdict.REFUTED, Verdict.INCONCLUSIVE
 

@@ -14,10 +14,15 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 from scipy.optimize import nnls
 
-from numerics import weight_normalization as wn
-from numerics import weight_normalization_invariants as inv
-from numerics import weight_normalization_limits as lim
-from numerics.weight_normalization_flow import DEFAULT_RTOL, DEFAULT_TOL, gradient_descent, integrate_flow
+from dlncheck.numerics import weight_normalization as wn
+from dlncheck.numerics import weight_normalization_invariants as inv
+from dlncheck.numerics import weight_normalization_limits as lim
+from dlncheck.numerics.weight_normalization_flow import (
+    DEFAULT_RTOL,
+    DEFAULT_TOL,
+    gradient_descent,
+    integrate_flow,
+)
 
 # Central differences with step h: truncation O(h²) and rounding O(eps/h) relative; at h = 1e-6
 # both are <= 1e-10, so 1e-6 relative to the largest entry leaves four digits of margin.

@@ -12,11 +12,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from checks.audit import HOLDS, VIOLATED
-from checks.errors import InstanceError
-from checks.registry import registry
-from checks.wn_limit_audit import enclosed_limit, float_root, parse_wn
-from numerics.enclosures import interval_precision
+from dlncheck.checks.audit import HOLDS, VIOLATED
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.registry import registry
+from dlncheck.checks.wn_limit_audit import enclosed_limit, float_root, parse_wn
+from dlncheck.numerics.enclosures import interval_precision
 
 REGISTRY = registry()
 
@@ -49,7 +49,7 @@ def _with_part(raw: dict, part: str) -> dict:
 @pytest.mark.parametrize("depth", [2, 3])
 @pytest.mark.parametrize("rates", ["tilde", "r2"])
 def test_float64_limit_system_agrees_with_the_projection_solver_of_numerics(depth, rates):
-    from checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_instances import parse_flow_instance
 
     params = {"rates": rates} | ({"eta": "1/10"} if rates == "tilde" else {})
     raw = {
@@ -97,7 +97,7 @@ def test_enclosure_contains_the_float64_root_and_tightens_with_the_precision():
 def test_collapse_certificate_is_violated_and_the_integrated_flow_collapses_to_zero():
     result = _audit("wn.thm2.1", _with_part(COLLAPSING, "(18): collapse"))
     assert result.status == VIOLATED
-    from checks.wn_flow_observations import trajectory
+    from dlncheck.checks.wn_flow_observations import trajectory
 
     instance = parse_wn(COLLAPSING)
     flow = trajectory(instance)
@@ -105,7 +105,7 @@ def test_collapse_certificate_is_violated_and_the_integrated_flow_collapses_to_z
     log_r = flow.info["log_state"][0]
     assert log_r < math.log(0.1) - 8 * math.log(10)  # r fell at least 8 decades
     model = instance.wn_model()
-    from numerics.weight_normalization import loss
+    from dlncheck.numerics.weight_normalization import loss
 
     limit_loss = float(model.b @ model.b) / (2 * model.depth)  # the loss at x = 0
     assert loss(model, flow.trajectory.states[-1]) == pytest.approx(limit_loss, rel=1e-6)
@@ -169,7 +169,7 @@ def test_rho_is_below_one_for_a_small_start():
 
 
 def test_vertices_give_the_quasi_norm_minimum():
-    from checks.wn_bounds import vertices
+    from dlncheck.checks.wn_bounds import vertices
 
     A = ((Fraction(1), Fraction(1), Fraction(-2)),)
     points = vertices(A, (Fraction(1),))
@@ -181,7 +181,7 @@ def test_vertices_give_the_quasi_norm_minimum():
 
 
 def test_linear_flow_reaches_its_characterization_with_r_crossing_zero_allowed():
-    from checks.claims.wn_cited_flows import linear_observation
+    from dlncheck.checks.claims.wn_cited_flows import linear_observation
 
     for eta in ("1/100", "1", "1000"):
         raw = {
@@ -195,8 +195,8 @@ def test_linear_flow_reaches_its_characterization_with_r_crossing_zero_allowed()
 
 
 def test_weight_normalized_limit_is_farther_from_min_norm_than_gd_for_large_eta_only():
-    from checks.claims.wn_cited_flows import LINEAR_AUDIT
-    from checks.instances import parse_instance
+    from dlncheck.checks.claims.wn_cited_flows import LINEAR_AUDIT
+    from dlncheck.checks.instances import parse_instance
 
     example = LINEAR_AUDIT.example
     assert LINEAR_AUDIT.evaluate(parse_instance(example, LINEAR_AUDIT.spec), 30).status == VIOLATED
@@ -208,7 +208,7 @@ def test_weight_normalized_limit_is_farther_from_min_norm_than_gd_for_large_eta_
 
 
 def test_decay_exponents_tell_algebraic_from_exponential_decay():
-    from checks.wn_flow_observations import EXPONENT_GROWTH, EXPONENTIAL_MIN_POWER, decay_exponents
+    from dlncheck.checks.wn_flow_observations import EXPONENT_GROWTH, EXPONENTIAL_MIN_POWER, decay_exponents
 
     t = np.expm1(np.linspace(0, 12, 4000))
     algebraic = decay_exponents(t, (1 + t) ** -3.0)
@@ -222,7 +222,7 @@ def test_decay_exponents_tell_algebraic_from_exponential_decay():
 
 
 def test_a_bounded_curve_of_infinite_length_is_not_taken_for_convergent():
-    from numerics import gradient_curves as curves
+    from dlncheck.numerics import gradient_curves as curves
 
     t = np.expm1(np.arange(0, curves.MAX_EFOLDS * curves.SAMPLES_PER_EFOLD + 1) / curves.SAMPLES_PER_EFOLD)
     spiral = curves.TracedCurve(t, np.stack([np.cos(np.log1p(t)), np.sin(np.log1p(t))], axis=1), False, "")
@@ -240,7 +240,7 @@ def test_audit_command_decides_a_wn_flow_instance_and_names_a_failed_hypothesis(
     path = tmp_path / "collapse.json"
     path.write_text(json.dumps(_with_part(COLLAPSING, "(18): collapse")))
     run = subprocess.run(
-        [sys.executable, "-m", "checks.cli", "audit", "wn.thm2.1", "--instance", str(path)],
+        [sys.executable, "-m", "dlncheck.checks.cli", "audit", "wn.thm2.1", "--instance", str(path)],
         capture_output=True,
         text=True,
     )
@@ -249,7 +249,7 @@ def test_audit_command_decides_a_wn_flow_instance_and_names_a_failed_hypothesis(
     bad = tmp_path / "rows.json"
     bad.write_text(json.dumps({**COLLAPSING, "A": [["1", "0", "0", "-2"]]}))
     run = subprocess.run(
-        [sys.executable, "-m", "checks.cli", "audit", "wn.thm2.1", "--instance", str(bad)],
+        [sys.executable, "-m", "dlncheck.checks.cli", "audit", "wn.thm2.1", "--instance", str(bad)],
         capture_output=True,
         text=True,
     )
@@ -274,7 +274,7 @@ def test_a_tie_in_21_is_decided_exactly():
 
 def test_integration_survives_a_trial_step_beyond_float64_and_sees_the_collapse():
     # math.exp of a trial clock overflowed inside the solver (numerics.weight_normalization_flow)
-    from checks.wn_flow_observations import existence_observation
+    from dlncheck.checks.wn_flow_observations import existence_observation
 
     raw = {
         "model": "wn",

@@ -36,7 +36,10 @@ SUMMARY_CHARACTERS = 240
 def counts_table(verdict_of: dict[str, str], paper_of: dict[str, str]) -> list[str]:
     lines = ["| paper | verified | supported | refuted | inconclusive |", "| --- | --- | --- | --- | --- |"]
     for paper in PAPERS:
-        row = [sum(1 for c, v in verdict_of.items() if paper_of[c] == paper and v == verdict) for verdict in VERDICTS]
+        row = [
+            sum(1 for c, v in verdict_of.items() if paper_of[c] == paper and v == verdict)
+            for verdict in VERDICTS
+        ]
         lines.append(f"| `{paper}` | " + " | ".join(map(str, row)) + " |")
     total = [sum(1 for v in verdict_of.values() if v == verdict) for verdict in VERDICTS]
     lines.append("| all | " + " | ".join(map(str, total)) + " |")
@@ -116,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--print", action="store_true", help="print the section, do not write")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from checks.counterexamples import atomic_write_text
-    from checks.registry import registry
+    from dlncheck.checks.counterexamples import atomic_write_text
+    from dlncheck.checks.registry import registry
 
     doc = json.loads(Path(args.results).read_text(encoding="utf-8"))
     text = "\n".join(section(doc, registry()))

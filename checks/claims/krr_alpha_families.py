@@ -33,16 +33,16 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import numpy as np
 
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.numeric_family import FamilyOutcome, NumericFamilyCheck, power_law_exponent_from_logs
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import krr_depth_potential as potential
-from derivations import krr_tangent_kernel as kernels
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.numeric_family import FamilyOutcome, NumericFamilyCheck, power_law_exponent_from_logs
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_depth_potential as potential
+from dlncheck.derivations import krr_tangent_kernel as kernels
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 _KINDS = {
     "characterization (argmin)": Kind.CHARACTERIZATION,
@@ -72,7 +72,7 @@ def declare_from_catalogue(claim_id: str, **fields_) -> None:
 
 
 def parse_krr_instance(raw: dict[str, Any]) -> FlowInstance:
-    from checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_instances import parse_flow_instance
 
     return parse_flow_instance(raw)
 
@@ -84,7 +84,7 @@ def krr_shape(instance: FlowInstance) -> tuple[Fraction, ...]:
 
 def printed_potential(instance: FlowInstance):
     """The paper's potential for the instance: Q_{α,w0} (D = 2, krr (20)-(21)) or Q_α^D (Theorem 3)."""
-    from numerics.krr_q_minimizer import depth_potential, hypentropy
+    from dlncheck.numerics.krr_q_minimizer import depth_potential, hypentropy
 
     if instance.depth == 2:
         return hypentropy(instance.alpha, krr_shape(instance))
@@ -172,7 +172,7 @@ def to_mp(value) -> mpmath.mpf:
 def _rich_limit(raw: dict[str, Any], extra_digits: int = 0) -> list[mpmath.mpf]:
     """The limit at a small α: the certified projection (the characterized limit, Theorems 1, 3),
     at ``extra_digits`` more than the cancellation needs (the distance to be resolved)."""
-    from checks.flow_command import certified_projection, digits_needed
+    from dlncheck.checks.flow_command import certified_projection, digits_needed
 
     instance = parse_krr_instance(raw)
     if (
@@ -220,8 +220,8 @@ def _one_row_limit(instance: FlowInstance, dps: int) -> list[mpmath.mpf]:
 def _kernel_limit(raw: dict[str, Any]) -> list[mpmath.mpf]:
     """The limit at a large α: argmin of the printed potential (primal Newton, KERNEL_DPS digits);
     the projection's dual Newton needs ~1 s per point there (measured at α = 100, D = 2)."""
-    from checks.flow_instances import row_basis
-    from numerics.krr_q_minimizer import minimize_on_affine, polish
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.krr_q_minimizer import minimize_on_affine, polish
 
     instance = parse_krr_instance(raw)
     A, y = row_basis(instance.A, instance.y)
@@ -243,7 +243,7 @@ def relative_distance(beta: Sequence, target: Sequence[Fraction]) -> mpmath.mpf:
 @functools.lru_cache(maxsize=32)
 def l1_data(family: FamilyInstance) -> tuple[tuple[Fraction, ...], Fraction | None]:
     """The certified unique ℓ1 minimizer and ρ = max off the support |Xᵢᵀν*| (None: ν* not unique)."""
-    from numerics.sparse_recovery import certify_l1_minimizer, l1_uniqueness
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer, l1_uniqueness
 
     certificate = certify_l1_minimizer(family.A, family.y, positive=False)
     unique = l1_uniqueness(family.A, family.y, positive=False, certificate=certificate)
@@ -264,7 +264,7 @@ def l2_target(family: FamilyInstance, shape: Sequence[Fraction] | None = None) -
     """argmin Σ βᵢ²/w0ᵢ² s.t. Xβ = y (w0 = 𝟏: β*_ℓ2) = W Xᵀ(X W Xᵀ)⁻¹ y, W = diag(w0²), exactly."""
     from flint import fmpq, fmpq_mat
 
-    from numerics.sparse_recovery import fractions_of
+    from dlncheck.numerics.sparse_recovery import fractions_of
 
     m, n = len(family.A), len(family.A[0])
     w = [Fraction(1)] * n if shape is None else [v * v for v in shape]
@@ -514,7 +514,7 @@ def _support_gap_runs(depths: Sequence[int]) -> list[FamilyRun]:
     βᵢ → β*ᵢ ≠ 0, h_D(θ) = βᵢ/α^D forces 1 - |θᵢ| ~ (|β*ᵢ|/α^D)^{-(D-2)/D}: rate α^{D-2}.  The
     family: max over the support of 1 - |θᵢ| along α; |θ| <= 1 everywhere (Lemma 8) holds by
     construction of h_D⁻¹ and is not what is measured."""
-    from numerics.krr_q_minimizer import h_depth_inverse
+    from dlncheck.numerics.krr_q_minimizer import h_depth_inverse
 
     runs = []
     for entry in FAMILY_INSTANCES:
@@ -752,8 +752,8 @@ def _bridge_minimizer(A, y, p: Fraction) -> tuple[Fraction, ...]:
 
     from flint import fmpq, fmpq_mat
 
-    from checks.flow_instances import row_basis
-    from numerics.sparse_recovery import fractions_of, solve_full_column_rank
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.sparse_recovery import fractions_of, solve_full_column_rank
 
     A, y = row_basis(A, y)
     m, n = len(A), len(A[0])

@@ -6,13 +6,13 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checks.audit import Audit, AuditResult, decide, judge
-from checks.claim import Kind, declare
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import krr_depth_d_model as depth_d
-from derivations import krr_quartic_R as quartic
+from dlncheck.checks.audit import Audit, AuditResult, decide, judge
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_depth_d_model as depth_d
+from dlncheck.derivations import krr_quartic_R as quartic
 
 # ------------------------------------------------------------------ (8)-(9)
 

@@ -29,8 +29,8 @@ import mpmath
 import numpy as np
 from mpmath import iv
 
-from checks.claim import Kind
-from checks.claims.krr_alpha_families import (
+from dlncheck.checks.claim import Kind
+from dlncheck.checks.claims.krr_alpha_families import (
     KERNEL_DESCRIPTION,
     RICH_DESCRIPTION,
     declare_from_catalogue,
@@ -42,19 +42,23 @@ from checks.claims.krr_alpha_families import (
     printed_potential,
     rich_outcome,
 )
-from checks.errors import InstanceError
-from checks.flow_characterization import ArgminReference, FlowArgminSearch, IntegratedLimit
-from checks.flow_strategies_krr import krr_deep_instances, krr_shaped_instances, krr_theorem2_instances
-from checks.limit_audit import LimitBound, limit_audit, limit_search
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import krr_implicit_bias as bias
-from numerics import enclosures
-from numerics.enclosures import from_fraction, interval_precision
-from numerics.hypentropy import q_interval
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.flow_characterization import ArgminReference, FlowArgminSearch, IntegratedLimit
+from dlncheck.checks.flow_strategies_krr import (
+    krr_deep_instances,
+    krr_shaped_instances,
+    krr_theorem2_instances,
+)
+from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_implicit_bias as bias
+from dlncheck.numerics import enclosures
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.hypentropy import q_interval
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 # ------------------------------------------------------------------------------ integrators
 
@@ -70,7 +74,7 @@ FACTOR_FLOW_MAX_SECONDS = 20.0
 
 def _reduced_flow(raw: dict[str, Any]) -> IntegratedLimit:
     """The flow's reduced dual ODE (★) integrated in float64 (``numerics.dual_flow``)."""
-    from numerics.dual_flow import flow_limit
+    from dlncheck.numerics.dual_flow import flow_limit
 
     instance = parse_krr_instance(raw)
     A, y = _float_data(instance)
@@ -121,8 +125,8 @@ def _integrations(raw: dict[str, Any]) -> tuple[IntegratedLimit, ...]:
 
 def _printed_argmin(raw: dict[str, Any]) -> ArgminReference:
     """argmin of the printed potential over {Xβ = y}, primal Newton in float64."""
-    from checks.flow_instances import row_basis
-    from numerics.krr_q_minimizer import minimize_on_affine
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.krr_q_minimizer import minimize_on_affine
 
     instance = parse_krr_instance(raw)
     A, y = row_basis(instance.A, instance.y)
@@ -144,7 +148,7 @@ def _q_depth_interval(t, depth: int):
     """q_D(t) = ∫₀ᵗ h_D⁻¹ (krr (60)) for an ``iv`` interval t: h_D⁻¹ is enclosed by bracketing
     (h_D increasing: h_D(g_lo) <= t.a and h_D(g_hi) >= t.b in intervals), then
     q_D = t·g - ∫₀ᵍ h_D evaluated over the bracket (``numerics.krr_q_minimizer``'s form)."""
-    from numerics.krr_q_minimizer import h_depth_inverse_gap
+    from dlncheck.numerics.krr_q_minimizer import h_depth_inverse_gap
     # (the gap w = 1 - g is bracketed: for small t, 1 - w rounds, but the bracket stays valid)
 
     if t.a < 0 < t.b:
@@ -196,8 +200,8 @@ def _competitors(raw_key: str) -> tuple[tuple[str, tuple[Fraction, ...]], ...]:
 
     from flint import fmpq, fmpq_mat
 
-    from checks.flow_instances import row_basis
-    from numerics.sparse_recovery import certify_l1_minimizer, fractions_of, l2_minimizer_exact
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer, fractions_of, l2_minimizer_exact
 
     raw = json.loads(raw_key)
     instance = parse_krr_instance(raw)
@@ -237,7 +241,7 @@ def _null_vector(A) -> tuple[Fraction, ...]:
     """A nonzero exact vector of ker A (A's rows independent, fewer than its columns)."""
     from flint import fmpq, fmpq_mat
 
-    from numerics.sparse_recovery import fractions_of, kernel_vector
+    from dlncheck.numerics.sparse_recovery import fractions_of, kernel_vector
 
     m, n = len(A), len(A[0])
     vector = kernel_vector(fmpq_mat(m, n, [fmpq(a.numerator, a.denominator) for row in A for a in row]))
@@ -287,7 +291,7 @@ def _theorem_hypotheses(theorem: str, depth_two: bool):
     def hypotheses(instance: FlowInstance) -> None:
         """The model's depth; w0 = 𝟏 for Theorem 3; {Xβ = y} ≠ ∅ decided exactly (the
         zero-error hypothesis needs a solution to exist)."""
-        from checks.flow_command import require_solvable
+        from dlncheck.checks.flow_command import require_solvable
 
         if depth_two and instance.depth != 2:
             raise InstanceError(
@@ -304,7 +308,7 @@ def _theorem_hypotheses(theorem: str, depth_two: bool):
             raise InstanceError(
                 f"hypothesis X beta = y (zero error) of {theorem} cannot hold: {exc}"
             ) from None
-        from checks.flow_instances import row_basis
+        from dlncheck.checks.flow_instances import row_basis
 
         if len(row_basis(instance.A, instance.y)[0]) == instance.N:
             raise InstanceError(
@@ -442,7 +446,7 @@ declare_from_catalogue(
 def _theorem2_instance_class():
     """A krr flow instance with Theorem 2's ε (``params.epsilon``), built on first use (the flow
     machinery loads only when a limit is audited)."""
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
     @dataclass(frozen=True)
     class Theorem2Instance(FlowInstance):
@@ -457,8 +461,8 @@ class EpsilonLimitBound(LimitBound):
     does not depend on it; the instance format's other params are the model's)."""
 
     def parse(self, data: Any) -> FlowInstance:
-        from checks.flow_instances import parse_flow_instance
-        from checks.instances import parse_number
+        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.instances import parse_number
 
         if isinstance(data, dict) and "claim" in data:  # stored counterexamples name their claim
             if data["claim"] != self.claim_id:
@@ -491,7 +495,7 @@ class EpsilonLimitBound(LimitBound):
 @functools.lru_cache(maxsize=512)
 def _l1_value(A: tuple, y: tuple) -> Fraction:
     """min ‖β‖₁ over {Xβ = y}, certified exactly (``numerics.sparse_recovery``)."""
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     certificate = certify_l1_minimizer(A, y, positive=False)
     if not certificate.certified:
@@ -507,7 +511,7 @@ THRESHOLD_DPS = 40
 def _theorem2_hypotheses(instance) -> None:
     """w0 = 𝟏, D = 2, 0 < ε < d, α <= min{(2(1+ε)‖β*‖₁)^{-(2+ε)/(2ε)}, exp(-d/(ε‖β*‖₁))}, decided in
     intervals at THRESHOLD_DPS digits (exactly for ε and d)."""
-    from checks.flow_command import require_solvable
+    from dlncheck.checks.flow_command import require_solvable
 
     if instance.depth != 2:
         raise InstanceError(

@@ -9,23 +9,23 @@ import sympy
 from hypothesis import strategies as st
 from mpmath import iv
 
-from checks.audit import (
+from dlncheck.checks.audit import (
     VIOLATED,
     Audit,
     AuditResult,
     decide,
     judge,
 )
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.property import PropertyCheck
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import hypentropy as q_derivation
-from derivations import hypentropy_bounds, hypentropy_expansions
-from numerics import hypentropy
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.property import PropertyCheck
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import hypentropy as q_derivation
+from dlncheck.derivations import hypentropy_bounds, hypentropy_expansions
+from dlncheck.numerics import hypentropy
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 # ------------------------------------------------------------------------------ krr (21)
 
@@ -277,8 +277,8 @@ declare(
 
 def _lemma5_symbolic():
     """Lemma 5 = (22) + (25)-(26) + (27)-(29): the derivations of its three steps together."""
-    from derivations.derivation import Derivation
-    from derivations.hypentropy_inequalities import Part, combined_outcome
+    from dlncheck.derivations.derivation import Derivation
+    from dlncheck.derivations.hypentropy_inequalities import Part, combined_outcome
 
     pieces = (
         q_derivation.q_is_even(),

@@ -5,12 +5,12 @@ The derivations are in :mod:`derivations.hypentropy_bounds` (w0 = 1 throughout, 
 
 from __future__ import annotations
 
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import hypentropy_bounds as bounds
-from derivations import hypentropy_expansions as expansions
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import hypentropy_bounds as bounds
+from dlncheck.derivations import hypentropy_expansions as expansions
 
 SECTION = "Appendix E (Proof of Theorem 2)"
 

@@ -6,19 +6,19 @@ import dataclasses
 
 import sympy as sp
 
-from checks import flow_strategies_krr_factorization as strategies
-from checks import lifted_flow_evaluations as evaluations
-from checks.audit import Audit, AuditResult
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.lifted_flow_audit import scalar_audit, scalar_property_check
-from checks.sampled_bound_search import SampledBoundSearch
-from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
-from checks.verdicts import Verdict
-from derivations import krr_appendix_h as h
-from derivations import krr_lifted_scalar_flow as scalar_flow
+from dlncheck.checks import flow_strategies_krr_factorization as strategies
+from dlncheck.checks import lifted_flow_evaluations as evaluations
+from dlncheck.checks.audit import Audit, AuditResult
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.lifted_flow_audit import scalar_audit, scalar_property_check
+from dlncheck.checks.sampled_bound_search import SampledBoundSearch
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.unchecked import UncheckedPart
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_appendix_h as h
+from dlncheck.derivations import krr_lifted_scalar_flow as scalar_flow
 
 SCALAR_INSTANCES = "d = N = 1 (X_1 = c = +-10^U(-2,2)), mu = 10^U(-3,3), gamma up to mu lambda/(4 Lambda), ||y(0) - y*|| up to the threshold"
 FLOW_INSTANCES = (

@@ -9,17 +9,17 @@ against the flow of L itself.
 
 from __future__ import annotations
 
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import krr_closed_form_flows as flows
-from derivations import krr_depth_potential as potential
-from derivations import krr_implicit_bias as bias
-from derivations import krr_induced_penalty as penalty
-from derivations import krr_matrix_factorization as factorization
-from derivations import krr_tangent_kernel as kernels
-from derivations import krr_uv_balance as uv
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import krr_closed_form_flows as flows
+from dlncheck.derivations import krr_depth_potential as potential
+from dlncheck.derivations import krr_implicit_bias as bias
+from dlncheck.derivations import krr_induced_penalty as penalty
+from dlncheck.derivations import krr_matrix_factorization as factorization
+from dlncheck.derivations import krr_tangent_kernel as kernels
+from dlncheck.derivations import krr_uv_balance as uv
 
 # ------------------------------------------------------------------------------ (15)-(17)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from checks.claims.krr_alpha_families import (
+from dlncheck.checks.claims.krr_alpha_families import (
     FAMILY_INSTANCES,
     FamilyInstance,
     declare_from_catalogue,
@@ -25,8 +25,8 @@ from checks.claims.krr_alpha_families import (
     l2_target,
     parse_krr_instance,
 )
-from checks.numeric_family import FamilyOutcome, power_law_exponent_from_logs
-from checks.verdicts import Verdict
+from dlncheck.checks.numeric_family import FamilyOutcome, power_law_exponent_from_logs
+from dlncheck.checks.verdicts import Verdict
 
 # The sensing flow's float64 integration (checks.flow_models) gets at most this long per run.
 FACTOR_FLOW_MAX_SECONDS = 20.0
@@ -82,8 +82,8 @@ def _commuting_limit(family: FamilyInstance, gram: np.ndarray) -> np.ndarray:
 
 def _q_mu_argmin(family: FamilyInstance, mu: Fraction) -> np.ndarray:
     """argmin Q_μ(δ) s.t. 𝒳δ = y (krr Theorem 4 / (5) with α = μ, w0 = 𝟏), primal, from the printed q."""
-    from checks.flow_instances import row_basis
-    from numerics.krr_q_minimizer import hypentropy, minimize_on_affine, polish
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.krr_q_minimizer import hypentropy, minimize_on_affine, polish
 
     A, y = row_basis(family.A, family.y)
     potential_ = hypentropy(mu, [Fraction(1)] * len(family.A[0]))

@@ -26,27 +26,28 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from mpmath import iv
 
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.flow_convergence import FlowConvergenceSearch
-from checks.flow_strategies import positive_flow_instances, signed_flow_instances
-from checks.formula_audit import lazy_formula_audit
-from checks.instances import InstanceError
-from checks.limit_audit import LimitBound, limit_search
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import l1_bound_counterexample as bc
-from derivations import ms_lower_bound as lower
-from numerics.enclosures import from_fraction
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.flow_convergence import FlowConvergenceSearch
+from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
+from dlncheck.checks.formula_audit import lazy_formula_audit
+from dlncheck.checks.instances import InstanceError
+from dlncheck.checks.limit_audit import LimitBound, limit_search
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import l1_bound_counterexample as bc
+from dlncheck.derivations import ms_lower_bound as lower
+from dlncheck.numerics.enclosures import from_fraction
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 _KINDS = {
     "existence/convergence": Kind.CONVERGENCE,
     "inequality": Kind.INEQUALITY,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
+
 
 def _declare_from_catalogue(claim_id: str, **fields) -> None:
     """Declare a claim with the catalogue's transcription of its statement and hypotheses."""
@@ -114,7 +115,7 @@ def _c_L(depth: int, intervals: bool):
 def _l1_dual_image(A: tuple, y: tuple, positive: bool) -> tuple[Fraction, ...] | None:
     """Aᵀλ for an exact optimal dual λ of min ‖z‖₁ over S₊ (mil (14), Aᵀλ <= 1) or over S
     (|Aᵀλ| <= 1), from the certified LP; None if its optimum could not be certified."""
-    from numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
 
     certificate = certify_l1_minimizer(A, y, positive=positive)
     if not certificate.certified:
@@ -126,7 +127,7 @@ def _solution_set_hypothesis(theorem: str, set_name: str):
     def hypotheses(instance: FlowInstance) -> None:
         """L >= 2 and positive initializations are enforced by the instance format; the
         solution set's non-emptiness is decided exactly (a Farkas or range certificate)."""
-        from checks.flow_command import require_solvable
+        from dlncheck.checks.flow_command import require_solvable
 
         try:
             require_solvable(instance)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.audit import Audit
-from checks.claim import Kind, declare
-from checks.formula_audit import lazy_formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import best_s_term, least_squares_flow, scale_symmetry
-from derivations import coordinate_functions as cf
-from derivations import l1_bound_counterexample as bc
-from derivations import l1_error_bounds as eb
-from derivations import signed_factorization as sf
+from dlncheck.checks.audit import Audit
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import lazy_formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import best_s_term, least_squares_flow, scale_symmetry
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.derivations import l1_bound_counterexample as bc
+from dlncheck.derivations import l1_error_bounds as eb
+from dlncheck.derivations import signed_factorization as sf
 
 # ----------------------------------------------------------------------------- Section 1: losses
 

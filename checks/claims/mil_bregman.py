@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import bregman_divergence as divergence
-from derivations import bregman_divergence_rate as rate
-from derivations import bregman_potentials as potentials
-from derivations import bregman_projection as projection
-from derivations.coordinate_functions import L_SYMBOLIC
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import bregman_divergence as divergence
+from dlncheck.derivations import bregman_divergence_rate as rate
+from dlncheck.derivations import bregman_potentials as potentials
+from dlncheck.derivations import bregman_projection as projection
+from dlncheck.derivations.coordinate_functions import L_SYMBOLIC
 
 SECTION_2 = "2.1 Bregman divergence"
 SECTION_3 = "3.1 General Bregman divergence"

@@ -6,14 +6,14 @@ from fractions import Fraction
 
 from mpmath import iv
 
-from checks.audit import Audit, AuditResult, decide
-from checks.claim import Kind, declare
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import coordinate_functions as cf
-from numerics import coordinate_functions as numeric_g
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.audit import Audit, AuditResult, decide
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import coordinate_functions as cf
+from dlncheck.numerics import coordinate_functions as numeric_g
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 # One instance form for the four claims: the depth L and the coordinate x = (x̃_0)_n > 0.
 SPEC = InstanceSpec(

@@ -28,22 +28,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mpmath import iv
 
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.errors import InstanceError
-from checks.flow_convergence import FlowConvergenceSearch
-from checks.flow_strategies import positive_flow_instances, signed_flow_instances
-from checks.flow_trajectory import TrajectoryBoundSearch
-from checks.limit_audit import LimitBound, limit_audit, limit_search
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations.bregman_potentials import L_SYMBOLIC
-from derivations.bregman_projection import pythagoras_constancy
-from numerics import mil_g
-from numerics.enclosures import from_fraction
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.flow_convergence import FlowConvergenceSearch
+from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
+from dlncheck.checks.flow_trajectory import TrajectoryBoundSearch
+from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations.bregman_potentials import L_SYMBOLIC
+from dlncheck.derivations.bregman_projection import pythagoras_constancy
+from dlncheck.numerics import mil_g
+from dlncheck.numerics.enclosures import from_fraction
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 _KINDS = {
     "existence/convergence": Kind.CONVERGENCE,
@@ -73,7 +73,7 @@ def _declare_from_catalogue(claim_id: str, **fields) -> None:
 def _solvable(theorem: str, set_name: str):
     def hypotheses(instance: FlowInstance) -> None:
         """S₊ (S±) ≠ ∅, decided exactly; L >= 2 and x(0) > 0 are enforced by the instance format."""
-        from checks.flow_command import require_solvable
+        from dlncheck.checks.flow_command import require_solvable
 
         try:
             require_solvable(instance)
@@ -86,7 +86,7 @@ def _solvable(theorem: str, set_name: str):
 def _as_pair_flow(instance: FlowInstance) -> FlowInstance:
     """The signed flow of L^± (mil (35)) as the positive flow of [A, -A] from x(0) = (u0, v0):
     the gradient of ½‖[A, -A](u, v)^{⊙L} - y‖² in (u, v) is that of L^±, term by term."""
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
     v0 = instance.v0 if instance.v0 is not None else instance.u0
     return FlowInstance(
@@ -105,13 +105,15 @@ def _as_pair_flow(instance: FlowInstance) -> FlowInstance:
 
 
 @functools.lru_cache(maxsize=512)
-def _competitors(A: tuple, y: tuple, prior: tuple, depth: int, disjoint: bool) -> tuple[tuple[Fraction, ...], ...]:
+def _competitors(
+    A: tuple, y: tuple, prior: tuple, depth: int, disjoint: bool
+) -> tuple[tuple[Fraction, ...], ...]:
     """Exact points of S₊ = {z >= 0 : Az = y}: g's minimizer (float64 dual Newton,
     ``numerics.mil_g``) rounded exactly into S₊, and the certified ℓ1 minimizer.  With
     ``disjoint`` (mil (37)), A = [B, -B] and each point (p, q) is replaced by the positive and
     negative parts of p - q, the disjoint-support decomposition (37) speaks of."""
-    from checks.flow_instances import row_basis
-    from numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer  # SciPy's LP: loaded when used
 
     rows, rhs = row_basis(A, y)
     points = []
@@ -158,7 +160,9 @@ def _g_sides(disjoint: bool):
                 return left, iv.mpf(left.b)
             values = []
             for point in points:
-                terms = mil_g.g_terms_interval([from_fraction(v) for v in point], [from_fraction(p) for p in prior], L)
+                terms = mil_g.g_terms_interval(
+                    [from_fraction(v) for v in point], [from_fraction(p) for p in prior], L
+                )
                 values.append(sum(terms, iv.mpf(0)))
             best = values[0]
             for v in values[1:]:
@@ -228,7 +232,13 @@ G_THEOREM_2_2 = replace(G_POSITIVE, claim_id="mil.thm2.2")
 # The instance of mil.thm2.2.algebra's finding, as a flow: A = (1 1), L = 4, x(0) = (1, 2) so
 # x̃(0) = (1, 16), y = 89/100.  The D_F projection is (1/4, 16/25) exactly (its KKT conditions
 # x̃∞^{-1/2} = x̃(0)^{-1/2} - μ hold with μ = -1); g's minimizer is (89/1700)(1, 16).
-PAIR_OF_ARGMINS_EXAMPLE = {"model": "positive", "A": [["1", "1"]], "y": ["89/100"], "L": 4, "init": {"x0": ["1", "2"]}}
+PAIR_OF_ARGMINS_EXAMPLE = {
+    "model": "positive",
+    "A": [["1", "1"]],
+    "y": ["89/100"],
+    "L": 4,
+    "init": {"x0": ["1", "2"]},
+}
 SIGNED_EXAMPLE = {
     "model": "signed",
     "A": [["1", "1"]],
@@ -372,7 +382,7 @@ _declare_from_catalogue(
 def _rate_sides(instance: FlowInstance, raw: dict, t: float, x: np.ndarray) -> tuple[float, float, float]:
     """left = 𝓛(x̃(t)^{1/L}) = ½‖A x̃(t) - y‖² (mil (15)), right = (D_F(z, x̃(0)) - D_F(z, x̃(t)))/(2Lt)
     with z = x* ∈ S₊ (the drawn instance's exact solution), and the scale of their float64 error."""
-    from checks.instances import parse_number
+    from dlncheck.checks.instances import parse_number
 
     L = instance.depth
     A = np.array([[float(a) for a in row] for row in instance.A])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from checks.audit import Audit, AuditResult, vector_equality
-from checks.claim import Kind, declare
-from checks.instances import Instance, InstanceSpec
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import factorized_gradients
-from numerics import factorized_loss
+from dlncheck.checks.audit import Audit, AuditResult, vector_equality
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.instances import Instance, InstanceSpec
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import factorized_gradients
+from dlncheck.numerics import factorized_loss
 
 # ----------------------------------------------------------------------------- Lemma A.1
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from mpmath import iv
 
-from checks.audit import (
+from dlncheck.checks.audit import (
     ESCALATION_DPS,
     HOLDS,
     UNDECIDED,
@@ -30,13 +30,13 @@ from checks.audit import (
     decide,
     judge,
 )
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.errors import InstanceError
-from checks.gaussian_measurement import GaussianTrend
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
-from checks.recovery_constants import (
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.gaussian_measurement import GaussianTrend
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
+from dlncheck.checks.recovery_constants import (
     constants_of_the_proof,
     quotient,
     robust_constant,
@@ -44,7 +44,7 @@ from checks.recovery_constants import (
     sigma,
     stable_constant,
 )
-from checks.recovery_strategies import (
+from dlncheck.checks.recovery_strategies import (
     positive_solution_set_instances,
     quotient_definition_instances,
     robust_nsp_definition_instances,
@@ -52,15 +52,18 @@ from checks.recovery_strategies import (
     simultaneous_quotient_instances,
     stable_nsp_definition_instances,
 )
-from checks.symbolic import SymbolicCheck
-from checks.unchecked import UncheckedPart
-from checks.verdicts import Verdict
-from derivations import coherence_sample_complexity, signed_solution_set
-from derivations import noise_robust_recovery as nrr
-from numerics.enclosures import from_fraction, interval_precision
-from numerics.quotient_property import quotient_constant_float
-from numerics.robust_null_space import rnsp_order_one_margin_squared_sides, robust_nsp_order_one_float
-from numerics.stable_null_space import stable_nsp_constant_by_lp, stable_nsp_constant_float
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.unchecked import UncheckedPart
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import coherence_sample_complexity, signed_solution_set
+from dlncheck.derivations import noise_robust_recovery as nrr
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.quotient_property import quotient_constant_float
+from dlncheck.numerics.robust_null_space import (
+    rnsp_order_one_margin_squared_sides,
+    robust_nsp_order_one_float,
+)
+from dlncheck.numerics.stable_null_space import stable_nsp_constant_by_lp, stable_nsp_constant_float
 
 
 def _from_catalogue(claim_id: str) -> dict[str, Any]:
@@ -163,7 +166,7 @@ STABLE_NSP_SPEC = InstanceSpec(
 
 
 def _audit_quotient(instance: Instance, dps: int) -> AuditResult:
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     A = _matrix(instance)
     e = instance.params["noise"]
@@ -280,7 +283,7 @@ ROBUST_NSP_SPEC = InstanceSpec(
 
 
 def _audit_simultaneous_quotient(instance: Instance, dps: int) -> AuditResult:
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     A = _matrix(instance)
     e = instance.params["noise"]
@@ -417,12 +420,12 @@ def _basic_solutions(A: tuple, y: tuple) -> list[tuple[Fraction, ...]]:
 
 
 def _audit_positive_solution_set(instance: Instance, dps: int) -> AuditResult:
-    from numerics.positive_face import (
+    from dlncheck.numerics.positive_face import (
         EmptyPositiveSetError,
         UndecidedPositiveSetError,
         require_nonempty_positive_set,
     )
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     A = _matrix(instance)
     if instance.y is None:

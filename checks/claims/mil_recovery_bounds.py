@@ -17,20 +17,25 @@ from typing import TYPE_CHECKING, Any
 
 from mpmath import iv
 
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.errors import InstanceError
-from checks.limit_audit import LIMIT_SEARCH_MAX_BUDGET, LimitBound, LimitSearch, limit_audit
-from checks.recovery_constants import constants_of_the_proof, robust_constants_of, sigma, stable_constant
-from checks.recovery_flow_instances import RecoveryFlowInstance, parse_recovery_instance
-from checks.recovery_strategies import robust_recovery_flow_instances, stable_nsp_flow_instances
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import noise_robust_recovery as nrr
-from numerics.enclosures import from_fraction
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.limit_audit import LIMIT_SEARCH_MAX_BUDGET, LimitBound, LimitSearch, limit_audit
+from dlncheck.checks.recovery_constants import (
+    constants_of_the_proof,
+    robust_constants_of,
+    sigma,
+    stable_constant,
+)
+from dlncheck.checks.recovery_flow_instances import RecoveryFlowInstance, parse_recovery_instance
+from dlncheck.checks.recovery_strategies import robust_recovery_flow_instances, stable_nsp_flow_instances
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import noise_robust_recovery as nrr
+from dlncheck.numerics.enclosures import from_fraction
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 
 def _from_catalogue(claim_id: str) -> dict[str, Any]:
@@ -132,7 +137,7 @@ def _l2(v: list, intervals: bool):
 @functools.lru_cache(maxsize=512)
 def _l1_dual_image(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
     """Aᵀλ for an exact optimal dual λ of min{‖z‖₁ : Az = y} (|Aᵀλ| <= 1), certified; None if not."""
-    from numerics.sparse_recovery import certify_l1_minimizer
+    from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
 
     certificate = certify_l1_minimizer(A, y, positive=False)
     if not certificate.certified:

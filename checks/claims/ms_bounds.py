@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import ms_definitions as defs
-from derivations import ms_lower_bound as lower
-from derivations import ms_upper_bound as upper
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import ms_definitions as defs
+from dlncheck.derivations import ms_lower_bound as lower
+from dlncheck.derivations import ms_upper_bound as upper
 
 SECTION_B = "III-B Proof of the main theorem"
 

@@ -33,18 +33,18 @@ from typing import TYPE_CHECKING, Any
 
 from mpmath import iv
 
-from checks.audit import AuditResult, decide
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.errors import InstanceError
-from checks.flow_convergence import FlowConvergenceSearch
-from checks.flow_strategies_ms import (
+from dlncheck.checks.audit import AuditResult, decide
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.errors import InstanceError
+from dlncheck.checks.flow_convergence import FlowConvergenceSearch
+from dlncheck.checks.flow_strategies_ms import (
     any_alpha_flow_instances,
     design_constants,
     small_alpha_flow_instances,
     theorem_flow_instances,
 )
-from checks.limit_audit import (
+from dlncheck.checks.limit_audit import (
     FLOAT_LEFT_RELATIVE_ERROR,
     FLOAT_SLACK_UNCERTAINTY,
     LimitBound,
@@ -52,14 +52,14 @@ from checks.limit_audit import (
     limit_audit,
     limit_search,
 )
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations.ms_flow_invariant import conservation_law
-from numerics import conventions
-from numerics.enclosures import from_fraction
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations.ms_flow_invariant import conservation_law
+from dlncheck.numerics import conventions
+from dlncheck.numerics.enclosures import from_fraction
 
 if TYPE_CHECKING:
-    from checks.flow_instances import FlowInstance
+    from dlncheck.checks.flow_instances import FlowInstance
 
 _KINDS = {
     "inequality": Kind.INEQUALITY,
@@ -122,7 +122,7 @@ class TheoremData:
 @functools.lru_cache(maxsize=16384)
 def _design(A: tuple, y: tuple) -> tuple:
     """(constants, K) of a design, or (constants, None) when they do not exist."""
-    from numerics.ms_vertex_constants import support_elimination
+    from dlncheck.numerics.ms_vertex_constants import support_elimination
 
     constants = design_constants(A, y)
     if not constants.exist:
@@ -136,8 +136,8 @@ def _design(A: tuple, y: tuple) -> tuple:
 @functools.lru_cache(maxsize=16384)
 def _cone_support(A: tuple, y: tuple) -> tuple[int, ...]:
     """The coordinates some n ∈ 𝒩 moves, by vertex enumeration (small designs only)."""
-    from numerics.basic_solutions import TooManyBasesError
-    from numerics.ms_vertex_constants import ms_constants_by_vertices
+    from dlncheck.numerics.basic_solutions import TooManyBasesError
+    from dlncheck.numerics.ms_vertex_constants import ms_constants_by_vertices
 
     try:
         return ms_constants_by_vertices(A, y).cone_support
@@ -151,7 +151,7 @@ def theorem_data(instance: FlowInstance, theorem: str) -> TheoremData:
     Checked: u0 = a𝟙 (the flow starts at a uniform initialization), Assumption II.1 (exactly),
     and that ϱ, ϱ̃, ϱ⁻ are certified exactly (they are, by enumeration, up to |𝒮| = 10).
     """
-    from checks.flow_command import require_solvable
+    from dlncheck.checks.flow_command import require_solvable
 
     if len(set(instance.u0)) != 1:
         raise InstanceError(
@@ -405,7 +405,7 @@ REMARK = "the Remark after ms Theorem II.2"
 def smallness_exponent(data: TheoremData) -> tuple[Any, Any]:
     """Theorem II.2(b)'s condition ε^{1−ϱ} <= 1/(2(1+ϱ̃)|𝒮ᶜ|κ*^{ϱ⁻}), ε = α/min_𝒮 x*_i, as
     (log left, log right) in intervals (30 digits)."""
-    from numerics.enclosures import interval_precision
+    from dlncheck.numerics.enclosures import interval_precision
 
     with interval_precision(30):
         epsilon = from_fraction(data.alpha / data.smallest)
@@ -490,9 +490,9 @@ class PositivityBound(LimitBound):
     """
 
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
-        from checks.audit import HOLDS, UNDECIDED, VIOLATED, Relation
-        from checks.limit_audit import certified_limit
-        from numerics.enclosures import interval_precision
+        from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Relation
+        from dlncheck.checks.limit_audit import certified_limit
+        from dlncheck.numerics.enclosures import interval_precision
 
         data = theorem_data(instance, LEMMA_III2)
         limit = certified_limit(instance, dps)
@@ -554,7 +554,7 @@ STEP1_SCALE_FINDING = (
 
 def _kernel_projection_of_ones(A: tuple, columns: tuple[int, ...]) -> tuple[Fraction, ...]:
     """n = P 𝟙: the orthogonal projection of 𝟙 onto ker A_F (F = ``columns``), exactly."""
-    from numerics.basic_solutions import row_basis_exact
+    from dlncheck.numerics.basic_solutions import row_basis_exact
 
     R = row_basis_exact([[row[j] for j in columns] for row in A])
     k = len(columns)
@@ -578,10 +578,10 @@ def _kernel_projection_of_ones(A: tuple, columns: tuple[int, ...]) -> tuple[Frac
 def printed_projection(instance: FlowInstance, dps: int | None):
     """argmin B_E(x, a𝟙) over S₊ (Sec. I's printed prior, a the factor scale of u0 = a𝟙), as
     (result, free coordinates): float64 for ``dps`` None, else refined and certified."""
-    from checks.flow_instances import row_basis
-    from numerics.bregman_projection import ProjectionProblem, project, refine
-    from numerics.legendre_potentials import MilEntropy
-    from numerics.positive_face import independent_rows, unique_point
+    from dlncheck.checks.flow_instances import row_basis
+    from dlncheck.numerics.bregman_projection import ProjectionProblem, project, refine
+    from dlncheck.numerics.legendre_potentials import MilEntropy
+    from dlncheck.numerics.positive_face import independent_rows, unique_point
 
     a = instance.u0[0]
     face = instance.face()
@@ -617,8 +617,8 @@ class ConservationBound(LimitBound):
     """
 
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
-        from checks.audit import UNDECIDED, Relation, judge
-        from numerics.enclosures import from_arb, interval_precision
+        from dlncheck.checks.audit import UNDECIDED, Relation, judge
+        from dlncheck.numerics.enclosures import from_arb, interval_precision
 
         a = instance.u0[0]
         free = instance.face().free(instance.N)
@@ -675,7 +675,7 @@ def _step1_hypotheses(instance: FlowInstance) -> None:
         raise InstanceError(
             f"hypothesis u_0(α) = α𝟙 of {STEP1} fails: the initialization is not uniform; give init.alpha"
         )
-    from checks.flow_command import require_solvable
+    from dlncheck.checks.flow_command import require_solvable
 
     require_solvable(instance)
 

@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.flow_strategies_ms import assumption_instances, design_constants, design_instances
-from checks.instances import InstanceError, InstanceSpec
-from checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
-from checks.verdicts import CheckResult, Verdict
+from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.flow_strategies_ms import assumption_instances, design_constants, design_instances
+from dlncheck.checks.instances import InstanceError, InstanceSpec
+from dlncheck.checks.property import EXACT_SEARCH_MAX_BUDGET, PropertyCheck
+from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from checks.claim import Claim
-    from checks.runner import RunContext
+    from dlncheck.checks.claim import Claim
+    from dlncheck.checks.runner import RunContext
 
 _KINDS = {
     "definition": Kind.DEFINITION,
@@ -107,7 +107,7 @@ def _matrix(A) -> tuple[tuple[Fraction, ...], ...]:
 
 @functools.lru_cache(maxsize=16384)
 def _vertex_constants(A: tuple, y: tuple):
-    from numerics.ms_vertex_constants import ms_constants_by_vertices
+    from dlncheck.numerics.ms_vertex_constants import ms_constants_by_vertices
 
     return ms_constants_by_vertices(A, y)
 
@@ -135,7 +135,7 @@ def _slack_of(relations) -> Fraction:
 def evaluate_assumption(A: tuple, y: tuple) -> Evaluation:
     """Assumption II.1 (a), (b), (c) as decided by ``numerics.null_space_constants`` (the
     hypotheses of every ms theorem here) against the definitions by vertex enumeration."""
-    from numerics.sparse_recovery import InfeasibleSystemError
+    from dlncheck.numerics.sparse_recovery import InfeasibleSystemError
 
     v = _vertex_constants(A, y)
     try:
@@ -333,7 +333,7 @@ def exact_audit(claim_id: str, evaluate: Callable[[tuple, tuple], Evaluation], d
     """The claim's audit at an instance {"A", "y"}, in exact rational arithmetic."""
 
     def run(instance, dps: int) -> AuditResult:
-        from numerics.basic_solutions import TooManyBasesError
+        from dlncheck.numerics.basic_solutions import TooManyBasesError
 
         try:
             ev = evaluate(_matrix(instance.A), tuple(instance.y))
@@ -402,8 +402,8 @@ def gaussian_design(rng, N: int, d: int, s: int, noise: float) -> tuple[tuple, t
 
 def exact_rho(A: tuple, y: tuple) -> tuple[Fraction, tuple[int, ...]] | None:
     """(ϱ, 𝒮) exactly where Assumption II.1 holds and ϱ is certified, else None (S₊ = ∅ included)."""
-    from numerics.null_space_constants import UndefinedConstantError, rho
-    from numerics.sparse_recovery import (
+    from dlncheck.numerics.null_space_constants import UndefinedConstantError, rho
+    from dlncheck.numerics.sparse_recovery import (
         InfeasibleSystemError,
         certify_l1_minimizer,
         l1_uniqueness,

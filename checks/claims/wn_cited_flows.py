@@ -21,17 +21,17 @@ import numpy as np
 from hypothesis import strategies as st
 from mpmath import iv
 
-from checks.audit import Audit, AuditResult, decide
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.flow_observation import FlowObservationSearch, Observation
-from checks.flow_strategies_wn import linear_regression_instances
-from checks.instances import InstanceSpec, ParamSpec, parse_instance
-from checks.property import PropertyCheck
-from checks.verdicts import Verdict
-from numerics import gradient_curves as curves
-from numerics import weight_normalization_linear as linear
-from numerics.enclosures import from_fraction, interval_precision
+from dlncheck.checks.audit import Audit, AuditResult, decide
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.flow_observation import FlowObservationSearch, Observation
+from dlncheck.checks.flow_strategies_wn import linear_regression_instances
+from dlncheck.checks.instances import InstanceSpec, ParamSpec, parse_instance
+from dlncheck.checks.property import PropertyCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.numerics import gradient_curves as curves
+from dlncheck.numerics import weight_normalization_linear as linear
+from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 _KINDS = {"existence/convergence": Kind.CONVERGENCE, "limit": Kind.LIMIT}
 

@@ -16,14 +16,14 @@ an instance names its part in ``params.part`` (``dlncheck show ID`` lists them).
 
 from __future__ import annotations
 
-from checks.catalogue import catalogue
-from checks.claim import Kind, declare
-from checks.flow_observation import FlowObservationSearch
-from checks.flow_strategies_wn import placed_instances, tagged, wn_flow_instances
-from checks.limit_audit import limit_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from checks.wn_bounds import (
+from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.flow_observation import FlowObservationSearch
+from dlncheck.checks.flow_strategies_wn import placed_instances, tagged, wn_flow_instances
+from dlncheck.checks.limit_audit import limit_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.checks.wn_bounds import (
     both,
     bound,
     bound_14,
@@ -35,15 +35,15 @@ from checks.wn_bounds import (
     rows_sum_to_zero,
     uniform_or_depth_two,
 )
-from checks.wn_flow_observations import (
+from dlncheck.checks.wn_flow_observations import (
     existence_observation,
     exponential_decay_observation,
     limit_observation,
     outward_start,
     slower_when_smaller_observation,
 )
-from checks.wn_limit_audit import PartedBound, confirmed_limit_search
-from derivations import wn_magnification as mag
+from dlncheck.checks.wn_limit_audit import PartedBound, confirmed_limit_search
+from dlncheck.derivations import wn_magnification as mag
 
 _KINDS = {
     "existence/convergence": Kind.CONVERGENCE,

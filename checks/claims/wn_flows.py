@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import weight_normalized_flow as flow
-from derivations import wn_convergence_rate as rate
-from derivations import wn_invariant_bounds as bounds
-from derivations import wn_magnification as mag
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import weight_normalized_flow as flow
+from dlncheck.derivations import wn_convergence_rate as rate
+from dlncheck.derivations import wn_invariant_bounds as bounds
+from dlncheck.derivations import wn_magnification as mag
 
 # ----------------------------------------------------------------------------- (9)-(13)
 

@@ -7,14 +7,14 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide
-from checks.claim import Kind, declare
-from checks.formula_audit import formula_audit
-from checks.instances import Instance, InstanceSpec, ParamSpec
-from checks.symbolic import SymbolicCheck
-from checks.verdicts import Verdict
-from derivations import wn_bregman as bregman
-from derivations import wn_invariants as inv
+from dlncheck.checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide
+from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.formula_audit import formula_audit
+from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
+from dlncheck.checks.symbolic import SymbolicCheck
+from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import wn_bregman as bregman
+from dlncheck.derivations import wn_invariants as inv
 
 # ----------------------------------------------------------------------------- Lemma 3.6
 
