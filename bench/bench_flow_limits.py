@@ -37,7 +37,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import minimize
 
-from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data
 from dlncheck.numerics.bregman_projection import project, refine
 from dlncheck.numerics.dual_flow import flow_limit
 from dlncheck.numerics.factor_flows_lsoda_baseline import lsoda_log_time_baseline

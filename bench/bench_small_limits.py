@@ -3,7 +3,7 @@ wall time of a 200-instance search: today's path (the baseline) and the new one,
 on the same seeded instances.
 
 Per instance, what ``checks.limit_audit.LimitSearch`` does with a drawn instance dict: parse it
-(``LimitBound.parse``: ``checks.flow_instances.parse_flow_instance`` and the claim's hypotheses,
+(``LimitBound.parse``: ``checks.flow_files.parse_flow_instance`` and the claim's hypotheses,
 S₊ ≠ ∅ / S ≠ ∅ decided), the float64 limit (``checks.flow_command.float64_projection``: the
 projection problem, its face, ``numerics.bregman_projection.project``), and the slack
 (``LimitBound.slack_at``: here mil Theorems 2.1/1.1's (16)/(9), whose left side needs an exact
@@ -56,11 +56,11 @@ import dlncheck.checks.flow_command as flow_command
 import dlncheck.numerics.highs_lp as highs_lp
 from dlncheck.checks.claim import Claim, Kind
 from dlncheck.checks.claims import main_theorem_bounds
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data
 from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from dlncheck.checks.limit_audit import LimitBound, float64_limit, limit_search
-from dlncheck.checks.runner import RunContext
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.numerics import bregman_projection_baseline
 from dlncheck.numerics.bregman_projection import ProjectionError, project

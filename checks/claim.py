@@ -16,7 +16,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.audit import Audit
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 
 class Kind(StrEnum):

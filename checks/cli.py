@@ -22,6 +22,7 @@ from dlncheck.checks import results as results_io
 from dlncheck.checks.audit import AGREES, HOLDS, VIOLATED
 from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import PAPERS, Kind
+from dlncheck.checks.context import DEFAULT_BUDGET, DEFAULT_SEED, RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR
 from dlncheck.checks.errors import FlowFailure
 from dlncheck.checks.input_limits import (
@@ -36,14 +37,7 @@ from dlncheck.checks.output_paths import require_writable_file, require_writable
 from dlncheck.checks.progress import Progress
 from dlncheck.checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
 from dlncheck.checks.results_schema import ResultsSchemaError, validate_results_document
-from dlncheck.checks.runner import (
-    DEFAULT_BUDGET,
-    DEFAULT_SEED,
-    ClaimResult,
-    RunContext,
-    run_claim,
-    with_taint,
-)
+from dlncheck.checks.runner import ClaimResult, run_claim, with_taint
 from dlncheck.checks.verdicts import Verdict
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
@@ -518,7 +512,7 @@ def cmd_flow(args: argparse.Namespace) -> int:
     check_flow_size(data, args.method, args.dps)
     # SciPy and the solvers load only now, after the cheap checks
     from dlncheck.checks.flow_command import format_report, run_flow
-    from dlncheck.checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_files import parse_flow_instance
 
     instance = parse_flow_instance(data)
     dps = args.dps or instance.dps

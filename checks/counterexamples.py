@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dlncheck.checks.audit import VIOLATED, escalate, show_value
+from dlncheck.checks.audit import VIOLATED, escalate, escalate_evaluation, show_value
+from dlncheck.checks.context import COUNTEREXAMPLE_DIR
 from dlncheck.checks.instances import InstanceError, loads_instance, parse_instance
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
 
 SCHEMA = "dlncheck.counterexample/1"
-PACKAGE_DIR = Path(__file__).resolve().parent / "counterexamples"
+PACKAGE_DIR = COUNTEREXAMPLE_DIR
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,8 @@ def replay(claim: Claim, stored: StoredCounterexample) -> CheckResult:
     dps = stored.record.get("dps") or claim.audit.default_dps
     ladder = tuple(d for d in (dps, 2 * dps, 4 * dps))
     if isinstance(raw, dict) and "model" in raw and claim.audit.limit_bound is not None:
-        from dlncheck.checks.limit_audit import escalate_limit  # a flow instance: the limit is recomputed
-
-        bound = claim.audit.limit_bound
-        result = escalate_limit(bound, bound.parse(raw), ladder)
+        bound = claim.audit.limit_bound  # a flow instance: the limit is recomputed
+        result = escalate_evaluation(bound.evaluate, bound.parse(raw), ladder)
     else:
         result = escalate(claim.audit, parse_instance(raw, claim.audit.spec, claim.id), ladder)
     name = f"replay {stored.path.name}"

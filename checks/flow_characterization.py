@@ -35,7 +35,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 # The integrators stop at a remaining relative change of 1e-9 (``numerics.dual_flow``) or
 # 1e-9 per e-fold of time (``numerics.factor_flows``); the primal minimizer's last Newton step is

@@ -31,7 +31,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 # The integrator's stopping test asks for 1e-10 relative (numerics.dual_flow's default); the
 # float64 projection is good to ~1e-13, except where L > 2 cancels up to 6 of its digits
@@ -140,7 +140,7 @@ class FlowConvergenceSearch:
     def _observe(self, raw: dict[str, Any], record: _Record) -> str | None:
         # imported here: the flow machinery loads only when a flow check runs
         from dlncheck.checks.flow_command import float64_projection
-        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.flow_files import parse_flow_instance
         from dlncheck.numerics.dual_flow import flow_limit
 
         instance = parse_flow_instance(raw)

@@ -228,25 +228,6 @@ class InstanceFields:
         return len(self.A[0])
 
 
-def parse_flow_instance(data: Any) -> Any:
-    """Validate a decoded flow instance; errors are one-line :class:`InstanceError`.
-
-    Returns a :class:`FlowInstance` for the reduced models, a ``checks.flow_models`` or
-    ``checks.flow_wn`` instance for the others.
-    """
-    fields = parse_instance_fields(data)
-    if fields.model in REDUCED_MODELS:
-        return _reduced_instance(fields)
-    # imported here: those modules build on FlowInstance (a module-level import would be circular)
-    if fields.model in WN_MODELS:
-        from dlncheck.checks.flow_wn import parse_wn_instance
-
-        return parse_wn_instance(fields)
-    from dlncheck.checks.flow_models import parse_factor_instance
-
-    return parse_factor_instance(fields)
-
-
 def parse_instance_fields(data: Any) -> InstanceFields:
     """The shared keys: schema, model, A, y or x_star, L, init (an object), params, dps."""
     if not isinstance(data, dict):
@@ -296,7 +277,7 @@ def parse_instance_fields(data: Any) -> InstanceFields:
     return InstanceFields(model, A, y, depth, init, params, dps)
 
 
-def _reduced_instance(fields: InstanceFields) -> FlowInstance:
+def reduced_instance(fields: InstanceFields) -> FlowInstance:
     model, n, init, params = fields.model, fields.N, fields.init, fields.params
     if model == "ms" and fields.depth != 2:
         raise InstanceError("model ms is the depth-2 flow of Matt-Stöger: L must be 2")

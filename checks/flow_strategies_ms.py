@@ -168,7 +168,7 @@ def certifiable(raw: dict[str, Any]) -> bool:
     """Whether the float64 limit of a flow instance converges with its free entries within
     10^CERTIFIABLE_SPREAD_DIGITS of each other (module constants)."""
     from dlncheck.checks.flow_command import float64_projection  # SciPy and the solvers: loaded when used
-    from dlncheck.checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_files import parse_flow_instance
 
     instance = parse_flow_instance(raw)
     result = float64_projection(instance)

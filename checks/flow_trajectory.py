@@ -30,8 +30,8 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
+    from dlncheck.checks.context import RunContext
     from dlncheck.checks.flow_instances import FlowInstance
-    from dlncheck.checks.runner import RunContext
 
 # A side evaluated along the float64 trajectory is trusted to TRAJECTORY_RELATIVE_ERROR of the
 # magnitudes it is computed from (the integrator's per-step RTOL 1e-8 accumulates over ~100-1000
@@ -142,7 +142,7 @@ class TrajectoryBoundSearch:
 
     def _observe(self, raw: dict[str, Any], record: _Record) -> None:
         # imported here: the flow machinery loads only when a flow check runs
-        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.flow_files import parse_flow_instance
         from dlncheck.numerics.dual_flow import integrate_to_limit
 
         instance = parse_flow_instance(raw)

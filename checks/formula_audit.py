@@ -206,15 +206,6 @@ def formula_audit(
     )
 
 
-def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
-    """A derivation's witness point as an instance of :func:`formula_audit`."""
-    params: dict[str, Any] = {}
-    for s, v in sorted(point.items(), key=lambda item: item[0].name):
-        v = sp.Rational(v)
-        params[s.name] = int(v) if s.is_integer else str(v)
-    return {"params": params}
-
-
 def lazy_formula_audit(
     claim_id: str,
     symbols: Sequence[sp.Symbol],

@@ -29,7 +29,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 
 def upper_quantile(values: Sequence[float], q: float) -> float:

@@ -48,8 +48,8 @@ from dlncheck.numerics.enclosures import interval_precision
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
+    from dlncheck.checks.context import RunContext
     from dlncheck.checks.flow_instances import FlowInstance
-    from dlncheck.checks.runner import RunContext
 
 
 # Error model of a side evaluated at the float64 projection (for the search's steering only;
@@ -99,7 +99,8 @@ class LimitBound:
 
     def parse(self, data: Any) -> FlowInstance:
         # imported here: the flow machinery (SciPy's LP among it) loads only when a limit is audited
-        from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
+        from dlncheck.checks.flow_files import parse_flow_instance
+        from dlncheck.checks.flow_instances import FlowInstance
 
         if isinstance(data, dict) and "claim" in data:  # stored counterexamples name their claim
             if data["claim"] != self.claim_id:

@@ -42,7 +42,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 # How many float artefacts / undecided instances are kept verbatim in the evidence.
 KEEP_EXAMPLES = 5

@@ -23,7 +23,8 @@ from fractions import Fraction
 from typing import Any
 
 from dlncheck.checks.errors import InstanceError
-from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import FlowInstance
 from dlncheck.checks.instances import parse_matrix, parse_number, parse_vector, shown
 
 PARAM_KEYS = frozenset({"s", "noise", "form", "rho", "tau", "d"})

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import dlncheck
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import atomic_write_text
 from dlncheck.checks.instances import InstanceError
 from dlncheck.checks.json_input import JsonInputError, parse_document
@@ -26,7 +27,7 @@ from dlncheck.checks.results_schema import (
     ResultsSchemaError,
     validate_state_document,
 )
-from dlncheck.checks.runner import ClaimResult, RunContext
+from dlncheck.checks.runner import ClaimResult
 
 STATE_ENV = "DLNCHECK_STATE"
 STATE_FILE = "latest.json"

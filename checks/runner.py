@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from dlncheck.checks import counterexamples
 from dlncheck.checks.claim import Claim
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.registry import Registry
 from dlncheck.checks.verdicts import CheckResult, Verdict, conjunction
-
-# Examples per property check: the default run and the full (slow) budget.
-DEFAULT_BUDGET = 200
-FULL_BUDGET = 5000
-DEFAULT_SEED = 0
-
-
-@dataclass(frozen=True)
-class RunContext:
-    budget: int = DEFAULT_BUDGET  # examples per property check
-    seed: int = DEFAULT_SEED
-    # counterexamples are read from every directory and new ones written to the first
-    counterexample_dirs: tuple[Path, ...] = (counterexamples.PACKAGE_DIR,)
-    write_counterexamples: bool = True
-    on_progress: Callable[[str], None] | None = None  # sub-step notes for the progress bar
-
-    def note(self, text: str) -> None:
-        if self.on_progress is not None:
-            self.on_progress(text)
 
 
 @dataclass(frozen=True)

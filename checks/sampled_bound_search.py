@@ -33,7 +33,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 # A slack is called negative only below this: the float64 evaluations are accurate to ~1e-9
 # (integration, numerics.lifted_factorization_flow) or carry their own confidence level

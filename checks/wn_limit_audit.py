@@ -80,7 +80,7 @@ INTEGRATION_MAX_SECONDS = 20.0
 
 
 def parse_wn(data: Any) -> WnFlowInstance:
-    from dlncheck.checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_files import parse_flow_instance
 
     return parse_flow_instance({k: v for k, v in data.items() if k != "claim"})
 
@@ -437,7 +437,7 @@ class WnLimitBound:
     needs_limit: bool = True  # False: the sides are functions of the instance alone
 
     def parse(self, data: Any):
-        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.flow_files import parse_flow_instance
 
         data = strip_part(data, self.claim_id, self.part)
         instance = parse_flow_instance(data)

@@ -13,7 +13,7 @@ The outcome is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -132,3 +132,13 @@ class Derivation:
             out["corrected"] = sp.sstr(self.corrected)
             out["corrected_latex"] = sp.latex(self.corrected)
         return out
+
+
+def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
+    """A derivation's witness point as a claim instance (``{"params": ...}``, the format of
+    ``checks.formula_audit``): integers for integer symbols, exact rationals as strings."""
+    params: dict[str, Any] = {}
+    for s, v in sorted(point.items(), key=lambda item: item[0].name):
+        v = sp.Rational(v)
+        params[s.name] = int(v) if s.is_integer else str(v)
+    return {"params": params}

@@ -18,7 +18,7 @@ import sympy as sp
 
 from dlncheck.derivations.derivation import Derivation, Outcome
 from dlncheck.derivations.hypentropy import alpha, q_printed
-from dlncheck.derivations.hypentropy_expansions import phi_derivatives_printed
+from dlncheck.derivations.hypentropy_expansions import phi, phi_derivatives_printed
 from dlncheck.derivations.hypentropy_inequalities import (
     Part,
     combined_outcome,
@@ -971,7 +971,7 @@ def corrected_l1_threshold_parts() -> list[Part]:
 
 
 def theorem2_proof() -> Derivation:
-    from dlncheck.checks.formula_audit import witness_instance
+    from dlncheck.derivations.derivation import witness_instance
 
     return conclude(
         "krr.thm2.proof",
@@ -1030,4 +1030,37 @@ def theorem2_l2() -> Derivation:
             "Q(beta') > Q(beta*) "
             "by (48), so Q(beta) >= Q(beta') > Q(beta*) >= Q(beta^inf)",
         ),
+    )
+
+
+def phi_derivatives() -> Derivation:
+    """krr (39)-(40): derivatives of phi by the fundamental theorem of calculus and differentiation."""
+    f = phi()  # hypentropy_expansions
+    first = sp.diff(f, zr)  # SymPy applies the fundamental theorem of calculus to the upper limit
+    derived = [first, sp.diff(first, zr), sp.diff(first, zr, 2), sp.diff(first, zr, 3)]
+    printed = phi_derivatives_printed()
+    points = [{zr: sp.Integer(1), alpha: sp.Integer(1)}, {zr: sp.Rational(-3, 2), alpha: sp.Rational(2, 3)}]
+    parts = [
+        identity("phi(0) = 0", f.subs(zr, 0).doit(), 0),
+        identity("phi'(z) (39)", derived[0], printed["phi'"], points),
+        identity("phi'(0) = 0", derived[0].subs(zr, 0), 0),
+        identity("phi''(z) (39)", derived[1], printed["phi''"], points),
+        identity("phi''(0) = 1/(2 alpha^4)", derived[1].subs(zr, 0), 1 / (2 * alpha**4)),
+        identity("phi'''(z) (39)", derived[2], printed["phi'''"], points),
+        identity("phi'''(0) = 0", derived[2].subs(zr, 0), 0),
+        identity("phi''''(z) (39)", derived[3], printed["phi''''"], points),
+        identity(
+            "phi''''(z) = (2z^2 - 4 alpha^4)/(alpha^12 (4 + z^2/alpha^4)^(5/2)) (40)",
+            derived[3],
+            printed["phi'''' (40), without | |"],
+            points,
+        ),
+    ]
+    parts.append(fourth_derivative_bound())
+    return conclude(
+        "krr.eq39",
+        "derivatives of phi (39) and the bound (40)",
+        parts,
+        assumptions="alpha > 0, z real",
+        notes=("(40) and (41) write phi''' for the fourth derivative phi'''' computed in (39)",),
     )

@@ -172,7 +172,7 @@ def q_at_large_argument() -> Derivation:
         for k, line in enumerate(lines)
     ]
     parts.append(identity("(31) line 3 with sqrt(c^2 alpha^4 + 1/4)", derived, eq31_corrected(), EQ31_POINTS))
-    from dlncheck.checks.formula_audit import witness_instance  # the audit's instance format
+    from dlncheck.derivations.derivation import witness_instance  # the audit's instance format
 
     return conclude(
         "krr.eq32",
@@ -210,38 +210,3 @@ def phi_derivatives_printed(z: sp.Expr = zr) -> dict[str, sp.Expr]:
         - 1 / (a**8 * (4 + z**2 / a**4) ** sp.Rational(3, 2)),
         "phi'''' (40), without | |": (2 * z**2 - 4 * a**4) / (a**12 * (4 + z**2 / a**4) ** sp.Rational(5, 2)),
     }
-
-
-def phi_derivatives() -> Derivation:
-    """krr (39)-(40): derivatives of phi by the fundamental theorem of calculus and differentiation."""
-    f = phi()
-    first = sp.diff(f, zr)  # SymPy applies the fundamental theorem of calculus to the upper limit
-    derived = [first, sp.diff(first, zr), sp.diff(first, zr, 2), sp.diff(first, zr, 3)]
-    printed = phi_derivatives_printed()
-    points = [{zr: sp.Integer(1), alpha: sp.Integer(1)}, {zr: sp.Rational(-3, 2), alpha: sp.Rational(2, 3)}]
-    parts = [
-        identity("phi(0) = 0", f.subs(zr, 0).doit(), 0),
-        identity("phi'(z) (39)", derived[0], printed["phi'"], points),
-        identity("phi'(0) = 0", derived[0].subs(zr, 0), 0),
-        identity("phi''(z) (39)", derived[1], printed["phi''"], points),
-        identity("phi''(0) = 1/(2 alpha^4)", derived[1].subs(zr, 0), 1 / (2 * alpha**4)),
-        identity("phi'''(z) (39)", derived[2], printed["phi'''"], points),
-        identity("phi'''(0) = 0", derived[2].subs(zr, 0), 0),
-        identity("phi''''(z) (39)", derived[3], printed["phi''''"], points),
-        identity(
-            "phi''''(z) = (2z^2 - 4 alpha^4)/(alpha^12 (4 + z^2/alpha^4)^(5/2)) (40)",
-            derived[3],
-            printed["phi'''' (40), without | |"],
-            points,
-        ),
-    ]
-    from dlncheck.derivations.hypentropy_bounds import fourth_derivative_bound  # the inequality in (40)
-
-    parts.append(fourth_derivative_bound())
-    return conclude(
-        "krr.eq39",
-        "derivatives of phi (39) and the bound (40)",
-        parts,
-        assumptions="alpha > 0, z real",
-        notes=("(40) and (41) write phi''' for the fourth derivative phi'''' computed in (39)",),
-    )

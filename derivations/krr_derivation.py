@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from dlncheck.checks.formula_audit import witness_instance
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome, witness_instance
 from dlncheck.derivations.equality import Comparison, compare
 
 

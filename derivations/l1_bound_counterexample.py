@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.checks.formula_audit import witness_instance
 from dlncheck.derivations import coordinate_functions as cf
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Step, witness_instance
 from dlncheck.derivations.sign_definite import decide_inequality
 
 DEPTH = sp.Integer(4)

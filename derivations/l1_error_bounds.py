@@ -20,9 +20,8 @@ from functools import cache
 
 import sympy as sp
 
-from dlncheck.checks.formula_audit import witness_instance
 from dlncheck.derivations import coordinate_functions as cf
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome, witness_instance
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.sign_definite import decide_inequality
 

@@ -18,8 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from dlncheck.checks.formula_audit import witness_instance
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Step, witness_instance
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.ms_sign_certificates import (
     Term,

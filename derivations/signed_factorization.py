@@ -231,7 +231,7 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
     steps.append(
         Step("the factor velocity is (1/L)(-grad L^±): the reduced flow (7) at time t/L", printed / L)
     )
-    from dlncheck.checks.formula_audit import witness_instance
+    from dlncheck.derivations.derivation import witness_instance
 
     return Derivation(
         claim_id=claim_id,

@@ -436,7 +436,7 @@ def lemma_3_8(depth_case: str) -> Derivation:
 
 
 def _instance(point) -> dict:
-    from dlncheck.checks.formula_audit import witness_instance
+    from dlncheck.derivations.derivation import witness_instance
 
     return witness_instance(point)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR
-from dlncheck.checks.runner import RunContext
 
 # Numeric property tests: no per-example deadline (mpmath timings vary), reproducible runs.
 settings.register_profile(

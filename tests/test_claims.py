@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from dlncheck.checks.context import FULL_BUDGET, RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR, replay, stored_for
 from dlncheck.checks.instances import parse_instance
 from dlncheck.checks.registry import registry
-from dlncheck.checks.runner import FULL_BUDGET, RunContext, run_claim
+from dlncheck.checks.runner import run_claim
 from dlncheck.checks.verdicts import Verdict
 
 REGISTRY = registry()

@@ -66,7 +66,7 @@ def test_lemma6_steps_eq34_eq35_eq37_and_lemma6():
 
 def test_lemma7_derivatives_taylor_bound_and_lemma7():
     for derive in (
-        hypentropy_expansions.phi_derivatives,
+        hypentropy_bounds.phi_derivatives,
         hypentropy_bounds.taylor_remainder,
         hypentropy_bounds.lemma7,
     ):

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import dlncheck.checks.flow_instances as flow_instances_module
 import dlncheck.numerics.positive_face as positive_face_module
 from dlncheck.checks.cli import main
-from dlncheck.checks.flow_instances import parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
 from dlncheck.numerics.affine_feasibility import (
     PRIMES,
     AffineFeasibility,

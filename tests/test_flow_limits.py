@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlncheck.checks.flow_instances import gaussian_sparse_data, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import gaussian_sparse_data
 from dlncheck.numerics.bregman_projection import project, refine
 from dlncheck.numerics.dual_flow import integrate_to_limit
 from dlncheck.numerics.positive_face import EmptyPositiveSetError

@@ -30,7 +30,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from dlncheck.checks.flow_command import FLOAT64_DIGITS, digits_needed
-from dlncheck.checks.flow_instances import FlowInstance, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import FlowInstance
 from dlncheck.numerics.bregman_projection import ProjectionError, project, refine
 from dlncheck.numerics.dual_flow_precise import _FieldAtPrecision, integrate_precisely
 from dlncheck.numerics.dual_reduction import (

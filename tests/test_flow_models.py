@@ -20,7 +20,7 @@ import dlncheck.checks.flow_models
 import dlncheck.checks.flow_wn
 from dlncheck.checks.cli import main
 from dlncheck.checks.flow_command import run_flow
-from dlncheck.checks.flow_instances import parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
 
 # float64 flows stop when the end-to-end vector moves less than ~1e-9 (factor flows) or 1e-10
 # (wn, extrapolated) relative; the projections' Newton stops near 1e-11: 8 digits leave margin.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.checks.audit import escalate
-from dlncheck.checks.formula_audit import formula_audit, witness_instance
+from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.instances import parse_instance
+from dlncheck.derivations.derivation import witness_instance
 
 x = sp.Symbol("x", positive=True)
 z = sp.Symbol("z", real=True)

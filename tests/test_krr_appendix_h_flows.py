@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from dlncheck.checks import flow_strategies_krr_factorization as strategies
 from dlncheck.checks import lifted_flow_evaluations as evaluations
 from dlncheck.checks.audit import HOLDS, VIOLATED, escalate
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR
 from dlncheck.checks.instances import parse_instance
 from dlncheck.checks.lifted_flow_audit import EXAMPLE, SCALAR_SPEC, scalar_audit, scalar_flow, scalar_slack
-from dlncheck.checks.runner import RunContext
 from dlncheck.checks.sampled_bound_search import Evaluation, SampledBoundSearch
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import krr_appendix_h as h

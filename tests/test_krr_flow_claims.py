@@ -18,11 +18,12 @@ from mpmath import iv
 from dlncheck.checks.claims import krr_alpha_families as families
 from dlncheck.checks.claims import krr_flow_limits as limits
 from dlncheck.checks.claims import krr_width as width
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.flow_characterization import ArgminReference, FlowArgminSearch
-from dlncheck.checks.flow_instances import parse_flow_instance, row_basis
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import row_basis
 from dlncheck.checks.flow_strategies_krr import krr_flow_instances, krr_theorem2_instances
 from dlncheck.checks.numeric_family import power_law_exponent_from_logs
-from dlncheck.checks.runner import RunContext
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.numerics.enclosures import from_fraction, interval_precision
 from dlncheck.numerics.krr_q_minimizer import (

@@ -125,9 +125,9 @@ def test_flow_convergence_is_inconclusive_when_the_integrated_limit_lands_elsewh
     from dataclasses import replace
 
     import dlncheck.checks.flow_command
+    from dlncheck.checks.context import RunContext
     from dlncheck.checks.flow_convergence import FlowConvergenceSearch
     from dlncheck.checks.registry import registry
-    from dlncheck.checks.runner import RunContext
 
     real = dlncheck.checks.flow_command.float64_projection
 
@@ -185,8 +185,8 @@ def _true_l1_gap_bound():
 
 def test_a_supported_limit_search_follows_its_closest_instance_as_alpha_goes_to_0():
     from dlncheck.checks.claim import Claim, Kind
+    from dlncheck.checks.context import RunContext
     from dlncheck.checks.limit_audit import alpha_family, limit_search
-    from dlncheck.checks.runner import RunContext
     from dlncheck.checks.verdicts import Verdict
 
     bound = _true_l1_gap_bound()

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dlncheck.checks.claims import mil_flow_characterization as mfc
-from dlncheck.checks.flow_instances import parse_flow_instance
+from dlncheck.checks.context import RunContext
+from dlncheck.checks.flow_files import parse_flow_instance
 from dlncheck.checks.flow_trajectory import TrajectoryBoundSearch
-from dlncheck.checks.runner import RunContext
 from dlncheck.derivations.bregman_divergence import divergence_of_potential
 from dlncheck.derivations.bregman_potentials import L_SYMBOLIC
 from dlncheck.derivations.bregman_projection import pythagoras_constancy

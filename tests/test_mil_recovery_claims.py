@@ -23,12 +23,12 @@ from dlncheck.checks.claims.mil_recovery_bounds import (
     THEOREM_EXAMPLE,
     error_vector,
 )
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.gaussian_measurement import GaussianTrend, upper_quantile
 from dlncheck.checks.limit_audit import escalate_limit, float64_limit
 from dlncheck.checks.recovery_constants import sigma
 from dlncheck.checks.recovery_strategies import nsp_matrices
-from dlncheck.checks.runner import RunContext
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import coherence_sample_complexity, signed_solution_set
 from dlncheck.derivations import noise_robust_recovery as nrr

@@ -18,7 +18,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from dlncheck.checks.flow_instances import gaussian_sparse_data, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import gaussian_sparse_data
 from dlncheck.numerics.bregman_projection import ProjectionError, ProjectionProblem, project, refine
 from dlncheck.numerics.dual_reduction import (
     Branch,

@@ -10,10 +10,11 @@ from mpmath import iv
 
 from dlncheck.checks.audit import Audit, AuditResult, judge
 from dlncheck.checks.claim import Claim, Kind
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import stored_for
 from dlncheck.checks.instances import InstanceSpec, ParamSpec
 from dlncheck.checks.property import PropertyCheck
-from dlncheck.checks.runner import RunContext, run_claim
+from dlncheck.checks.runner import run_claim
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.numerics.enclosures import interval_precision
 

@@ -17,8 +17,8 @@ REGISTRY = registry()
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
+    from dlncheck.checks.context import RunContext
     from dlncheck.checks.counterexamples import PACKAGE_DIR
-    from dlncheck.checks.runner import RunContext
 
     ctx = RunContext(budget=50, seed=0, counterexample_dirs=(tmp_path_factory.mktemp("cx"), PACKAGE_DIR))
     done = with_taint([run_claim(c, ctx) for c in REGISTRY.claims.values()], REGISTRY)

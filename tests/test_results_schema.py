@@ -11,6 +11,7 @@ import pytest
 from cli_support import assert_one_line_error, run_cli
 
 from dlncheck.checks import results as results_io
+from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR
 from dlncheck.checks.registry import registry
 from dlncheck.checks.report import paper_report
@@ -21,7 +22,7 @@ from dlncheck.checks.results_schema import (
     validate_results_document,
     validate_state_document,
 )
-from dlncheck.checks.runner import RunContext, run_claim, with_taint
+from dlncheck.checks.runner import run_claim, with_taint
 
 REGISTRY = registry()
 # fast claims: verified (symbolic), refuted, and refuted while its proof uses a refuted claim

@@ -24,7 +24,8 @@ from scipy.optimize import linprog as scipy_linprog
 import dlncheck.checks.flow_command as flow_command
 import dlncheck.checks.flow_instances as flow_instances
 import dlncheck.numerics.highs_lp as highs_lp
-from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data, parse_flow_instance
+from dlncheck.checks.flow_files import parse_flow_instance
+from dlncheck.checks.flow_instances import FlowInstance, gaussian_sparse_data
 from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from dlncheck.checks.instances import InstanceError
 from dlncheck.numerics import bregman_projection_baseline

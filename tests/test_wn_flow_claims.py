@@ -49,7 +49,7 @@ def _with_part(raw: dict, part: str) -> dict:
 @pytest.mark.parametrize("depth", [2, 3])
 @pytest.mark.parametrize("rates", ["tilde", "r2"])
 def test_float64_limit_system_agrees_with_the_projection_solver_of_numerics(depth, rates):
-    from dlncheck.checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_files import parse_flow_instance
 
     params = {"rates": rates} | ({"eta": "1/10"} if rates == "tilde" else {})
     raw = {

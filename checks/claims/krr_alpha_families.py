@@ -72,7 +72,7 @@ def declare_from_catalogue(claim_id: str, **fields_) -> None:
 
 
 def parse_krr_instance(raw: dict[str, Any]) -> FlowInstance:
-    from dlncheck.checks.flow_instances import parse_flow_instance
+    from dlncheck.checks.flow_files import parse_flow_instance
 
     return parse_flow_instance(raw)
 

@@ -461,7 +461,7 @@ class EpsilonLimitBound(LimitBound):
     does not depend on it; the instance format's other params are the model's)."""
 
     def parse(self, data: Any) -> FlowInstance:
-        from dlncheck.checks.flow_instances import parse_flow_instance
+        from dlncheck.checks.flow_files import parse_flow_instance
         from dlncheck.checks.instances import parse_number
 
         if isinstance(data, dict) and "claim" in data:  # stored counterexamples name their claim

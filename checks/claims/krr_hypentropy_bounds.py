@@ -273,7 +273,7 @@ declare(
             "derivatives",
             "SymPy differentiates the integral (fundamental theorem of calculus); "
             "(40) by the triangle inequality and (4 + s)^(5/2) >= 32",
-            expansions.phi_derivatives,
+            bounds.phi_derivatives,
         ),
     ),
 )

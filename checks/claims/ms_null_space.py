@@ -32,7 +32,7 @@ from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
-    from dlncheck.checks.runner import RunContext
+    from dlncheck.checks.context import RunContext
 
 _KINDS = {
     "definition": Kind.DEFINITION,
