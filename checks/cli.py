@@ -14,31 +14,18 @@ import sys
 import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import dlncheck
 from dlncheck.checks import numeric_warnings
-from dlncheck.checks import results as results_io
-from dlncheck.checks.audit import AGREES, HOLDS, VIOLATED
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import PAPERS, Kind
 from dlncheck.checks.context import DEFAULT_BUDGET, DEFAULT_SEED, RunContext
-from dlncheck.checks.counterexamples import PACKAGE_DIR
-from dlncheck.checks.errors import FlowFailure
-from dlncheck.checks.input_limits import (
-    check_audit_ranges,
-    check_audit_size,
-    check_flow_ranges,
-    check_flow_size,
-)
-from dlncheck.checks.instances import InstanceError, load_instance_file, parse_instance
-from dlncheck.checks.json_input import read_document
-from dlncheck.checks.output_paths import require_writable_file, require_writable_folder
-from dlncheck.checks.progress import Progress
-from dlncheck.checks.registry import Registry, UnknownClaimError, not_in_catalogue, registry
-from dlncheck.checks.results_schema import ResultsSchemaError, validate_results_document
-from dlncheck.checks.runner import ClaimResult, run_claim, with_taint
+from dlncheck.checks.errors import FlowFailure, InstanceError, UnknownClaimError
 from dlncheck.checks.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from dlncheck.checks.registry import Registry
+    from dlncheck.checks.runner import ClaimResult
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 MAX_AUDIT_DIGITS = 10_000
@@ -196,6 +183,9 @@ def one_line(exc: BaseException) -> str:
 def _context(
     args: argparse.Namespace, budget: int = DEFAULT_BUDGET, seed: int = DEFAULT_SEED, on_progress=None
 ) -> RunContext:
+    from dlncheck.checks.counterexamples import PACKAGE_DIR
+    from dlncheck.checks.output_paths import require_writable_folder
+
     dirs = (PACKAGE_DIR,)
     if args.counterexamples:
         # new counterexamples are written to the first folder: test it before the run
@@ -206,6 +196,10 @@ def _context(
 def _run(
     reg: Registry, claims, ctx_args: argparse.Namespace, budget: int, seed: int, progress_label: str
 ) -> tuple[list[ClaimResult], dict[str, Any]]:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.progress import Progress
+    from dlncheck.checks.runner import run_claim, with_taint
+
     # every destination is tested before the run: the state folder, the counterexamples folder
     state = results_io.run_state_dir(ctx_args.state)
     progress = Progress(len(claims), progress_label, enabled=not ctx_args.no_progress)
@@ -257,6 +251,9 @@ def _verdicts_by_paper(reg: Registry, results: Sequence[ClaimResult]) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.registry import registry
+
     reg = registry()
     latest = results_io.load_latest(results_io.state_dir(args.state), results_io.state_option(args.state))
     rows = []
@@ -289,6 +286,10 @@ EXPERIMENT_PENDING = "(experiment: not yet recomputed)"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.output_paths import require_writable_folder
+    from dlncheck.checks.registry import registry
+
     _require_catalogued([args.id])
     reg = registry()
     claim = reg.get(args.id)
@@ -340,6 +341,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.output_paths import require_writable_file
+    from dlncheck.checks.registry import registry
+
     _require_catalogued(args.ids)
     if args.json:
         require_writable_file(args.json, "--json")
@@ -372,6 +377,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_derive(args: argparse.Namespace) -> int:
     from dlncheck.checks import derive_command  # SymPy's derivations: loaded by the commands that use them
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.output_paths import require_writable_file
+    from dlncheck.checks.progress import Progress
+    from dlncheck.checks.registry import registry
     from dlncheck.checks.symbolic_coverage import (
         DERIVED,
         MISSING,
@@ -425,6 +434,9 @@ def cmd_derive(args: argparse.Namespace) -> int:
 
 def _require_catalogued(ids: Sequence[str]) -> None:
     """Unknown ids are refused from the catalogue alone, before the registry (SymPy) loads."""
+    from dlncheck.checks.catalogue import catalogue
+    from dlncheck.checks.registry import not_in_catalogue
+
     known = catalogue()
     for cid in ids:
         if cid not in known:
@@ -432,7 +444,13 @@ def _require_catalogued(ids: Sequence[str]) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.audit import AGREES, HOLDS, VIOLATED
     from dlncheck.checks.formula_audit import NotANumber
+    from dlncheck.checks.input_limits import check_audit_ranges, check_audit_size
+    from dlncheck.checks.instances import load_instance_file, parse_instance
+    from dlncheck.checks.output_paths import require_writable_file
+    from dlncheck.checks.registry import registry
 
     # cheap checks first: the id, the output file, the instance file's JSON and size
     _require_catalogued([args.id])
@@ -481,6 +499,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _audit_at_flow_instance(args: argparse.Namespace, claim, data: dict) -> int:
     """A claim about a flow's limit at an instance of ``dlncheck flow``'s format
     (``checks.limit_audit``): hypotheses checked, the limit certified at D digits, both sides."""
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.audit import HOLDS, VIOLATED
+    from dlncheck.checks.input_limits import check_flow_ranges, check_flow_size
+
     bound = claim.audit.limit_bound
     if bound is None:
         raise UsageError(
@@ -502,6 +524,12 @@ def _audit_at_flow_instance(args: argparse.Namespace, claim, data: dict) -> int:
 
 
 def cmd_flow(args: argparse.Namespace) -> int:
+    from dlncheck.checks import results as results_io
+    from dlncheck.checks.input_limits import check_flow_ranges, check_flow_size
+    from dlncheck.checks.instances import load_instance_file
+    from dlncheck.checks.output_paths import require_writable_file
+    from dlncheck.checks.progress import Progress
+
     # everything about the input is checked before any work: the output file, the instance's
     # JSON, its size (before its numbers are parsed), then its magnitudes (checks.input_limits)
     if args.dps is not None and args.dps > MAX_AUDIT_DIGITS:
@@ -540,6 +568,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     ``--paper``, the file's claims of other papers are validated but left out of the report,
     and the command says how many.
     """
+    from dlncheck.checks.output_paths import require_writable_folder
+    from dlncheck.checks.registry import registry
     from dlncheck.checks.report import missing_claims, write_reports
     from dlncheck.checks.symbolic_coverage import no_derivation_reasons
 
@@ -586,6 +616,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def _load_results(path: Path, known_ids: Collection[str]) -> dict[str, Any]:
     """A ``check --json`` file, validated whole; any fault is one line naming the first bad field
     (``checks.json_input`` bounds its size, nesting and numbers)."""
+    from dlncheck.checks.json_input import read_document
+    from dlncheck.checks.results_schema import ResultsSchemaError, validate_results_document
+
     doc = read_document(path, "results file", exact_numbers=False)
     try:
         return validate_results_document(doc, known_ids)

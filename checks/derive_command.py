@@ -14,7 +14,8 @@ from typing import Any
 
 import sympy as sp
 
-from dlncheck.checks.registry import Registry, UnknownClaimError
+from dlncheck.checks.errors import UnknownClaimError
+from dlncheck.checks.registry import Registry
 from dlncheck.checks.symbolic_coverage import DERIVED, MISSING, REASON, no_derivation_reasons, symbolic_checks
 from dlncheck.derivations.derivation import Derivation, Outcome
 

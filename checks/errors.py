@@ -15,3 +15,7 @@ class InstanceError(ValueError):
 
 class FlowFailure(Exception):
     """A flow computation ran but reached no limit it can stand behind (one line, exit code 1)."""
+
+
+class UnknownClaimError(LookupError):
+    """A claim id that is not registered; the message is one line (exit code 2)."""

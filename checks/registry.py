@@ -12,11 +12,8 @@ from functools import cache
 from dlncheck.checks import claims as claims_package
 from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Claim, declared
+from dlncheck.checks.errors import UnknownClaimError
 from dlncheck.checks.verdicts import Verdict
-
-
-class UnknownClaimError(LookupError):
-    """A claim id that is not registered; the message is one line."""
 
 
 def not_in_catalogue(claim_id: str, ids: Iterable[str]) -> UnknownClaimError:

@@ -34,3 +34,18 @@ def test_python_minus_m_dlncheck_is_the_command_line(tmp_path):
     argv = [sys.executable, "-m", "dlncheck", "--version"]
     result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == f"dlncheck {dlncheck.__version__}", result
+
+
+def test_help_imports_none_of_the_numerical_libraries(tmp_path):
+    """``dlncheck --help`` parses its options without SymPy, SciPy, NumPy, mpmath, python-flint or
+    hypothesis: each command imports what it uses when it runs (bench/bench_cli_startup.py times it)."""
+    code = (
+        "import sys\n"
+        "from dlncheck.checks.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('sympy', 'scipy', 'numpy', 'mpmath', 'flint', 'hypothesis')\n"
+        "print('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = _run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "loaded:", result.stdout[-300:]

@@ -6,7 +6,8 @@ import pytest
 
 from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Claim, Kind
-from dlncheck.checks.registry import UnknownClaimError, build_registry, registry
+from dlncheck.checks.errors import UnknownClaimError
+from dlncheck.checks.registry import build_registry, registry
 from dlncheck.checks.verdicts import Verdict
 
 ISSUE_2_CLAIMS = {
