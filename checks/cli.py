@@ -287,6 +287,7 @@ EXPERIMENT_PENDING = "(experiment: not yet recomputed)"
 
 def cmd_show(args: argparse.Namespace) -> int:
     from dlncheck.checks import results as results_io
+    from dlncheck.checks.counterexamples import PACKAGE_DIR, stored_for
     from dlncheck.checks.output_paths import require_writable_folder
     from dlncheck.checks.registry import registry
 
@@ -312,13 +313,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         elif dep in reg.claims:
             status = f"expected {reg.claims[dep].expected}"
         out.append(f"uses: {dep} ({status})")
+    out += [f"differs from the catalogue record in {name}: {why}" for name, why in claim.overridden]
     out += [f"finding: {f}" for f in claim.findings]
     out.append(f"expected verdict: {claim.expected}")
+    out.append(f"declared at: {claim.declared_at}")
     for check in claim.checks:
         info = check.describe()
         out.append(f"check [{info['kind']}] {info['name']}: {info['description']}")
         if "slack" in info:
             out.append(f"    slack: {info['slack']}")
+        if "derivation" in info:
+            out.append(f"    derivation at: {info['derivation']}")
+    for stored in stored_for(claim.id, (PACKAGE_DIR,)):
+        out.append(f"stored counterexample: checks/counterexamples/{stored.path.name}")
     if claim.audit is not None:
         out.append(f"audit ({claim.audit.arithmetic}): {claim.audit.description}")
         out += [f"    {line}" for line in claim.audit.spec.describe()]

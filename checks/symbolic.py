@@ -9,12 +9,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dlncheck.checks import counterexamples
 from dlncheck.checks.audit import VIOLATED, escalate, show_value
+from dlncheck.checks.claim import source_path
 from dlncheck.checks.instances import parse_instance
 from dlncheck.checks.verdicts import CheckResult, Verdict
 from dlncheck.derivations.derivation import Derivation, Outcome
@@ -22,6 +25,19 @@ from dlncheck.derivations.derivation import Derivation, Outcome
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
     from dlncheck.checks.context import RunContext
+
+
+def derivation_source(derive: Callable[..., Any]) -> str | None:
+    """Where a derivation function is written, as ``derivations/<module>.py:<line>`` (None for a
+    callable without source, e.g. a builtin)."""
+    target = inspect.unwrap(derive)
+    while isinstance(target, functools.partial):
+        target = target.func
+    code = getattr(target, "__code__", None)
+    module = getattr(target, "__module__", None)
+    if code is None or not module:
+        return None
+    return f"{source_path(module)}:{code.co_firstlineno}"
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,9 @@ class SymbolicCheck:
     kind: ClassVar[str] = "symbolic"
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "description": self.description}
+        info = {"name": self.name, "kind": self.kind, "description": self.description}
+        where = derivation_source(self.derive)
+        return info | ({"derivation": where} if where else {})
 
     def run(self, claim: Claim, ctx: RunContext) -> CheckResult:
         derivation = self.derive()

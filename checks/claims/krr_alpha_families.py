@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import numpy as np
 
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.numeric_family import FamilyOutcome, NumericFamilyCheck, power_law_exponent_from_logs
 from dlncheck.checks.symbolic import SymbolicCheck
@@ -50,22 +49,6 @@ _KINDS = {
     "limit": Kind.LIMIT,
     "asymptotic": Kind.ASYMPTOTIC,
 }
-
-
-def declare_from_catalogue(claim_id: str, **fields_) -> None:
-    """Declare with the catalogue's transcription of the statement and hypotheses."""
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=fields_.pop("kind", _KINDS[record["kind"]]),
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields_,
-    )
 
 
 # ------------------------------------------------------------------------------ instances
@@ -447,8 +430,8 @@ KERNEL_DESCRIPTION = (
 
 # ------------------------------------------------------------------------------ Sec. 4's two limits
 
-declare_from_catalogue(
-    "krr.sec4.limits",
+declare(
+    id="krr.sec4.limits",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Both limits hold, with the rates derived here and measured to 4 digits: $\|\beta^\infty_{\alpha,\mathbf 1}-"
@@ -476,8 +459,8 @@ declare_from_catalogue(
 
 KERNEL_SHAPES = (("1", "2", "1/2"), ("4", "1/2"), ("1", "1/4", "2", "1", "4"))
 
-declare_from_catalogue(
-    "krr.sec3.kernel",
+declare(
+    id="krr.sec3.kernel",
     expected=Verdict.SUPPORTED,
     findings=(
         r"For model (3) with shape $\mathbf w_0$ the tangent kernel at $\alpha\mathbf w_0$ is "
@@ -550,8 +533,8 @@ def _support_gap_runs(depths: Sequence[int]) -> list[FamilyRun]:
     return runs
 
 
-declare_from_catalogue(
-    "krr.thm3.rich",
+declare(
+    id="krr.thm3.rich",
     expected=Verdict.SUPPORTED,
     findings=(
         r"The limit points satisfy the $\ell_1$ KKT conditions as stated: on the support of $\beta^*_{\ell_1}$, "
@@ -681,8 +664,8 @@ def _escape_outcome() -> FamilyOutcome:
     )
 
 
-declare_from_catalogue(
-    "krr.sec4.saddle",
+declare(
+    id="krr.sec4.saddle",
     expected=Verdict.SUPPORTED,
     findings=(
         r"True for the flow itself: the time for the loss to halve grows like $\ln(1/\alpha)/(4\|X^\top y\|_\infty)$ "
@@ -851,8 +834,8 @@ def _depth_outcome() -> FamilyOutcome:
     )
 
 
-declare_from_catalogue(
-    "krr.sec5.claims",
+declare(
+    id="krr.sec5.claims",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Quantified on 5 fixed instances: the rich limit is $\beta^*_{\ell_1}$ for $D=2..5$, at distance "

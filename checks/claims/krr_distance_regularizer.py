@@ -7,7 +7,7 @@ from fractions import Fraction
 import sympy as sp
 
 from dlncheck.checks.audit import Audit, AuditResult, decide, judge
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -18,20 +18,7 @@ from dlncheck.derivations import krr_quartic_R as quartic
 
 declare(
     id="krr.eq8",
-    paper="krr",
-    label="eqs. (8)-(9)",
     equations=("8", "9"),
-    section="4 Detailed Study of a Simple Depth-2 Model (Explicit Regularization)",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$\boldsymbol\beta^R_{\alpha,\mathbf w_0}:=F(\arg\min_{\mathbf w}\|\mathbf w-\alpha\mathbf w_0\|_2^2"
-        r"\text{ s.t. }L(\mathbf w)=0)=\arg\min_{\boldsymbol\beta}R_{\alpha,\mathbf w_0}(\boldsymbol\beta)"
-        r"\text{ s.t. }X\boldsymbol\beta=y$ (8), $R_{\alpha,\mathbf w_0}(\boldsymbol\beta)=\min_{\mathbf w}"
-        r"\|\mathbf w-\alpha\mathbf w_0\|_2^2\text{ s.t. }F(\mathbf w)=\boldsymbol\beta$ (9); for standard linear "
-        r"regression $\boldsymbol\beta^\infty_{\alpha,\mathbf w_0}=\boldsymbol\beta^R_{\alpha,\mathbf w_0}$; for "
-        r"$\mathbf w_0=\mathbf 1$ the limits $\alpha\to0$ and $\alpha\to\infty$ of the $Q$ and $R$ approaches match."
-    ),
-    hypotheses=(r"$XX^\top$ invertible (linear regression)",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -100,16 +87,6 @@ def _audit_quartic(instance: Instance, dps: int) -> AuditResult:
 
 declare(
     id="krr.R.quartic",
-    paper="krr",
-    label="Sec. 4 claim on R_{alpha,1}",
-    section="4 Detailed Study of a Simple Depth-2 Model (Explicit Regularization)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$R_{\alpha,\mathbf 1}(\boldsymbol\beta)=\sum_ir(\beta_i/\alpha^2)$ where $r(z)$ is the unique real root of "
-        r"$p_z(u)=u^4-6u^3+(12-2z^2)u^2-(8+10z^2)u+z^2+z^4$."
-    ),
-    hypotheses=(r"$\mathbf w_0=\mathbf 1$", r"$R_{\alpha,\mathbf w_0}$ as in (9), model (3)"),
-    depends_on=("krr.eq8",),
     expected=Verdict.REFUTED,
     findings=(
         r"The quartic is right: eliminating $a,b$ from the Lagrange conditions of "
@@ -161,17 +138,6 @@ declare(
 
 declare(
     id="krr.R.vsQ",
-    paper="krr",
-    label="Sec. 4 claim / Figure 2",
-    section="4 Detailed Study of a Simple Depth-2 Model (Explicit Regularization)",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"$r(z)$ is algebraic (even radical) while $q(z)$ is transcendental, so $Q_{\alpha,\mathbf 1}\ne R_{\alpha,\mathbf 1}$ "
-        r"and they are not simple rescalings of each other; while $\alpha$ needs to be exponentially small for "
-        r"$Q_{\alpha,\mathbf 1}$ to approximate the $\ell_1$ norm, $R_{\alpha,\mathbf 1}(\boldsymbol\beta)$ approaches "
-        r"$\|\boldsymbol\beta\|_1$ polynomially in $\alpha$."
-    ),
-    depends_on=("krr.R.quartic", "krr.eq.q"),
     expected=Verdict.VERIFIED,
     findings=(
         r"With $R_{\alpha,\mathbf 1}$ as defined in (9), $R_{\alpha,\mathbf 1}(\beta)=|\beta|-2\alpha\sqrt{|\beta|}+O(\alpha^2)$ "
@@ -198,16 +164,7 @@ declare(
 
 declare(
     id="krr.eq10",
-    paper="krr",
-    label="eq. (10)",
     equations=("10",),
-    section="5 Higher Order Models",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$F_D(\mathbf w)=\boldsymbol\beta_{\mathbf w,D}=\mathbf w_+^D-\mathbf w_-^D$ and $f_D(\mathbf w,\mathbf x)="
-        r"\langle\mathbf w_+^D-\mathbf w_-^D,\mathbf x\rangle$ (10); $\boldsymbol\beta^\infty_{\alpha,D}$ the limit of "
-        r"gradient flow with $\mathbf w_+(0)=\mathbf w_-(0)=\alpha\mathbf 1$."
-    ),
     expected=Verdict.VERIFIED,
     findings=(
         r"Convention: with krr's loss (no $\frac12$), $L=2\mathcal L^\pm$ of mil (7) with $L=D$, $\mathbf A=X$, "

@@ -29,11 +29,10 @@ import mpmath
 import numpy as np
 from mpmath import iv
 
-from dlncheck.checks.claim import Kind
+from dlncheck.checks.claim import declare
 from dlncheck.checks.claims.krr_alpha_families import (
     KERNEL_DESCRIPTION,
     RICH_DESCRIPTION,
-    declare_from_catalogue,
     family_check,
     fraction_text,
     kernel_outcome,
@@ -358,8 +357,8 @@ def _argmin_search(name: str, instances, what: str) -> FlowArgminSearch:
 
 # ------------------------------------------------------------------------------ Theorem 1 (general w0)
 
-declare_from_catalogue(
-    "krr.thm1.general",
+declare(
+    id="krr.thm1.general",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Holds on every drawn instance (non-uniform $\mathbf w_0$ on half of them, $\alpha$ from $10^{2}$ to "
@@ -393,9 +392,8 @@ declare_from_catalogue(
 )
 
 
-declare_from_catalogue(
-    "krr.thm3",
-    kind=Kind.CHARACTERIZATION,
+declare(
+    id="krr.thm3",
     expected=Verdict.SUPPORTED,
     findings=(
         r"From the flow of $L$ itself, $X^\top\nu=-2\alpha^{D-2}D(D-2)X^\top\int_0^\infty r$ (the printed (58) has no 2); "
@@ -567,8 +565,8 @@ THEOREM_2_BOUND = EpsilonLimitBound(
     "params.epsilon; the threshold on alpha decided in intervals",
 )
 
-declare_from_catalogue(
-    "krr.thm2",
+declare(
+    id="krr.thm2",
     expected=Verdict.SUPPORTED,
     findings=(
         r"The $\ell_1$ part holds on every drawn instance, far from tight: below the theorem's threshold "

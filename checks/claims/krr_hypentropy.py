@@ -16,7 +16,7 @@ from dlncheck.checks.audit import (
     decide,
     judge,
 )
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
 from dlncheck.checks.property import PropertyCheck
@@ -47,15 +47,7 @@ def _audit_q(instance: Instance, dps: int) -> AuditResult:
 
 declare(
     id="krr.eq.q",
-    paper="krr",
-    label="definition of q, eq. (21)",
     equations=("21",),
-    section="Appendix D (Proof of Theorem 1)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$q(z)=\int_0^z\operatorname{arcsinh}\left(\frac t2\right)dt=2-\sqrt{4+z^2}"
-        r"+z\operatorname{arcsinh}\left(\frac z2\right)$ (21)"
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -221,23 +213,6 @@ def lemma5_instances(draw) -> dict:
 
 declare(
     id="krr.lem5",
-    paper="krr",
-    label="Lemma 5",
-    section="Appendix E (Proof of Theorem 2)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"For any $\boldsymbol\beta\in\mathbb R^d$, $\alpha\le\alpha_1(\epsilon,\|\boldsymbol\beta\|_1,d):="
-        r"\min\left\{1,\sqrt{\|\boldsymbol\beta\|_1},(2\|\boldsymbol\beta\|_1)^{-\frac1{2\epsilon}},"
-        r"\exp\left(-\frac d{2\epsilon\|\boldsymbol\beta\|_1}\right)\right\}$ guarantees that "
-        r"$(1-\epsilon)\|\boldsymbol\beta\|_1\le\frac1{\ln(1/\alpha^2)}Q_\alpha(\boldsymbol\beta)"
-        r"\le(1+\epsilon)\|\boldsymbol\beta\|_1$"
-    ),
-    hypotheses=(
-        r"$\mathbf w_0=\mathbf 1$",
-        r"$\epsilon>0$",
-        r"$\alpha\le\alpha_1(\epsilon,\|\boldsymbol\beta\|_1,d)$",
-    ),
-    depends_on=("krr.lem5.even", "krr.eq25", "krr.eq28"),
     expected=Verdict.SUPPORTED,
     findings=(
         r"The lower bound is sharp: at $\boldsymbol\beta=\mathbf e_1$, $d=1$, $\alpha=\alpha_1$ the margin is "
@@ -303,19 +278,7 @@ def _lemma5_symbolic():
 
 declare(
     id="krr.eq19",
-    paper="krr",
-    label="eqs. (18)-(20)",
     equations=("18", "19", "20"),
-    section="Appendix D (Proof of Theorem 1)",
-    kind=Kind.CHARACTERIZATION,
-    statement=(
-        r"If $X\beta^\infty=y$: $\beta^\infty=b_\alpha(X^\top\nu)$ with $b_\alpha(z)=2\alpha^2\mathbf w_0^2\circ\sinh(z)$ "
-        r"(18); $\nabla Q_{\alpha,\mathbf w_0}(\beta)=b_\alpha^{-1}(\beta)=\operatorname{arcsinh}\left(\frac1{2\alpha^2"
-        r"\mathbf w_0^2}\circ\beta\right)$ (19); integrating, $Q_{\alpha,\mathbf w_0}(\beta)=\sum_i\alpha^2\mathbf w_{0,i}^2"
-        r"q\left(\frac{\beta_i}{\alpha^2\mathbf w_{0,i}^2}\right)$ (20) with $q$ of (21)."
-    ),
-    hypotheses=(r"$X\beta^\infty_{\alpha,\mathbf w_0}=y$", r"$\mathbf w_0$ with no zero entries"),
-    depends_on=("krr.eq17", "krr.eq.q"),
     expected=Verdict.VERIFIED,
     findings=(
         r"The gradient of (20)-(21) is (19) exactly, $b_\alpha$ is increasing with right inverse (19), $Q(0)=0$ and "
@@ -333,16 +296,7 @@ declare(
 
 declare(
     id="krr.lem5.even",
-    paper="krr",
-    label="eq. (22)",
     equations=("22",),
-    section="Appendix E (Proof of Theorem 2)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$Q_\alpha(\beta)=Q_\alpha(|\beta|)$, since $g(x)=x\operatorname{arcsin}(x/2)$ is even because $x$ and "
-        r"$\operatorname{arcsin}(x/2)$ are odd (22)."
-    ),
-    depends_on=("krr.eq.q",),
     expected=Verdict.VERIFIED,
     findings=(
         r"(22) writes $\operatorname{arcsin}$ where $q$ has $\operatorname{arcsinh}$; the function used in (22) is "
@@ -359,18 +313,7 @@ declare(
 
 declare(
     id="krr.eq23",
-    paper="krr",
-    label="eqs. (23)-(24)",
     equations=("23", "24"),
-    section="Appendix E (Proof of Theorem 2)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\frac{1}{\ln(1/\alpha^2)}Q_\alpha(\beta)=\sum_i\frac{2\alpha^2}{\ln(1/\alpha^2)}-\frac{\sqrt{4\alpha^4+\beta_i^2}}"
-        r"{\ln(1/\alpha^2)}+|\beta_i|\left(1+\frac{\ln\left(\frac{|\beta_i|}2+\sqrt{\alpha^4+\frac{\beta_i^2}4}\right)}"
-        r"{\ln(1/\alpha^2)}\right)$ (23); $|a|\le\sqrt{a^2+b^2}\le|a|+|b|$ (24)."
-    ),
-    hypotheses=(r"$\mathbf w_0=\mathbf 1$", r"$\alpha\neq1$"),
-    depends_on=("krr.lem5.even",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -385,16 +328,7 @@ declare(
 
 declare(
     id="krr.eq6",
-    paper="krr",
-    label="eq. (6)",
     equations=("6",),
-    section="4 (Detailed study of a simple depth-2 model)",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"For small $z$, $q(z)=\frac{z^2}4+O(z^4)$, so for $\alpha\to\infty$: $Q_{\alpha,\mathbf w_0}(\beta)="
-        r"\sum_i\frac{\beta_i^2}{4\alpha^2\mathbf w_{0,i}^2}+O(\alpha^{-6})$ (6)."
-    ),
-    depends_on=("krr.eq.q",),
     expected=Verdict.VERIFIED,
     findings=(
         r"$q(z)=\frac{z^2}4-\frac{z^4}{192}+O(z^6)$; $\alpha^6(Q_i-\frac{\beta_i^2}{4\alpha^2w_{0,i}^2})\to"
@@ -411,16 +345,7 @@ declare(
 
 declare(
     id="krr.eq7",
-    paper="krr",
-    label="eq. (7) and preceding claim",
     equations=("7",),
-    section="4 (Detailed study of a simple depth-2 model)",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"For large $|z|$, $q(z)=|z|\log|z|+O(1/|z|)$, so as $\alpha\to0$: $\frac1{\log(1/\alpha^2)}Q_{\alpha,\mathbf w_0}"
-        r"(\beta)=\sum_i|\beta_i|+O(1/\log(1/\alpha^2))$ (7)."
-    ),
-    depends_on=("krr.eq.q",),
     expected=Verdict.REFUTED,
     findings=(
         r"$q(z)=|z|\log|z|-|z|+2-\frac1{|z|}+O(|z|^{-3})$: the remainder of $q(z)-|z|\log|z|$ is $-|z|+2+O(1/|z|)$, not "

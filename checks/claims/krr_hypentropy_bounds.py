@@ -5,7 +5,7 @@ The derivations are in :mod:`derivations.hypentropy_bounds` (w0 = 1 throughout, 
 
 from __future__ import annotations
 
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -18,18 +18,7 @@ SECTION = "Appendix E (Proof of Theorem 2)"
 
 declare(
     id="krr.eq25",
-    paper="krr",
-    label="eqs. (25)-(26)",
     equations=("25", "26"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"For $\alpha<1$: $\frac1{\ln(1/\alpha^2)}Q_\alpha(\beta)\le\sum_i|\beta_i|\left(1+\frac{\ln(|\beta_i|+\alpha^2)}"
-        r"{\ln(1/\alpha^2)}\right)\le\|\beta\|_1\left(1+\frac{\ln(\|\beta\|_1+\alpha^2)}{\ln(1/\alpha^2)}\right)$ (25); for "
-        r"$\alpha\le\min\{1,\sqrt{\|\beta\|_1},(2\|\beta\|_1)^{-\frac1{2\epsilon}}\}$ this is $\le(1+\epsilon)\|\beta\|_1$ (26)."
-    ),
-    hypotheses=(r"$\mathbf w_0=\mathbf 1$", r"$\alpha<1$"),
-    depends_on=("krr.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -42,18 +31,7 @@ declare(
 
 declare(
     id="krr.eq28",
-    paper="krr",
-    label="eqs. (27)-(29)",
     equations=("27", "28", "29"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\frac1{\ln(1/\alpha^2)}Q_\alpha(\beta)\ge\sum_i|\beta_i|\left(1+\frac{\ln|\beta_i|-1}{\ln(1/\alpha^2)}\right)$ (27) "
-        r"$\ge\|\beta\|_1-\frac d{\ln(1/\alpha^2)}$ (28), using $\ln x\ge1-\frac1x$; for "
-        r"$\alpha\le\exp\left(-\frac d{2\epsilon\|\beta\|_1}\right)$ this is $\ge(1-\epsilon)\|\beta\|_1$ (29)."
-    ),
-    hypotheses=(r"$\mathbf w_0=\mathbf 1$", r"$\alpha<1$"),
-    depends_on=("krr.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -71,18 +49,7 @@ _eq31_printed = expansions.eq31_printed_lines()[2]
 
 declare(
     id="krr.eq32",
-    paper="krr",
-    label="eqs. (31)-(32)",
     equations=("31", "32"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$q\left(\frac1{c\alpha^2}\right)=\frac1{c\alpha^2}\left(2c\alpha^2-\sqrt{4c^2\alpha^4+1}+\ln\frac1{c\alpha^2}+"
-        r"\ln\left(\frac12+\sqrt{c^2\alpha^4+\frac12}\right)\right)$ (31); $-1+\ln\frac1{c\alpha^2}\le c\alpha^2"
-        r"q\left(\frac1{c\alpha^2}\right)\le3c\alpha^2-1+\ln\frac1{c\alpha^2}$ (32)."
-    ),
-    hypotheses=(r"$c,\alpha>0$",),
-    depends_on=("krr.eq.q",),
     expected=Verdict.REFUTED,
     findings=(
         r"The last line of (31) has $\sqrt{c^2\alpha^4+\frac12}$; from $\frac1{2u}+\sqrt{1+\frac1{4u^2}}=\frac1u"
@@ -113,18 +80,7 @@ declare(
 
 declare(
     id="krr.eq34",
-    paper="krr",
-    label="eqs. (33)-(34)",
     equations=("33", "34"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\frac{Q_{\alpha,1}(e_1)}{Q_{\alpha,1}(\mathbf 1_d/\sqrt d)}=\frac{q(1/\alpha^2)}{d\,q(1/(\alpha^2\sqrt d))}$ (33); "
-        r"$\sqrt d\cdot\text{ratio}\ge\frac{-1+\ln(1/\alpha^2)}{3\sqrt d\alpha^2-1+\ln(1/(\alpha^2\sqrt d))}=1+\frac{\ln d-6\sqrt d"
-        r"\alpha^2}{6\sqrt d\alpha^2-2+2\ln(1/(\alpha^2\sqrt d))}$ (34)."
-    ),
-    hypotheses=(r"the denominator $3\sqrt d\alpha^2-1+\ln(1/(\alpha^2\sqrt d))>0$",),
-    depends_on=("krr.eq32",),
     expected=Verdict.VERIFIED,
     findings=(
         r"(34) combines (32) at $c=1$ (numerator) and $c=\sqrt d$ (denominator); that needs the denominator $D>0$ and "
@@ -141,18 +97,7 @@ declare(
 
 declare(
     id="krr.eq35",
-    paper="krr",
-    label="eqs. (35)-(36)",
     equations=("35", "36"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"With $\alpha=d^{-\frac14-\frac1{8\epsilon}}$ ($\sqrt d\alpha^2=d^{-\frac1{4\epsilon}}$): $2d^{\frac1{4\epsilon}}\ge6$ "
-        r"and $\frac{d^{1/(4\epsilon)}}2\ln d\ge6$ imply $\ln d-6\alpha^2\sqrt d\ge\epsilon(6\alpha^2\sqrt d-2+2\ln"
-        r"\frac1{\alpha^2\sqrt d})$ (35); hence the ratio is $\ge(1+\epsilon)\|e_1\|_1/\|\mathbf 1_d/\sqrt d\|_1$ (36)."
-    ),
-    hypotheses=(r"$\epsilon>0$", r"$d\ge\max\{e,12^{4\epsilon}\}$"),
-    depends_on=("krr.eq34",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -165,13 +110,7 @@ declare(
 
 declare(
     id="krr.eq37",
-    paper="krr",
-    label="eq. (37)",
     equations=("37",),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=r"$\frac{d}{d\alpha}\frac{Q_{\alpha,1}(e_1)}{Q_{\alpha,1}(\mathbf 1_d/\|\mathbf 1_d\|_2)}\ge0$ (37).",
-    depends_on=("krr.eq34",),
     expected=Verdict.VERIFIED,
     findings=(
         r"Stated without proof. It holds: with $x=1/\alpha^2$, $\frac{d}{dx}\ln(\text{ratio})=\frac{E(x)-E(x/\sqrt d)}x$ for "
@@ -188,17 +127,6 @@ declare(
 
 declare(
     id="krr.lem6",
-    paper="krr",
-    label="Lemma 6",
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Fix $\epsilon>0$ and $d\ge\max\{e,12^{4\epsilon}\}$. For any $\alpha\ge d^{-\frac14-\frac1{8\epsilon}}$ there exist "
-        r"$v,w$ with $\frac{Q_{\alpha,1}(v)}{\|v\|_1}\ge(1+\epsilon)\frac{Q_{\alpha,1}(w)}{\|w\|_1}$ ($v=e_1$, "
-        r"$w=\mathbf 1_d/\|\mathbf 1_d\|_2$)."
-    ),
-    hypotheses=(r"$\epsilon>0$", r"$d\ge\max\{e,12^{4\epsilon}\}$"),
-    depends_on=("krr.eq32", "krr.eq34", "krr.eq35", "krr.eq37"),
     expected=Verdict.VERIFIED,
     findings=(
         r"The proof is sound once (31) is corrected (krr.eq32) and (34)'s sign conditions are checked "
@@ -209,15 +137,6 @@ declare(
 
 declare(
     id="krr.fn3",
-    paper="krr",
-    label="footnote 3 / Lemma 6 summary",
-    section="4 (Detailed study of a simple depth-2 model)",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"Exponentially small $\alpha$ is sufficient (Theorem 2); $\alpha\le d^{-\Omega(1/\epsilon)}$ is necessary for "
-        r"$Q_\alpha$ to be proportional to the $\ell_1$ norm for every unit vector simultaneously (Lemma 6)."
-    ),
-    depends_on=("krr.lem6",),
     expected=Verdict.VERIFIED,
     findings=(
         r"Both sides hold, on the same scale: $\epsilon\ln(1/\alpha)$ has a positive finite limit as $\epsilon\to0$ for "
@@ -254,18 +173,7 @@ declare(
 
 declare(
     id="krr.eq39",
-    paper="krr",
-    label="eqs. (38)-(40)",
     equations=("38", "39", "40"),
-    section=SECTION,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\phi(z)=\int_0^{z/\alpha^2}\operatorname{arcsinh}(t/2)dt$: $\phi(0)=\phi'(0)=\phi'''(0)=0$, $\phi''(0)=\frac1{2\alpha^4}$, "
-        r"$\phi''''(z)=\frac{3z^2}{\alpha^{12}(4+z^2/\alpha^4)^{5/2}}-\frac1{\alpha^8(4+z^2/\alpha^4)^{3/2}}$ (39); "
-        r"$|\phi''''(z)|=\frac{|2z^2-4\alpha^4|}{\alpha^{12}(4+z^2/\alpha^4)^{5/2}}\le\frac{z^2+2\alpha^4}{16\alpha^{12}}$ (40)."
-    ),
-    hypotheses=(r"$\alpha>0$",),
-    depends_on=("krr.eq.q",),
     expected=Verdict.VERIFIED,
     findings=(r"(40) and (41) write $\phi'''$ for the fourth derivative $\phi''''$ of (39).",),
     checks=(
@@ -280,18 +188,7 @@ declare(
 
 declare(
     id="krr.eq41",
-    paper="krr",
-    label="eqs. (41)-(43)",
     equations=("41", "42", "43"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$|\phi(z)-\frac{z^2}{4\alpha^4}|\le\sup_{|\xi|\le|z|}\frac{|\phi''''(\xi)|}{4!}z^4\le\frac{z^6+2\alpha^4z^4}"
-        r"{384\alpha^{12}}=\frac{z^2}{4\alpha^4}\frac{z^4+2\alpha^4z^2}{96\alpha^8}$ (41); $|4\alpha^2Q_{\alpha,1}(\beta)-"
-        r"\|\beta\|_2^2|\le\|\beta\|_2^2\max_i\frac{\beta_i^4+2\alpha^4\beta_i^2}{96\alpha^8}$ (42)."
-    ),
-    hypotheses=(r"$\alpha>0$",),
-    depends_on=("krr.eq39",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -304,16 +201,6 @@ declare(
 
 declare(
     id="krr.lem7",
-    paper="krr",
-    label="Lemma 7",
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"For any $\beta$, $\alpha\ge\alpha_2(\epsilon,\|\beta\|_2,d):=\sqrt{\|\beta\|_2}(1+\epsilon^{-1/4})$ guarantees "
-        r"$(1-\epsilon)\|\beta\|_2^2\le4\alpha^2Q_{\alpha,1}(\beta)\le(1+\epsilon)\|\beta\|_2^2$."
-    ),
-    hypotheses=(r"$\epsilon>0$", r"$\mathbf w_0=\mathbf 1$"),
-    depends_on=("krr.eq39", "krr.eq41"),
     expected=Verdict.VERIFIED,
     findings=(
         r"At $\alpha=\alpha_2$ the factor of (42) is $\le\frac{\epsilon}{96}(\epsilon+2)$ and at most "
@@ -334,20 +221,7 @@ _thm2_left, _thm2_right = bounds.threshold_requirements()
 
 declare(
     id="krr.thm2.proof",
-    paper="krr",
-    label="eqs. (44)-(49)",
     equations=("44", "45", "46", "47", "48", "49"),
-    section=SECTION,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"With $\epsilon'=\epsilon/(2+\epsilon)$: by Lemma 5, since $\alpha\le\alpha_1(\epsilon',(1+2\epsilon)"
-        r"\|\beta^*_{\ell_1}\|_1,d)$, (44) holds for all $\beta$ with $\|\beta\|_1\le(1+2\epsilon)\|\beta^*_{\ell_1}\|_1$; "
-        r"$\frac{1-\epsilon'}{1+\epsilon'}(1+2\epsilon)=\frac{1+2\epsilon}{1+\epsilon}>1$ and "
-        r"$\frac{1+\epsilon'}{1-\epsilon'}=1+\epsilon$ give (45)-(46); by Lemma 7, since $\alpha\ge\alpha_2(\epsilon',"
-        r"(1+2\epsilon)\|\beta^*_{\ell_2}\|_2)$, (47) holds, and (48)-(49) follow likewise."
-    ),
-    hypotheses=(r"$0<\epsilon<d$", r"the thresholds of Theorem 2 on $\alpha$"),
-    depends_on=("krr.lem5", "krr.lem7"),
     expected=Verdict.REFUTED,
     findings=(
         r"The $\ell_1$ threshold of Theorem 2 has $(2(1+\epsilon)\|\beta^*\|_1)^{-\frac{2+\epsilon}{2\epsilon}}$, but "
@@ -390,20 +264,6 @@ declare(
 
 declare(
     id="krr.thm2.l2",
-    paper="krr",
-    label="Theorem 2 (l2 part)",
-    section="4 / Appendix E",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\alpha\ge\sqrt{2(1+\epsilon)(1+2/\epsilon)\|\beta^*_{\ell_2}\|_2}\implies\|\beta^\infty_{\alpha,\mathbf 1}\|_2^2"
-        r"\le(1+\epsilon)\|\beta^*_{\ell_2}\|_2^2$."
-    ),
-    hypotheses=(
-        r"setting of Theorem 1 ($\beta^\infty$ minimizes $Q_{\alpha,1}$ on $X\beta=y$)",
-        r"$\mathbf w_0=\mathbf 1$",
-        r"$\epsilon>0$",
-    ),
-    depends_on=("krr.lem7", "krr.thm2.proof"),
     expected=Verdict.VERIFIED,
     findings=(
         r"True, but not by the printed proof for $\epsilon>0.648$ (root of the difference, SymPy nsolve) (krr.thm2.proof): at the threshold, "

@@ -9,7 +9,7 @@ import sympy as sp
 from dlncheck.checks import flow_strategies_krr_factorization as strategies
 from dlncheck.checks import lifted_flow_evaluations as evaluations
 from dlncheck.checks.audit import Audit, AuditResult
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
 from dlncheck.checks.lifted_flow_audit import scalar_audit, scalar_property_check
@@ -44,22 +44,7 @@ _, _, _L11_DERIVED, _L11_PRINTED = h.prediction_sides()
 
 declare(
     id="krr.lem11",
-    paper="krr",
-    label="Lemma 11, eqs. (71)-(77)",
     equations=("71", "72", "73", "74", "75", "76", "77"),
-    section="Appendix H.1 (Proof of Theorem 9)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"If $\sup_{t\le T}\|\mathbf W(t)-\mathbf W(0)\|_F\le R$: $\|y(t)-y^*\|\le\|y(0)-y^*\|\exp(-2\mu\lambda t"
-        r"+4\Lambda(\gamma+R^2+2R\sqrt{\mu+\gamma})t)$ and $\|y_{TK}(t)-y^*\|\le\|y_{TK}(0)-y^*\|\exp(-2\mu\lambda t"
-        r"+4\Lambda\gamma t)$; proved via $y'(t)=-\Sigma(t)(y(t)-y^*)$ (71) with "
-        r"$\Sigma(t)_{m,n}=4\langle\mathbf W(t)\mathbf W(t)^\top,\mathbf X_n\mathbf X_m\rangle$ (72), (73)-(77)."
-    ),
-    hypotheses=(
-        r"$\|\mathbf W(0)\mathbf W(0)^\top-\mu I\|_{op}\le\gamma$",
-        r"$0\prec\lambda I\preceq\mathcal X\mathcal X^\top\preceq\Lambda I$",
-        r"loss $L=\sum_n(\langle\mathbf X_n,\mathbf U\mathbf V^\top\rangle-y_n)^2$ (krr Sec. 6)",
-    ),
     expected=Verdict.REFUTED,
     findings=(
         r"(71)-(72) do not follow from the paper's loss $\sum_n(\cdot)^2$ (no $\frac12$): then "
@@ -115,18 +100,7 @@ declare(
 
 declare(
     id="krr.lem12",
-    paper="krr",
-    label="Lemma 12, eqs. (78)-(81)",
     equations=("78", "79", "80", "81"),
-    section="Appendix H.1 (Proof of Theorem 9)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Under the hypotheses of Theorem 9: $\sup_{t\ge0}\|\mathbf W(t)-\mathbf W(0)\|_F\le"
-        r"\frac{\sqrt{\Lambda+\lambda/4}\|y(0)-y^*\|}{\lambda\sqrt\mu}$; with $R:=\sqrt{\mu+\frac{\mu\lambda}{4\Lambda}}"
-        r"-\sqrt{\mu+\gamma}>0$ (78) one has $2\mu\lambda-4\Lambda(\gamma+R^2+2R\sqrt{\mu+\gamma})=\mu\lambda$ (79) and a "
-        r"contradiction argument (80)-(81)."
-    ),
-    depends_on=("krr.lem11",),
     expected=Verdict.REFUTED,
     findings=(
         r"Proof gap, the lemma holds. The first inequality of (80), $\|\mathbf W(T)-\mathbf W(0)\|_F\le\int_0^T"
@@ -184,18 +158,7 @@ declare(
 
 declare(
     id="krr.thm9.proof",
-    paper="krr",
-    label="eqs. (82)-(87)",
     equations=("82", "83", "84", "85", "86", "87"),
-    section="Appendix H.1 (Proof of Theorem 9)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\|\mathbf W(T)-\mathbf W_{TK}(T)\|_F\le\sqrt\Lambda\int_0^\infty\|\mathbf W(t)-\mathbf W(0)\|_{op}"
-        r"\|y(t)-y^*\|+\|\mathbf W(0)\|_{op}\|y_{TK}(t)-y(t)\|dt$ (82); (85) both residuals decay like "
-        r"$e^{-\mu\lambda t}$; (86) $\|y_{TK}-y\|\le2\|y(0)-y^*\|e^{-\mu\lambda t}$; integrating gives the bound of "
-        r"Theorem 9 (87)."
-    ),
-    depends_on=("krr.lem11", "krr.lem12"),
     expected=Verdict.REFUTED,
     findings=(
         r"Proof gap, Theorem 9 holds. (82) as printed is false on the flow: its velocity difference lacks the factor 4 "
@@ -244,19 +207,6 @@ declare(
 
 declare(
     id="krr.thm9",
-    paper="krr",
-    label="Theorem 9",
-    section="Appendix H",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Let $k\ge d$, $\lambda I\preceq\mathcal X\mathcal X^\top\preceq\Lambda I$, $\gamma\ge0$, "
-        r"$\mu>4\Lambda\gamma/\lambda$, $\|\mathbf W(0)\mathbf W(0)^\top-\mu I\|_{op}\le\gamma$, $\|y(0)-y^*\|\le"
-        r"\frac{\mu\lambda}{\sqrt\Lambda}(1-\sqrt{(1+\gamma/\mu)/(1+\lambda/(4\Lambda))})$. Then "
-        r"$\sup_T\|\mathbf W(T)-\mathbf W(0)\|_F\le\frac{\sqrt{\Lambda+\lambda/4}\|y(0)-y^*\|}{\lambda\sqrt\mu}$ and "
-        r"$\sup_T\|\mathbf W(T)-\mathbf W_{TK}(T)\|_F\le\frac{\Lambda\sqrt{1+\lambda/(4\Lambda)}\|y(0)-y^*\|^2}"
-        r"{\lambda^2\mu^{3/2}}+\frac{2\sqrt\Lambda\sqrt{1+\gamma/\mu}\|y(0)-y^*\|}{\lambda\sqrt\mu}$."
-    ),
-    depends_on=("krr.lem11", "krr.lem12", "krr.thm9.proof"),
     expected=Verdict.SUPPORTED,
     findings=(
         r"True, although its proof has gaps (krr.lem11, krr.lem12, krr.thm9.proof: the factor 4 of the paper's loss): "
@@ -351,20 +301,7 @@ def _either_instance_form(a93: Audit, a89: Audit) -> Audit:
 
 declare(
     id="krr.cor10.proof",
-    paper="krr",
-    label="eqs. (88)-(100)",
     equations=tuple(str(n) for n in range(88, 101)),
-    section="Appendix H.2 (Proof of Corollary 10)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"(88) $\mathbb P[\|\mathbf W\mathbf W^\top-\alpha^2kI\|<8\alpha^2\sqrt{2kd}]\ge1-2e^{-d}$; (89) "
-        r"$\|y(0)-y^*\|^2\le2Y^2+256kd^3\alpha^4\Lambda^2$; (90) $\gamma=8\alpha^2\sqrt{2kd}$, $\mu=\alpha^2k$; (91) "
-        r"$\mu>4\Lambda\gamma/\lambda\iff k>2048\Lambda^2d/\lambda^2$; (93) is implied by (94) "
-        r"$k\ge\max\{\frac{8192\Lambda^2d}{\lambda^2},\frac{512d^3\Lambda^3(4+16\Lambda/\lambda)^2}{\lambda^2},"
-        r"\frac{Y}{2\alpha^2\sqrt\Lambda(\lambda+4\Lambda)}\}$; (95) $\sqrt{\frac{1+8\sqrt{2d}/\sqrt k}{1+\lambda/(4\Lambda)}}"
-        r"\le1-\frac1{4+16\Lambda/\lambda}$; (96)-(97) case analysis; (98)-(100) final bounds with a constant $c$."
-    ),
-    depends_on=("krr.thm9", "krr.lem13"),
     expected=Verdict.REFUTED,
     findings=(
         r"(94) does not imply (93): in the second case (97) needs $\frac{\alpha^2\lambda k}{\sqrt\Lambda(4+16\Lambda/\lambda)}"
@@ -412,20 +349,7 @@ declare(
 
 declare(
     id="krr.cor10",
-    paper="krr",
-    label="Corollary 10, eqs. (69)-(70)",
     equations=("69", "70"),
-    section="Appendix H",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Let $\lambda I\preceq\mathcal X\mathcal X^\top\preceq\Lambda I$, $\|y^*\|\le Y$. If $\mathbf U(0),\mathbf V(0)$ "
-        r"have i.i.d. $\mathcal N(0,\alpha^2)$ entries with $\alpha^2\ge\Omega(k^{-1})$, then w.p. $\ge1-2\exp(-d)$: "
-        r"$\sup_T\|[\mathbf U;\mathbf V](T)-[\mathbf U;\mathbf V](0)\|_F\le O(\frac1{\alpha\sqrt k}+\alpha)$ (69), "
-        r"$\sup_T\|[\mathbf U;\mathbf V](T)-[\mathbf U_{TK};\mathbf V_{TK}](T)\|_F\le O(\frac1{\alpha^3k^{3/2}}"
-        r"+\frac1{\alpha\sqrt k}+\alpha)$ (70)."
-    ),
-    hypotheses=(r"$k$ large (conditions (94))",),
-    depends_on=("krr.thm9", "krr.lem13", "krr.cor10.proof"),
     expected=Verdict.SUPPORTED,
     findings=(
         r"The O-forms hold with explicit constants once (89) is corrected ($\|\mathcal X\|_F^2\le N\Lambda$, "
@@ -466,15 +390,6 @@ declare(
 
 declare(
     id="krr.lem13",
-    paper="krr",
-    label="Lemma 13 (cf. Wainwright Thm 6.1)",
-    section="Appendix H.2 (Proof of Corollary 10)",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"For $W\in\mathbb R^{d\times k}$, $d\le k$, i.i.d. $\mathcal N(0,\sigma^2)$: "
-        r"$\mathbb P[\|WW^\top-\sigma^2kI\|_{op}\ge8\sigma^2\sqrt{kd}]\le2\exp(-d/2)$."
-    ),
-    hypotheses=(r"$d\le k$",),
     expected=Verdict.SUPPORTED,
     findings=(
         r"Follows from the cited covariance bound with $\delta=\sqrt{d/k}$ ($\sigma^2k(2\epsilon+\epsilon^2)="
@@ -508,16 +423,6 @@ _A = sp.Symbol("a", positive=True)
 
 declare(
     id="krr.appH.text",
-    paper="krr",
-    label="text after Corollary 10",
-    section="Appendix H",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"GF on matrix factorization stays in the kernel regime whenever $\sigma=\alpha^2\sqrt k$ satisfies "
-        r"$\sigma=\omega(1/\sqrt k)$; the kernel regime can happen even when $\sigma\to0$ 'as long as $\sigma$ goes to "
-        r"zero slower than $1/\sqrt k$ (or $\alpha$ goes to zero slower than $1/k$)'."
-    ),
-    depends_on=("krr.cor10",),
     expected=Verdict.REFUTED,
     findings=(
         r"With $\sigma=\alpha^2\sqrt k$, $\sigma=\omega(1/\sqrt k)$ iff $\alpha^2k\to\infty$ iff $\alpha=\omega(1/\sqrt k)$, "

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from dlncheck.checks.claim import declare
 from dlncheck.checks.claims.krr_alpha_families import (
     FAMILY_INSTANCES,
     FamilyInstance,
-    declare_from_catalogue,
     family_check,
     family_instance,
     l1_data,
@@ -147,8 +147,8 @@ def _theorem4_outcome() -> FamilyOutcome:
     )
 
 
-declare_from_catalogue(
-    "krr.thm4",
+declare(
+    id="krr.thm4",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Holds as a limit in $k$: for diagonal measurements the finite-width flow's limit $\mathbf M=\mathbf U"
@@ -228,8 +228,8 @@ def _scale_outcome() -> FamilyOutcome:
     )
 
 
-declare_from_catalogue(
-    "krr.sec6.scale",
+declare(
+    id="krr.sec6.scale",
     expected=Verdict.SUPPORTED,
     findings=(
         r"As stated in expectation: $\mathbb E\,\sigma^2=\alpha^4k$ and the diagonal entries of $\bar{\mathbf M}$ have "
@@ -415,8 +415,8 @@ def _transition_outcome() -> FamilyOutcome:
     )
 
 
-declare_from_catalogue(
-    "krr.sec6.transition",
+declare(
+    id="krr.sec6.transition",
     expected=Verdict.SUPPORTED,
     findings=(
         r"What the text expects is what the flows do on the instances computed: for commuting measurements "

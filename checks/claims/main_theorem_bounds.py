@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 import sympy as sp
 from mpmath import iv
 
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
 from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
@@ -47,22 +46,6 @@ _KINDS = {
     "inequality": Kind.INEQUALITY,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    """Declare a claim with the catalogue's transcription of its statement and hypotheses."""
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 # ------------------------------------------------------------------ mil (9) and (16): one-row instances
@@ -184,8 +167,8 @@ THEOREM_1_1_BOUND = LimitBound(
     description="(9) at the limit of the flow of L^± (mil (7)), mil (34)'s projection, certified at D digits",
 )
 
-_declare_from_catalogue(
-    "mil.thm1.1a",
+declare(
+    id="mil.thm1.1a",
     expected=Verdict.SUPPORTED,
     checks=(
         FlowConvergenceSearch(
@@ -198,8 +181,8 @@ _declare_from_catalogue(
     ),
 )
 
-_declare_from_catalogue(
-    "mil.thm2.1a",
+declare(
+    id="mil.thm2.1a",
     expected=Verdict.SUPPORTED,
     checks=(
         FlowConvergenceSearch(
@@ -212,8 +195,8 @@ _declare_from_catalogue(
     ),
 )
 
-_declare_from_catalogue(
-    "mil.thm1.1b",
+declare(
+    id="mil.thm1.1b",
     expected=Verdict.REFUTED,
     findings=(
         ONE_ROW_FINDING + r"$c_4(\|\mathbf u_0\|_4^4+\|\mathbf v_0\|_4^4)=24$ (exact rational).",
@@ -242,8 +225,8 @@ _declare_from_catalogue(
     ),
 )
 
-_declare_from_catalogue(
-    "mil.thm2.1b",
+declare(
+    id="mil.thm2.1b",
     expected=Verdict.REFUTED,
     findings=(
         ONE_ROW_FINDING + r"$c_4\|\mathbf x_0\|_4^4=12$ (exact rational).",
@@ -274,8 +257,8 @@ _declare_from_catalogue(
 
 # ------------------------------------------------------------------ ms (II.4)
 
-_declare_from_catalogue(
-    "ms.thm2.2b",
+declare(
+    id="ms.thm2.2b",
     expected=Verdict.REFUTED,
     findings=(
         r"False: $A=\begin{pmatrix}21&20&0\\1&0&-10\end{pmatrix}$, $y=(41,1)$, $x^*=(1,1,0)$, $\alpha=10^{-6}$ "

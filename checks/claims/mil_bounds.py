@@ -7,7 +7,7 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.checks.audit import Audit
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import lazy_formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -21,20 +21,7 @@ from dlncheck.derivations import signed_factorization as sf
 
 declare(
     id="mil.def.losses",
-    paper="mil",
-    label="eqs. (3)-(7)",
     equations=("3", "4", "5", "6", "7"),
-    section="1 Introduction",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$\mathcal L_{\rm quad}(\mathbf x):=\frac12\|\mathbf{Ax}-\mathbf y\|_2^2$ (3), "
-        r"$\mathcal L_{\rm over}(\mathbf x^{(1)},\dots,\mathbf x^{(L)}):=\frac12\|\mathbf A(\mathbf x^{(1)}\odot\dots"
-        r"\odot\mathbf x^{(L)})-\mathbf y\|_2^2$ (4), $\mathcal L^\pm_{\rm over}:=\frac12\|\mathbf A(\bigodot_k"
-        r"\mathbf u^{(k)}-\bigodot_k\mathbf v^{(k)})-\mathbf y\|_2^2$ (5), $\mathcal L(\mathbf x):=\frac12\|"
-        r"\mathbf{Ax}^{\odot L}-\mathbf y\|_2^2$ (6), $\mathcal L^\pm(\mathbf u,\mathbf v):=\frac12\|\mathbf A("
-        r"\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf y\|_2^2$ (7)."
-    ),
-    hypotheses=(r"$\mathbf A\in\mathbb R^{M\times N}$, $\mathbf y\in\mathbb R^M$, $L\ge2$",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -47,16 +34,6 @@ declare(
 
 declare(
     id="mil.sec1.lsq",
-    paper="mil",
-    label="unnumbered claim after (5)",
-    section="1 Introduction",
-    kind=Kind.LIMIT,
-    statement=(
-        r"Being initialized with $\mathbf x(0)=\mathbf 0$, on the quadratic loss $\mathcal L_{\rm quad}$ gradient "
-        r"flow and descent converge to the least-squares solution $\mathbf x_\infty:=\lim_{t\to\infty}\mathbf x(t)"
-        r"=\arg\min_{\mathbf{Az}=\mathbf y}\|\mathbf z\|_2$."
-    ),
-    hypotheses=(r"$S\neq\emptyset$", r"$\mathbf x(0)=\mathbf 0$", r"GD: step size $<2/\|\mathbf A\|^2$"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -82,18 +59,6 @@ declare(
 
 declare(
     id="mil.A1.pm",
-    paper="mil",
-    label="partial gradients in A.1",
-    section="A.1 Model reduction",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\nabla_{\mathbf u}\mathcal L^\pm(\mathbf u,\mathbf v)=L[\mathbf A^T(\mathbf A(\mathbf u^{\odot L}-"
-        r"\mathbf v^{\odot L})-\mathbf y)]\odot\mathbf u^{\odot L-1}$ and $\nabla_{\mathbf v}\mathcal L^\pm(\mathbf u,"
-        r"\mathbf v)=-L[\mathbf A^T(\mathbf A(\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf y)]\odot\mathbf v^{\odot "
-        r"L-1}$; the gradient flow of $\mathcal L^\pm_{\rm over}$ is equivalent to the flow of $\mathcal L^\pm$ if "
-        r"all $\mathbf u^{(k)}$ and $\mathbf v^{(k)}$ are initialized identically."
-    ),
-    depends_on=("mil.def.losses",),
     expected=Verdict.VERIFIED,
     findings=(
         r"'Equivalent' holds up to the time change $\tau=t/L$: the common factors move with "
@@ -127,17 +92,6 @@ _SIGNED_SYMBOLS = (
 
 declare(
     id="mil.lemA.2.intro",
-    paper="mil",
-    label="claim in Sec. 1 (formalized as Lemma A.2)",
-    section="1 Introduction",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Due to the identical initialization, the factors $\mathbf x^{(k)}$ resp. $\mathbf u^{(k)}$ and "
-        r"$\mathbf v^{(k)}$ stay identical over time [...]. This allows us to simplify the functionals "
-        r"$\mathcal L_{\rm over}$ and $\mathcal L^\pm_{\rm over}$ to the reduced factorized loss functions (6) and (7)."
-    ),
-    hypotheses=(r"identical initialization of all factors",),
-    depends_on=("mil.lemA.1", "mil.lemA.2", "mil.A1.pm"),
     expected=Verdict.REFUTED,
     findings=(
         r"Identical factors do stay identical (derived for symbolic $L$), but the common factors of (5) move "
@@ -172,17 +126,7 @@ declare(
 
 declare(
     id="mil.eq11",
-    paper="mil",
-    label="eq. (11)",
     equations=("11",),
-    section="1.1 Main results",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"In particular, if $\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, then $\varepsilon:=\|\tilde{\mathbf x}_\infty"
-        r"\|_1-\min_{\mathbf z\in S}\|\mathbf z\|_1\le 2c_L\alpha^LN$. (11)"
-    ),
-    hypotheses=(r"hypotheses of Theorem 1.1", r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, $\alpha>0$"),
-    depends_on=("mil.thm1.1b",),
     expected=Verdict.REFUTED,
     findings=(
         r"(11) is (9) at $\alpha\mathbf 1$ (derived), but it fails: $L=4$, $\alpha=1$, $\mathbf A=(1,a)$, "
@@ -219,18 +163,6 @@ declare(
 
 declare(
     id="mil.rem1.2.scale",
-    paper="mil",
-    label="Remark 1.2 (scale invariance)",
-    section="1.1 Main results",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"If we replace $\mathbf u_0$, $\mathbf v_0$, and $\mathbf y$ with $\lambda\mathbf u_0$, $\lambda\mathbf v_0$, "
-        r"and $\lambda^L\mathbf y$, then the $\ell_1$-minimizer over $S$ and the gradient flow limit "
-        r"$\tilde{\mathbf x}_\infty$ will each be scaled by $\lambda^L$. Hence, both sides of (9) are multiplied by "
-        r"$\lambda^L$ and the inequality remains unaffected."
-    ),
-    hypotheses=(r"$\lambda>0$",),
-    depends_on=("mil.thm1.1a",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -251,16 +183,6 @@ declare(
 
 declare(
     id="mil.rem1.2.dim",
-    paper="mil",
-    label="Remark 1.2 (effect of dimension)",
-    section="1.1 Main results",
-    kind=Kind.ASYMPTOTIC,
-    statement=(
-        r"In the simplified setting $\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$, equation (11) shows that the error "
-        r"scales linearly with the ambient dimension $N$."
-    ),
-    hypotheses=(r"$\mathbf u_0=\mathbf v_0=\alpha\mathbf 1$",),
-    depends_on=("mil.eq11",),
     expected=Verdict.VERIFIED,
     findings=(
         r"What (11) shows is that the error *bound* $2c_L\alpha^LN$ is proportional to $N$; (11) itself fails "
@@ -277,13 +199,6 @@ declare(
 
 declare(
     id="mil.rem1.2.depth",
-    paper="mil",
-    label="Remark 1.2 (effect of depth)",
-    section="1.1 Main results",
-    kind=Kind.ASYMPTOTIC,
-    statement=r"Although $c_L$ grows approximately linearly in $L$ for sufficiently large $L$, [...]",
-    hypotheses=(r"$L\to\infty$",),
-    depends_on=("mil.eq10",),
     expected=Verdict.VERIFIED,
     findings=(r"More precisely $c_L=L+\log(L/2)+o(1)$: slope 1 with a slowly growing offset.",),
     checks=(
@@ -304,14 +219,6 @@ declare(
 
 declare(
     id="mil.def.sigma",
-    paper="mil",
-    label="definition of sigma_s",
-    section="1.2 Application to compressed sensing",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$\sigma_s(\mathbf x)_1=\min_{\mathbf z:\|\mathbf z\|_0\le s}\|\mathbf x-\mathbf z\|_1$ [...]. Clearly, "
-        r"$\sigma_s(\mathbf x)_1=0$ if $\mathbf x$ is $s$-sparse."
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -329,17 +236,7 @@ declare(
 
 declare(
     id="mil.eq17",
-    paper="mil",
-    label="eq. (17)",
     equations=("17",),
-    section="2 Positive Case",
-    kind=Kind.CONSTANT,
-    statement=(
-        r"$c_L=\frac L2+\begin{cases}e&\text{if }L=2,\\ \left(\frac L2\right)^{\frac L{L-2}}&\text{if }L>2."
-        r"\end{cases}$ (17)"
-    ),
-    hypotheses=(r"$L\ge2$",),
-    depends_on=("mil.eq10",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -361,15 +258,6 @@ def _theorem_2_1_sides():
 
 declare(
     id="mil.thm2.1.final",
-    paper="mil",
-    label="final display in proof of Thm 2.1",
-    section="2 Positive Case (proof of Thm 2.1)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\|\tilde{\mathbf x}_\infty\|_1-\|\mathbf z\|_1\le\sum_{n=1}^N c_n-\frac{g_{n,\min}}{g_n'(c_n)}="
-        r"\sum_{n=1}^N(\tilde x_0)_n\cdot\left(c_n+\frac L2\right)=c_L\|\tilde{\mathbf x}_0\|_1=c_L\|\mathbf x_0\|_L^L$."
-    ),
-    depends_on=("mil.lem2.7", "mil.eq30", "mil.eq31", "mil.eq.gmin"),
     expected=Verdict.REFUTED,
     findings=(
         r"With $c_n=(\tilde x_0)_n\cdot\{e;(L/2)^{L/(L-2)}\}$ as defined in (30), the middle term "
@@ -449,19 +337,7 @@ LEMMA_2_7_FINDING = (
 
 declare(
     id="mil.lem2.7",
-    paper="mil",
-    label="Lemma 2.7, eqs. (25)-(26)",
     equations=("25", "26"),
-    section="2.1 Bregman divergence",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Fix $N\in\mathbb N$. For each $n=1,\dots,N$, let $\tilde x_n,z_n\in\mathbb R_+$ and $g_n:\mathbb R_+\to"
-        r"\mathbb R$ be strictly convex functions with the negative minimum $g_{n,\min}<0$ and zeros at $0$ and "
-        r"$c_n>0$, i.e. $g_n(0)=g_n(c_n)=0$. If $\sum_{n=1}^Ng_n(\tilde x_n)\le\sum_{n=1}^Ng_n(z_n)$ (25), then "
-        r"$\sum_{n=1}^N\tilde x_n-z_n\le\sum_{n=1}^Nc_n-\frac{g_{n,\min}}{g_n'(c_n)}$ (26)."
-    ),
-    hypotheses=(r"$g_n$ strictly convex, $g_n(0)=g_n(c_n)=0$, $\min g_n<0$", r"(25)"),
-    depends_on=("mil.eq40", "mil.eq41", "mil.eq42", "mil.eq43", "mil.lem2.7.combine"),
     expected=Verdict.REFUTED,
     findings=(LEMMA_2_7_FINDING,),
     checks=(
@@ -476,13 +352,7 @@ declare(
 
 declare(
     id="mil.eq40",
-    paper="mil",
-    label="eq. (40)",
     equations=("40",),
-    section="A.2 Proof of Lemma 2.7",
-    kind=Kind.INEQUALITY,
-    statement=r"Suppose $\tilde x,z\le c$. Then $|\tilde x-z|\le c$ (40)",
-    hypotheses=(r"$0\le\tilde x,z\le c$",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck("both signs", "x̃ - z <= c and z - x̃ <= c in slack form", eb.case_both_below_c_distance),
@@ -491,13 +361,7 @@ declare(
 
 declare(
     id="mil.eq41",
-    paper="mil",
-    label="eq. (41)",
     equations=("41",),
-    section="A.2 Proof of Lemma 2.7",
-    kind=Kind.INEQUALITY,
-    statement=r"Suppose $\tilde x,z\le c$. Then $|g(\tilde x)-g(z)|\le-g_{\min}$ (41)",
-    hypotheses=(r"$0\le\tilde x,z\le c$",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -510,17 +374,7 @@ declare(
 
 declare(
     id="mil.eq42",
-    paper="mil",
-    label="eq. (42)",
     equations=("42",),
-    section="A.2 Proof of Lemma 2.7",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Suppose $c<z$. Then by convexity we have $g'(z)\ge g'(c)$ and $g(z)-g(\tilde x)\le g'(z)(z-\tilde x)$ if "
-        r"$\tilde x\le z$, $g(\tilde x)-g(z)\ge g'(\tilde x)(\tilde x-z)$ if $\tilde x>z$. Both cases lead to "
-        r"$\tilde x-z\le\frac{g(\tilde x)-g(z)}{g'(c)}$ (42)."
-    ),
-    hypotheses=(r"$c<z$", r"$g$ strictly convex, $g(0)=g(c)=0$"),
     expected=Verdict.REFUTED,
     findings=(
         r"(42) fails when $\tilde x\le z$: the supporting line at $z$ only gives $\tilde x-z\le(g(\tilde x)-g(z))/g'(z)$; "
@@ -560,17 +414,7 @@ declare(
 
 declare(
     id="mil.eq43",
-    paper="mil",
-    label="eq. (43)",
     equations=("43",),
-    section="A.2 Proof of Lemma 2.7",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"The only remaining case is $z\le c<\tilde x$. Since $g(z)\le0=g(c)$, by convexity $g(\tilde x)-g(z)\ge "
-        r"g(\tilde x)-g(c)\ge g'(c)(\tilde x-c)\ge g'(c)(\tilde x-z-c)$. Thus we get $\tilde x-z\le\frac{g(\tilde x)-"
-        r"g_{\tilde x_0}(z)}{g'(c)}+c$ (43)."
-    ),
-    hypotheses=(r"$0\le z\le c<\tilde x$",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck("chain", "each of the three printed steps in slack form", eb.eq43_chain_steps),
@@ -580,18 +424,6 @@ declare(
 
 declare(
     id="mil.lem2.7.combine",
-    paper="mil",
-    label="final chain in A.2",
-    section="A.2 Proof of Lemma 2.7",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\sum_{n}\tilde x_n-z_n\le\sum_{n\in I_1\cup I_3}c_n+\sum_{n\in I_2\cup I_3}\frac{g_n(\tilde x_n)-g_n(z_n)}"
-        r"{g_n'(c_n)}$ (by (40), (42), (43)) $\le\sum_{I_1\cup I_3}c_n+\sum_{I_1}\frac{g_n(\tilde x_n)-g_n(z_n)}"
-        r"{g_n'(c_n)}$ (by (25)) $\le\sum_{I_1\cup I_3}c_n-\sum_{I_1}\frac{g_{n,\min}}{g_n'(c_n)}$ (by (41)) "
-        r"$\le\sum_n c_n-\frac{g_{n,\min}}{g_n'(c_n)}$"
-    ),
-    hypotheses=(r"(25)",),
-    depends_on=("mil.eq40", "mil.eq41", "mil.eq42", "mil.eq43"),
     expected=Verdict.REFUTED,
     findings=(
         r"The first step uses (42), false for $\tilde x_n\le z_n$; at the witness of Lemma 2.7 it fails "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -38,17 +38,7 @@ F_STATEMENT = (
 
 declare(
     id="mil.eq18",
-    paper="mil",
-    label="eq. (18)",
     equations=("18",),
-    section=SECTION_2,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\mathbf x'(t)=-\nabla\mathcal L(\mathbf x(t))=-L[\mathbf A^T(\mathbf A\mathbf x^{\odot L}(t)-\mathbf y)]"
-        r"\odot\mathbf x^{\odot L-1}(t)$ (18)"
-    ),
-    hypotheses=(r"$\mathcal L(\mathbf x)=\frac12\|\mathbf A\mathbf x^{\odot L}-\mathbf y\|_2^2$ (6)",),
-    depends_on=("mil.def.losses",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -61,17 +51,6 @@ declare(
 
 declare(
     id="mil.sec2.sign",
-    paper="mil",
-    label="claim at start of Sec. 2 and in proof of Lemma 2.6",
-    section="2 Positive Case",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Gradient flow applied to (6) preserves the entry-wise sign of the iterates; if any entry $x(t)_i$ "
-        r"vanishes at $t_*>0$, then $x(t)_i=0$ for all $t\ge t_*$ by the shape of (18); $\mathbf x(t)$ remains "
-        r"non-negative for all $t\ge0$."
-    ),
-    hypotheses=(r"$\mathbf x(0)=\mathbf x_0>0$", "flow (15)/(18)"),
-    depends_on=("mil.eq18",),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "sign preservation",
@@ -84,17 +63,7 @@ declare(
 
 declare(
     id="mil.def2.3",
-    paper="mil",
-    label="Definition 2.3",
     equations=("20",),
-    section=SECTION_2,
-    kind=Kind.DEFINITION,
-    statement=(
-        r"Let $F:\Omega\to\mathbb R$ be a continuously-differentiable, strictly convex function defined on a "
-        r"closed convex set $\Omega$. The Bregman divergence associated with $F$ for points $p,q\in\Omega$ is "
-        r"$D_F(p,q)=F(p)-F(q)-\langle\nabla F(q),p-q\rangle$. (20)"
-    ),
-    hypotheses=(r"$F$ $C^1$ and strictly convex on $\Omega$",),
     expected=Verdict.VERIFIED,
     findings=(),
     checks=(
@@ -108,16 +77,6 @@ declare(
 
 declare(
     id="mil.lem2.4",
-    paper="mil",
-    label="Lemma 2.4",
-    section=SECTION_2,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"The Bregman divergence $D_F$ is non-negative and, for any $q\in\Omega$, the function "
-        r"$p\mapsto D_F(p,q)$ is strictly convex."
-    ),
-    hypotheses=(r"$F$ strictly convex, $C^1$",),
-    depends_on=("mil.def2.3",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -142,13 +101,7 @@ declare(
 
 declare(
     id="mil.eq21",
-    paper="mil",
-    label="eq. (21)",
     equations=("21",),
-    section=SECTION_2,
-    kind=Kind.DEFINITION,
-    statement=F_STATEMENT + r", with the understanding that $z\log(z)=0$ for $z=0$.",
-    hypotheses=(r"$F:\mathbb R_+^N\to\mathbb R$",),
     expected=Verdict.VERIFIED,
     checks=(
         *_both_cases(
@@ -164,16 +117,6 @@ declare(
 
 declare(
     id="mil.eq21.hess",
-    paper="mil",
-    label="claim after (21)",
-    section=SECTION_2,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"Note that $F$ is strictly convex because its Hessian $\mathbf H_F(\mathbf x)$ is diagonal with positive "
-        r"diagonal entries $\frac1Lx_n^{-2+\frac2L}$, for $\mathbf x$ in the interior of $\mathbb R_+^N$."
-    ),
-    hypotheses=(r"$\mathbf x>0$",),
-    depends_on=("mil.eq21",),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "Hessian of F", potentials.potential_hessian, "Hessian of (21), N = 3; entries positive"
@@ -182,16 +125,7 @@ declare(
 
 declare(
     id="mil.eq34",
-    paper="mil",
-    label="eq. (34)",
     equations=("34",),
-    section=SECTION_3,
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$F^\pm(\mathbf u,\mathbf v)=F(\mathbf u)+F(\mathbf v)$. (34) Note that $F^\pm$ is strictly convex "
-        r"because $F$ is strictly convex and hence the Bregman divergence $D_{F^\pm}$ is well-defined."
-    ),
-    depends_on=("mil.eq21",),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "F^± strictly convex", potentials.product_potential_hessian, "Hessian of (34) in (u, v), N = 2"
@@ -202,20 +136,6 @@ declare(
 
 declare(
     id="mil.lem2.5.DF",
-    paper="mil",
-    label="display in proof of Lemma 2.5",
-    section=SECTION_2,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$D_F(\mathbf z,\tilde{\mathbf x}(t))=\begin{cases}\frac12(\langle\tilde{\mathbf x}(t)-\mathbf z\odot"
-        r"\log(\tilde{\mathbf x}(t)),\mathbf 1\rangle+\langle\mathbf z\odot\log(\mathbf z)-\mathbf z,\mathbf 1\rangle)"
-        r"&L=2\\ \frac1{2(L-2)}(\langle(L-2)\tilde{\mathbf x}(t)^{\odot\frac2L}+2\mathbf z\odot\tilde{\mathbf x}(t)"
-        r"^{\odot(\frac2L-1)},\mathbf 1\rangle-L\langle\mathbf z^{\odot\frac2L},\mathbf 1\rangle)&L>2\end{cases}$. "
-        r"For $z\ge0$, both $x\mapsto x-z\log(x)$ ($L=2$) and $x\mapsto(L-2)x^{\frac2L}+2zx^{\frac2L-1}$ ($L>2$) "
-        r"are bounded from below and diverge to infinity as $x\to\infty$."
-    ),
-    hypotheses=(r"$\mathbf z\ge0$", r"$\tilde{\mathbf x}>0$"),
-    depends_on=("mil.eq21", "mil.def2.3"),
     expected=Verdict.VERIFIED,
     checks=(
         *_both_cases(
@@ -231,17 +151,6 @@ declare(
 
 declare(
     id="mil.lem2.5",
-    paper="mil",
-    label="Lemma 2.5",
-    section=SECTION_2,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Let $F$ be the function defined in (21) and $\tilde{\mathbf x}(t):\mathbb R_+\to\mathbb R_+^N$ be a "
-        r"continuous function with $\tilde{\mathbf x}(0)>\mathbf 0$. Let $\mathbf z\ge\mathbf 0$ be fixed. If "
-        r"$D_F(\mathbf z,\tilde{\mathbf x}(t))$ is bounded, then $\|\tilde{\mathbf x}(t)\|_2$ is bounded."
-    ),
-    hypotheses=(r"$\mathbf z\ge0$", r"$\tilde{\mathbf x}(0)>0$"),
-    depends_on=("mil.lem2.5.DF",),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "coordinates of D_F(z, .) bounded below and coercive",
@@ -254,17 +163,6 @@ declare(
 
 declare(
     id="mil.lem2.6.gradF",
-    paper="mil",
-    label="display in proof of Lemma 2.6",
-    section=SECTION_2,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\partial_t\nabla F(\tilde{\mathbf x}(t))=\mathbf H_F(\tilde{\mathbf x}(t))\cdot\tilde{\mathbf x}'(t)="
-        r"\frac1L\tilde{\mathbf x}(t)^{\odot(-2+\frac2L)}\odot\tilde{\mathbf x}'(t)=\dots="
-        r"-L[\mathbf A^T(\mathbf A\tilde{\mathbf x}(t)-\mathbf y)]$"
-    ),
-    hypotheses=("flow (15)", r"$\tilde{\mathbf x}=\mathbf x^{\odot L}$"),
-    depends_on=("mil.eq18", "mil.eq21.hess"),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "mirror-flow form",
@@ -275,19 +173,7 @@ declare(
 
 declare(
     id="mil.lem2.6",
-    paper="mil",
-    label="Lemma 2.6, eq. (22)",
     equations=("22",),
-    section=SECTION_2,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"Suppose $\mathbf x$ follows the dynamics (15) in Theorem 2.1. Let $\tilde{\mathbf x}=\mathbf x^{\odot L}$. "
-        r"Then for any $\mathbf z\in S_+$, $\partial_tD_F(\mathbf z,\tilde{\mathbf x}(t))=-2L\cdot\mathcal L"
-        r"(\tilde{\mathbf x}(t))^{\odot\frac1L}$ (22); in the proof: $=L\langle\mathbf A^T(\mathbf A\tilde{\mathbf x}"
-        r"-\mathbf y),\mathbf z-\tilde{\mathbf x}\rangle=-L\|\mathbf A\tilde{\mathbf x}(t)-\mathbf y\|_2^2$."
-    ),
-    hypotheses=(r"$\mathbf z\in S_+$", "flow (15)"),
-    depends_on=("mil.lem2.6.gradF", "mil.eq18", "mil.eq21.hess"),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "rate of D_F",
@@ -314,19 +200,7 @@ def _entrywise_audit():
 
 declare(
     id="mil.eq27",
-    paper="mil",
-    label="eqs. (27)-(28)",
     equations=("27", "28"),
-    section="2 Positive Case (proof of Theorem 2.1)",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"Write $D_F(\mathbf z,\tilde{\mathbf x}_0)$ as sum of entry-wise function, i.e. "
-        r"$D_F(\mathbf z,\tilde{\mathbf x}_0)=\sum_{n=1}^Ng_{(\tilde x_0)_n}(z_n)$ (27), "
-        r"$g_{(\tilde x_0)_n}(z_n):=\begin{cases}z_n(\log(z_n)-1-\log((\tilde x_0)_n))&L=2\\ "
-        r"2z_n-Lz_n^{\frac2L}(\tilde x_0)_n^{1-\frac2L}&L>2\end{cases}$ (28)"
-    ),
-    hypotheses=(r"$F$ as in (21)",),
-    depends_on=("mil.eq21", "mil.def.g"),
     expected=Verdict.REFUTED,
     findings=(
         r"(27) is not an identity: from (20), (21), $D_F(\mathbf z,\tilde{\mathbf x}_0)=\sum_n\kappa_L"
@@ -365,20 +239,6 @@ def _argmin_audit():
 
 declare(
     id="mil.thm2.2.algebra",
-    paper="mil",
-    label="final display in proof of Theorem 2.2",
-    section=SECTION_2,
-    kind=Kind.CHARACTERIZATION,
-    statement=(
-        r"$\tilde{\mathbf x}_\infty\in\arg\min_{\mathbf z\in S_+}D_F(\mathbf z,\tilde{\mathbf x}(0))="
-        r"\arg\min_{\mathbf z\in S_+}F(\mathbf z)-\langle\nabla F(\tilde{\mathbf x}(0)),\mathbf z\rangle"
-        r"=\arg\min_{\mathbf z\in S_+}\begin{cases}\sum_n z_n\log(z_n)-z_n-\log(\tilde x_n(0))z_n&L=2\\ "
-        r"\sum_n-z_n^{\frac2L}+\frac2L\tilde x_n(0)^{-1+\frac2L}z_n&L>2\end{cases}"
-        r"=\arg\min_{\mathbf z\in S_+}\begin{cases}\langle\mathbf z,\log(\mathbf z)-\mathbf 1-\log(\tilde{\mathbf x}(0))"
-        r"\rangle&L=2\\ 2\|\mathbf z\|_1-L\langle\mathbf z^{\frac2L},\tilde{\mathbf x}(0)^{1-\frac2L}\rangle&L>2\end{cases}$"
-    ),
-    hypotheses=(r"$F$ as in (21)", r"$\tilde{\mathbf x}(0)>0$"),
-    depends_on=("mil.eq21", "mil.def.g"),
     expected=Verdict.REFUTED,
     findings=(
         r"The last equality fails for $L>2$: coordinate $n$ of $2\|\mathbf z\|_1-L\langle\mathbf z^{2/L},"
@@ -409,14 +269,6 @@ declare(
 
 declare(
     id="mil.def.g",
-    paper="mil",
-    label="definition of g_x before Theorem 2.2",
-    section=SECTION_2,
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$g_{\mathbf x}(\mathbf z)=\begin{cases}\langle\mathbf z,\log(\mathbf z)-\mathbf 1-\log(\mathbf x)\rangle"
-        r"&L=2\\ 2\|\mathbf z\|_1-L\langle\mathbf z^{\odot\frac2L},\mathbf x^{\odot(1-\frac2L)}\rangle&L>2\end{cases}$"
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         *_both_cases("vector form = sum of (28)", projection.g_vector_is_coordinate_sum, "N = 3"),
@@ -432,36 +284,12 @@ declare(
 
 declare(
     id="mil.thm3.1.split",
-    paper="mil",
-    label="display in proof of Theorem 3.1",
-    section=SECTION_3,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$D_{F^\pm}((\mathbf z_+,\mathbf z_-),(\tilde{\mathbf u}(t),\tilde{\mathbf v}(t)))=F(\mathbf z_+)+F(\mathbf z_-)"
-        r"-F(\tilde{\mathbf u}(t))-F(\tilde{\mathbf v}(t))-[\langle\nabla_{\tilde{\mathbf u}}F(\tilde{\mathbf u}(t)),"
-        r"\mathbf z_+-\tilde{\mathbf u}(t)\rangle+\langle\nabla_{\tilde{\mathbf v}}F(\tilde{\mathbf v}(t)),\mathbf z_--"
-        r"\tilde{\mathbf v}(t)\rangle]=D_F(\mathbf z_+,\tilde{\mathbf u}(t))+D_F(\mathbf z_-,\tilde{\mathbf v}(t))$"
-    ),
-    depends_on=("mil.eq34",),
     expected=Verdict.VERIFIED,
     checks=_both_cases("split over signs", divergence.split_over_signs, "D_{F^±} from (20), (34), N = 2"),
 )
 
 declare(
     id="mil.thm3.1.deriv",
-    paper="mil",
-    label="display in proof of Theorem 3.1",
-    section=SECTION_3,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\frac1L\partial_tD_{F^\pm}((\mathbf z_+,\mathbf z_-),(\tilde{\mathbf u}(t),\tilde{\mathbf v}(t)))="
-        r"\langle\mathbf A^T(\mathbf A(\tilde{\mathbf u}-\tilde{\mathbf v})-\mathbf y),\mathbf z_+-\tilde{\mathbf u}\rangle"
-        r"-\langle\mathbf A^T(\mathbf A(\tilde{\mathbf u}-\tilde{\mathbf v})-\mathbf y),\mathbf z_--\tilde{\mathbf v}\rangle"
-        r"=-\|\mathbf A(\tilde{\mathbf u}(t)-\tilde{\mathbf v}(t))-\mathbf y\|_2^2=-2\mathcal L^\pm(\tilde{\mathbf u}(t)"
-        r"^{\odot\frac1L},\tilde{\mathbf v}(t)^{\odot\frac1L})$"
-    ),
-    hypotheses=(r"$(\mathbf z_+,\mathbf z_-)\in S_\pm$", "flow (35)"),
-    depends_on=("mil.A1.pm", "mil.lem2.6.gradF"),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "rate of D_(F^±)",

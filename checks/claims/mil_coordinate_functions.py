@@ -7,7 +7,7 @@ from fractions import Fraction
 from mpmath import iv
 
 from dlncheck.checks.audit import Audit, AuditResult, decide
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -86,16 +86,6 @@ G_STATEMENT = (
 
 declare(
     id="mil.eq.gmin",
-    paper="mil",
-    label="display before (30)",
-    section="2 Positive Case (proof of Theorem 2.1)",
-    kind=Kind.CONSTANT,
-    statement=(
-        r"Moreover, $g_{(\tilde x_0)_n}$ is a strictly convex function with minimum "
-        r"$g_{n,\min}=-(\tilde x_0)_n\cdot\begin{cases}1&\text{if }L=2,\\ L-2&\text{if }L>2.\end{cases}$"
-    ),
-    hypotheses=(G_STATEMENT, r"$(\tilde x_0)_n>0$"),
-    depends_on=("mil.eq27",),
     expected=Verdict.VERIFIED,
     checks=_both_cases("minimum", cf.minimum, "solve g' = 0, show g'' > 0, evaluate g there"),
     audit=_audit_for(
@@ -107,17 +97,7 @@ declare(
 
 declare(
     id="mil.eq30",
-    paper="mil",
-    label="eq. (30)",
     equations=("30",),
-    section="2 Positive Case (proof of Theorem 2.1)",
-    kind=Kind.CONSTANT,
-    statement=(
-        r"and zeros at 0 and at $c_n:=(\tilde x_0)_n\cdot\begin{cases}e&\text{if }L=2,\\ "
-        r"\left(\frac L2\right)^{\frac L{L-2}}&\text{if }L>2.\end{cases}$ (30)"
-    ),
-    hypotheses=(G_STATEMENT, r"$(\tilde x_0)_n>0$"),
-    depends_on=("mil.eq27",),
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "zeros", cf.positive_zero, "g(0+) = 0; solve g(z)/z = 0, show g(z)/z increasing (one positive zero)"
@@ -127,17 +107,7 @@ declare(
 
 declare(
     id="mil.eq31",
-    paper="mil",
-    label="eq. (31)",
     equations=("31",),
-    section="2 Positive Case (proof of Theorem 2.1)",
-    kind=Kind.CONSTANT,
-    statement=(
-        r"The derivative of $g_{(\tilde x_0)_n}$ at $c_n$ is given by "
-        r"$g'_{(\tilde x_0)_n}(c_n)=\begin{cases}1&\text{if }L=2,\\ \frac2L(L-2)&\text{if }L>2.\end{cases}$ (31)"
-    ),
-    hypotheses=(G_STATEMENT, r"$(\tilde x_0)_n>0$"),
-    depends_on=("mil.eq30",),
     expected=Verdict.VERIFIED,
     checks=_both_cases("slope", cf.slope_at_zero, "differentiate g and evaluate at the derived zero"),
     audit=_audit_for("mil.eq31", ("slope",), "g' on the certified enclosure of c_n"),
@@ -145,17 +115,7 @@ declare(
 
 declare(
     id="mil.eq10",
-    paper="mil",
-    label="eq. (10) (= eq. (17))",
     equations=("10", "17"),
-    section="1.1 Main results",
-    kind=Kind.CONSTANT,
-    statement=(
-        r"$c_L=\frac L2+\begin{cases}e&\text{if }L=2,\\ \left(\frac L2\right)^{\frac L{L-2}}&"
-        r"\text{if }L>2.\end{cases}$ (10)"
-    ),
-    hypotheses=(r"$L\ge2$ integer",),
-    depends_on=("mil.eq30", "mil.eq31", "mil.eq.gmin", "mil.thm2.1.final"),
     expected=Verdict.VERIFIED,
     checks=(
         *_both_cases(

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mpmath import iv
 
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
@@ -50,21 +49,6 @@ _KINDS = {
     "inequality": Kind.INEQUALITY,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 # ------------------------------------------------------------------ instances
@@ -275,8 +259,8 @@ def _signed_flow_convergence(name: str) -> FlowConvergenceSearch:
     )
 
 
-_declare_from_catalogue(
-    "mil.thm2.2",
+declare(
+    id="mil.thm2.2",
     expected=Verdict.REFUTED,
     findings=(
         r"False as printed for $L>2$ with a non-constant $\mathbf x(0)$, which the theorem allows (a misprint "
@@ -296,8 +280,8 @@ _declare_from_catalogue(
     audit=limit_audit(G_THEOREM_2_2, PAIR_OF_ARGMINS_EXAMPLE),
 )
 
-_declare_from_catalogue(
-    "mil.eq29",
+declare(
+    id="mil.eq29",
     expected=Verdict.REFUTED,
     findings=(
         r"False for $L>2$ with non-constant $\tilde{\mathbf x}_0$: it is (19) of Theorem 2.2 (mil.thm2.2), "
@@ -314,14 +298,14 @@ _declare_from_catalogue(
     audit=limit_audit(G_POSITIVE, PAIR_OF_ARGMINS_EXAMPLE),
 )
 
-_declare_from_catalogue(
-    "mil.thm2.2.conv",
+declare(
+    id="mil.thm2.2.conv",
     expected=Verdict.SUPPORTED,
     checks=(_positive_flow_convergence("flow convergence"),),
 )
 
-_declare_from_catalogue(
-    "mil.thm3.1",
+declare(
+    id="mil.thm3.1",
     expected=Verdict.REFUTED,
     findings=(
         r"As (19): false as printed for $L>2$ with non-constant $(\tilde{\mathbf u}(0),\tilde{\mathbf v}(0))$ "
@@ -340,8 +324,8 @@ _declare_from_catalogue(
     audit=limit_audit(G_PAIR, SIGNED_EXAMPLE),
 )
 
-_declare_from_catalogue(
-    "mil.eq37",
+declare(
+    id="mil.eq37",
     expected=Verdict.REFUTED,
     findings=(
         r"(37) fails for $L>2$ with non-constant initializations, as (36) (mil.thm3.1), against a $\mathbf z\in S$ "
@@ -358,8 +342,8 @@ _declare_from_catalogue(
     audit=limit_audit(G_PAIR_DISJOINT, SIGNED_EXAMPLE),
 )
 
-_declare_from_catalogue(
-    "mil.eq23",
+declare(
+    id="mil.eq23",
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -398,8 +382,8 @@ def _rate_sides(instance: FlowInstance, raw: dict, t: float, x: np.ndarray) -> t
     return left, right, scale
 
 
-_declare_from_catalogue(
-    "mil.thm2.2.rate",
+declare(
+    id="mil.thm2.2.rate",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Tight as $t\to0$: both sides tend to $\mathcal L(\tilde{\mathbf x}(0))$ (the first inequality is "

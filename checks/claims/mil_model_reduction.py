@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlncheck.checks.audit import Audit, AuditResult, vector_equality
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.instances import Instance, InstanceSpec
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -34,19 +34,7 @@ GRADIENT_SPEC = InstanceSpec(
 
 declare(
     id="mil.lemA.1",
-    paper="mil",
-    label="Lemma A.1",
     equations=("39",),
-    section="A.1 Model reduction",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"For $L\ge 2$, let $\tilde{\mathbf x}:=\bigodot_{\ell\in[L]}\mathbf x^{(\ell)}$ and "
-        r"$\tilde{\mathbf x}_{k^c}:=\bigodot_{\ell\in[L]\setminus\{k\}}\mathbf x^{(\ell)}$ for $k\in[L]$. Then "
-        r"$\nabla_{\mathbf x^{(k)}}\mathcal L_{\rm over}(\mathbf x^{(1)},\dots,\mathbf x^{(L)})"
-        r"=[\mathbf A^T(\mathbf A\tilde{\mathbf x}-\mathbf y)]\odot\tilde{\mathbf x}_{k^c}$. (39)"
-    ),
-    hypotheses=(r"$L\ge2$", r"$\mathcal L_{\rm over}$ as in (4)"),
-    depends_on=("mil.def.losses",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -102,21 +90,6 @@ def _audit_model_reduction(instance: Instance, dps: int) -> AuditResult:
 
 declare(
     id="mil.lemA.2",
-    paper="mil",
-    label="Lemma A.2 (Identical Initialization)",
-    section="A.1 Model reduction",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Suppose $\mathbf x^{(k)}(t)$ follows the negative gradient flow "
-        r"$(\mathbf x^{(k)})'(t)=-\nabla_{\mathbf x^{(k)}}\mathcal L_{\rm over}(\mathbf x^{(1)},\dots,\mathbf x^{(L)})$. "
-        r"If all initialization vectors are identical, i.e., $\mathbf x^{(k)}(0)=\mathbf x^{(k')}(0)$ for all "
-        r"$k,k'\in[L]$, then $\mathbf x^{(k)}(t)=\mathbf x^{(k')}(t)$ for all $t\ge0$ and all $k,k'\in[L]$. "
-        r"Moreover, with $\mathbf x(t):=\mathbf x^{(1)}(t)=\dots=\mathbf x^{(L)}(t)$ and "
-        r"$\mathcal L(\mathbf x)=\frac12\|\mathbf A\mathbf x^{\odot L}-\mathbf y\|_2^2$ the dynamics is given by "
-        r"$\mathbf x'(t)=-\nabla\mathcal L(\mathbf x)$."
-    ),
-    hypotheses=(r"$\mathbf x^{(k)}(0)=\mathbf x^{(k')}(0)$ for all $k,k'$",),
-    depends_on=("mil.lemA.1", "mil.eq18"),
     expected=Verdict.REFUTED,
     findings=(
         r"The common factor moves with $\mathbf x'=-[\mathbf A^T(\mathbf A\mathbf x^{\odot L}-\mathbf y)]\odot"

@@ -30,8 +30,7 @@ from dlncheck.checks.audit import (
     decide,
     judge,
 )
-from dlncheck.checks.catalogue import catalogue
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.gaussian_measurement import GaussianTrend
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
@@ -64,20 +63,6 @@ from dlncheck.numerics.robust_null_space import (
     robust_nsp_order_one_float,
 )
 from dlncheck.numerics.stable_null_space import stable_nsp_constant_by_lp, stable_nsp_constant_float
-
-
-def _from_catalogue(claim_id: str) -> dict[str, Any]:
-    record = catalogue()[claim_id]
-    return {
-        "id": claim_id,
-        "paper": record["paper"],
-        "label": record["label"],
-        "section": record["section"],
-        "statement": record["statement"],
-        "hypotheses": tuple(record.get("hypotheses", ())),
-        "depends_on": tuple(record.get("depends_on", ())),
-    }
-
 
 # ------------------------------------------------------------------ single-instance audits of §1.2 and A.3
 #
@@ -505,8 +490,7 @@ GAUSSIAN_DRAWS = 30  # per size: ~1-3 s per measurement on 2 cores
 
 
 declare(
-    **_from_catalogue("mil.def.snsp"),
-    kind=Kind.DEFINITION,
+    id="mil.def.snsp",
     expected=Verdict.SUPPORTED,
     checks=(
         PropertyCheck(
@@ -530,8 +514,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.def.qp"),
-    kind=Kind.DEFINITION,
+    id="mil.def.qp",
     expected=Verdict.SUPPORTED,
     checks=(
         PropertyCheck(
@@ -564,8 +547,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.def.rnsp"),
-    kind=Kind.DEFINITION,
+    id="mil.def.rnsp",
     expected=Verdict.SUPPORTED,
     checks=(
         PropertyCheck(
@@ -602,8 +584,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.def.Splus"),
-    kind=Kind.DEFINITION,
+    id="mil.def.Splus",
     expected=Verdict.SUPPORTED,
     checks=(
         PropertyCheck(
@@ -627,8 +608,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.def.S"),
-    kind=Kind.DEFINITION,
+    id="mil.def.S",
     expected=Verdict.VERIFIED,
     findings=(
         r"'Alternative representation' holds as a parametrization: $(\mathbf a,\mathbf b)\mapsto\mathbf a-\mathbf b$ "
@@ -657,8 +637,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.A3.eq44"),
-    kind=Kind.INEQUALITY,
+    id="mil.A3.eq44",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Misprints: '$\mathbf A\mathbf e=\mathbf u$' must read $\mathbf A\mathbf u=\mathbf e$, and "
@@ -695,8 +674,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.A3.eq45"),
-    kind=Kind.INEQUALITY,
+    id="mil.A3.eq45",
     expected=Verdict.SUPPORTED,
     findings=(
         r"The constants are $C=(1+\rho)^2/(1-\rho)$, $D=(3+\rho)\tau/(1-\rho)$ ([10, Thm 4.25] at $p=q=2$, "
@@ -734,8 +712,7 @@ declare(
 
 
 declare(
-    **_from_catalogue("mil.eq12"),
-    kind=Kind.ASYMPTOTIC,
+    id="mil.eq12",
     expected=Verdict.INCONCLUSIVE,
     checks=(
         GaussianTrend(
@@ -760,8 +737,7 @@ declare(
 )
 
 declare(
-    **_from_catalogue("mil.sec1.literature"),
-    kind=Kind.ASYMPTOTIC,
+    id="mil.sec1.literature",
     expected=Verdict.INCONCLUSIVE,
     findings=(
         r"What is computable is derived: the coherence condition $(2s-1)\mu<1$ with the Welch bound forces "

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mpmath import iv
 
-from dlncheck.checks.catalogue import catalogue
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.limit_audit import LIMIT_SEARCH_MAX_BUDGET, LimitBound, LimitSearch, limit_audit
 from dlncheck.checks.recovery_constants import (
@@ -36,19 +35,6 @@ from dlncheck.numerics.enclosures import from_fraction
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_instances import FlowInstance
-
-
-def _from_catalogue(claim_id: str) -> dict[str, Any]:
-    record = catalogue()[claim_id]
-    return {
-        "id": claim_id,
-        "paper": record["paper"],
-        "label": record["label"],
-        "section": record["section"],
-        "statement": record["statement"],
-        "hypotheses": tuple(record.get("hypotheses", ())),
-        "depends_on": tuple(record.get("depends_on", ())),
-    }
 
 
 def _limit_search(name: str, bound: LimitBound, instances, description: str) -> LimitSearch:
@@ -372,8 +358,7 @@ COROLLARY_EXAMPLE = {
 }
 
 declare(
-    **_from_catalogue("mil.cor1.3"),
-    kind=Kind.INEQUALITY,
+    id="mil.cor1.3",
     expected=Verdict.REFUTED,
     findings=FINDING_COROLLARY,
     checks=(
@@ -398,8 +383,7 @@ declare(
 THEOREM_EXAMPLE = {**COROLLARY_EXAMPLE, "params": {"s": 1, "noise": ["0", "0"], "form": "printed"}}
 
 declare(
-    **_from_catalogue("mil.thm1.4"),
-    kind=Kind.INEQUALITY,
+    id="mil.thm1.4",
     expected=Verdict.REFUTED,
     findings=FINDING_THEOREM,
     checks=(
@@ -425,18 +409,7 @@ A3_EXAMPLE = {**COROLLARY_EXAMPLE, "params": {"s": 1, "noise": ["0", "0"]}}
 
 declare(
     id="mil.A3.final",
-    paper="mil",
-    label="eq. (46) and final display of A.3",
     equations=("46",),
-    section="A.3 Noise robust compressed sensing",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\|\mathbf w\|_1-\|\hat{\mathbf z}\|_1\le\varepsilon$ (46) if $c_L(\|\mathbf u_0\|_L^L+\|\mathbf v_0\|_L^L)"
-        r"\le\varepsilon$; [...] $\|\mathbf x_*-\Delta(\mathbf y)\|_2\le\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
-        r"+\frac{Cd\sqrt{s_*}}{\sqrt s}\|\mathbf e\|_2+d'\|\mathbf e\|_2=\frac C{\sqrt s}(\varepsilon+2\sigma_s(\mathbf x_*)_1)"
-        r"+C'\|\mathbf e\|_2$ with $C'=Cd\sqrt{s_*}/\sqrt s+d'$."
-    ),
-    depends_on=("mil.thm1.1b", "mil.A3.eq44", "mil.A3.eq45"),
     expected=Verdict.REFUTED,
     findings=(
         r"The third line of the chain replaces $2\sigma_s(\mathbf x_*+\mathbf u)_1$ by $2\sigma_s(\mathbf x_*)_1+"

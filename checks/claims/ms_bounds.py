@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -16,14 +16,6 @@ SECTION_B = "III-B Proof of the main theorem"
 
 declare(
     id="ms.def.setup",
-    paper="ms",
-    label="loss definitions in Sec. I",
-    section="I Introduction",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$\mathcal L(x)=\sum_{i=1}^N(\langle a_i,x\rangle-y_i)^2=\|Ax-y\|_{\ell^2}^2$, $A\in\mathbb R^{N\times d}$ "
-        r"(rows $a_i$), $x(u)=u^{\odot2}$, $\widetilde{\mathcal L}(u):=\mathcal L(u^{\odot2})=\|Au^{\odot2}-y\|_{\ell^2}^2$"
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -42,15 +34,6 @@ declare(
 
 declare(
     id="ms.intro.lsq",
-    paper="ms",
-    label="claim in Sec. I",
-    section="I Introduction",
-    kind=Kind.LIMIT,
-    statement=(
-        r"Gradient flow of $\mathcal L$ initialized at 0 converges to a solution of $Ax=y$ with minimal "
-        r"$\ell^2$-norm."
-    ),
-    hypotheses=(r"$\{Ax=y\}\neq\emptyset$",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -64,15 +47,6 @@ declare(
 
 declare(
     id="ms.def.bregman",
-    paper="ms",
-    label="definitions in Sec. I",
-    section="I Introduction",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$B_\Phi(x,x_0):=\Phi(x)-\Phi(x_0)-\langle\nabla\Phi(x_0),x-x_0\rangle$; $\tilde x$ is the Bregman "
-        r"projection of $x_0$ onto $\Omega$ if $\tilde x\in\arg\min_{x\in\Omega}B_\Phi(x,x_0)$; "
-        r"$E(x):=\sum_{i=1}^d x_i\log(x_i)-x_i$ with $0\log(0):=0$."
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -92,18 +66,6 @@ declare(
 
 declare(
     id="ms.lem3.3",
-    paper="ms",
-    label="Lemma III.3",
-    section=SECTION_B,
-    kind=Kind.IDENTITY,
-    statement=(
-        r"With $n:=x^\infty-x^*$: (i) $n\in\mathcal N$ and $n_{\mathcal S^c}\neq0$; (ii) for all "
-        r"$\tilde n\in\mathcal N$: $-\sum_{i\in\mathcal S}\tilde n_i\log\frac{x_i^*+n_i}{\alpha}"
-        r"=\sum_{i\in\mathcal S^c}\tilde n_i\log\frac{n_i}{\alpha}$, from "
-        r"$0=\frac{d}{dt}\big|_{t=0}B_E(x^\infty+t\tilde n,\alpha\mathbb 1)=\sum_{i=1}^d\tilde n_i\log(x_i^\infty/\alpha)$."
-    ),
-    hypotheses=("Assumption II.1",),
-    depends_on=("ms.lem3.1", "ms.lem3.2"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -123,17 +85,7 @@ declare(
 
 declare(
     id="ms.eqIII.1",
-    paper="ms",
-    label="eq. (III.1)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.1",),
-    statement=(
-        r"$\|x^\infty-x^*\|_{\ell^1}=\|n\|_{\ell^1}=\|n_{\mathcal S^c}\|_{\ell^1}+\|n_{\mathcal S}\|_{\ell^1}"
-        r"\le(1+\tilde\varrho)\|n_{\mathcal S^c}\|_{\ell^1}$"
-    ),
-    hypotheses=(r"$n\in\mathcal N\setminus\{0\}$",),
-    depends_on=("ms.eqII.2", "ms.lem3.3"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -146,20 +98,7 @@ declare(
 
 declare(
     id="ms.eqIII.3",
-    paper="ms",
-    label="eqs. (III.2)-(III.3)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.2", "III.3"),
-    statement=(
-        r"$\sum_{\mathcal S}(-n_i)\log\frac{x_i^*+n_i}{\alpha}\le\sum_{\mathcal S}(-n_i)\log\frac{x_i^*}{\alpha}"
-        r"=\sum_{\mathcal S}(-n_i)\log\frac\lambda\alpha+\sum_{\mathcal S}(-n_i)\log\frac{x_i^*}{\lambda}"
-        r"\le\log\frac\lambda\alpha\left(-\sum_{\mathcal S}n_i\right)+\sum_{\mathcal S:n_i<0}|n_i|\log\frac{x_i^*}{\lambda}"
-        r"\le\|n_{\mathcal S^c}\|_{\ell^1}\left[\log\frac\lambda\alpha\cdot\varrho+"
-        r"\log\frac{\sup_{\mathcal S}x_i^*}{\lambda}\cdot\varrho^-\right]$, $\lambda=\min_{\mathcal S}x_i^*$"
-    ),
-    hypotheses=(r"$\alpha<\lambda$",),
-    depends_on=("ms.lem3.3", "ms.eqII.1", "ms.eqII.2"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -173,17 +112,7 @@ declare(
 
 declare(
     id="ms.eqIII.4",
-    paper="ms",
-    label="eq. (III.4)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.4",),
-    statement=(
-        r"$\sum_{\mathcal S^c}n_i\log\frac{n_i}{\alpha}\ge\left(\sum_{\mathcal S^c}n_i\right)\log\left("
-        r"\frac{1}{\alpha|\mathcal S^c|}\sum_{\mathcal S^c}n_i\right)=\|n_{\mathcal S^c}\|_{\ell^1}"
-        r"\log\frac{\|n_{\mathcal S^c}\|_{\ell^1}}{\alpha|\mathcal S^c|}$"
-    ),
-    hypotheses=(r"$n_{\mathcal S^c}\ge0$",),
     expected=Verdict.VERIFIED,
     findings=(
         r"Wording only: the text introduces (III.4) as a bound on the right-hand side of (III.2); it bounds the "
@@ -205,17 +134,7 @@ declare(
 
 declare(
     id="ms.eqIII.5",
-    paper="ms",
-    label="eq. (III.5)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.5", "II.3"),
-    statement=(
-        r"$\|n_{\mathcal S^c}\|_{\ell^1}\le\alpha|\mathcal S^c|\left(\frac\lambda\alpha\right)^\varrho"
-        r"\left(\frac{\sup_{\mathcal S}x_i^*}{\lambda}\right)^{\varrho^-}=\alpha^{1-\varrho}|\mathcal S^c|"
-        r"(\min_{\mathcal S}x_i^*)^\varrho\kappa_*^{\varrho^-}$"
-    ),
-    depends_on=("ms.eqIII.3", "ms.eqIII.4"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -230,17 +149,7 @@ declare(
 
 declare(
     id="ms.eqIII.8",
-    paper="ms",
-    label="eqs. (III.7)-(III.8)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.7", "III.8"),
-    statement=(
-        r"$\sum_{\mathcal S^c}\log\left(\frac{n_i}{\alpha}\right)m_i\le\|m_{\mathcal S^c}\|_{\ell^1}\log\left("
-        r"\sum_{\mathcal S^c}\frac{m_i}{\|m_{\mathcal S^c}\|_{\ell^1}}\frac{n_i}{\alpha}\right)\le"
-        r"\|m_{\mathcal S^c}\|_{\ell^1}\log\frac{\|n_{\mathcal S^c}\|_{\ell^\infty}}{\alpha}$"
-    ),
-    depends_on=("ms.lem3.3", "ms.eqIII.6"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -254,22 +163,7 @@ declare(
 
 declare(
     id="ms.eqIII.9",
-    paper="ms",
-    label="eqs. (III.9)-(III.10)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.9", "III.10"),
-    statement=(
-        r"Recall that we defined $\varepsilon=\frac{\alpha}{\min_{\mathcal S}x_i^*}$ and "
-        r"$C=2(1+\tilde\varrho)|\mathcal S^c|\kappa_*^{\varrho}$. "
-        r"$\frac{\|n\|_{\ell^\infty}}{\min_{\mathcal S}x_i^*}\le\frac C2\varepsilon^{1-\varrho}\le\frac12$ (III.9); "
-        r"$x_i^*+tn_i\ge\min_{\mathcal S}x_i^*-\|n\|_{\ell^\infty}\ge\frac12\min_{\mathcal S}x_i^*$, "
-        r"$t\in[0,1]$, $i\in\mathcal S$ (III.10)"
-    ),
-    hypotheses=(
-        r"$\varepsilon^{1-\varrho}\le\frac{1}{2(1+\tilde\varrho)|\mathcal S^c|\kappa_*^{\varrho_-}}$",
-    ),
-    depends_on=("ms.thm2.2a",),
     expected=Verdict.REFUTED,
     findings=(
         r"The proof recalls $C=2(1+\tilde\varrho)|\mathcal S^c|\kappa_*^{\varrho}$; Theorem II.2(b) defines "
@@ -302,16 +196,6 @@ declare(
 
 declare(
     id="ms.eqIII.FTC",
-    paper="ms",
-    label="FTC display after (III.10)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\left|\sum_{\mathcal S}(-m_i)\log\frac{x_i^*+n_i}{\alpha}-\sum_{\mathcal S}(-m_i)\log\frac{x_i^*}{\alpha}"
-        r"\right|=\left|\sum_{\mathcal S}\int_0^1\frac{m_in_i}{x_i^*+tn_i}dt\right|\le2\frac{\|m_{\mathcal S}\|_{\ell^1}"
-        r"\|n_{\mathcal S}\|_{\ell^\infty}}{\min_{\mathcal S}x_i^*}\le\|m_{\mathcal S}\|_{\ell^1}C\varepsilon^{1-\varrho}$"
-    ),
-    depends_on=("ms.eqIII.9",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -328,18 +212,7 @@ _III11_RIGHT = lower.lhs_iii7(lower.t_lo)
 
 declare(
     id="ms.eqIII.11",
-    paper="ms",
-    label="eq. (III.11)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("III.11",),
-    statement=(
-        r"$\sum_{\mathcal S}(-m_i)\log\frac{x_i^*}{\alpha}\ge\varrho\|m_{\mathcal S^c}\|_{\ell^1}\log\frac\lambda\alpha"
-        r"-\varrho^-\|m_{\mathcal S^c}\|_{\ell^1}\log\kappa_*$ ($\lambda:=\|x^*\|_{\ell^\infty}$), and "
-        r"$\frac{\text{l.h.s.(III.7)}}{\|m_{\mathcal S^c}\|_{\ell^1}}\ge\varrho\log\frac{\|x^*\|_{\ell^\infty}}{\alpha}"
-        r"-\varrho^-\log(\kappa_*)-C\varepsilon^{1-\varrho}$ (III.11)"
-    ),
-    depends_on=("ms.eqIII.FTC", "ms.eqIII.6"),
     expected=Verdict.REFUTED,
     findings=(
         r"Dividing the FTC error $\|m_{\mathcal S}\|_{\ell^1}C\varepsilon^{1-\varrho}$ by $\|m_{\mathcal S^c}\|_{\ell^1}$ "
@@ -382,18 +255,7 @@ declare(
 
 declare(
     id="ms.thm2.2b.final",
-    paper="ms",
-    label="final step of proof of II.2(b)",
-    section=SECTION_B,
-    kind=Kind.INEQUALITY,
     equations=("II.4",),
-    statement=(
-        r"From $\varrho\log\frac{\|x^*\|_{\ell^\infty}}{\alpha}-\varrho^-\log(\kappa_*)-C\varepsilon^{1-\varrho}\le"
-        r"\log\frac{\|n_{\mathcal S^c}\|_{\ell^\infty}}{\alpha}$, applying $\exp$ and $\exp(-t)\ge1-t$ gives (II.4): "
-        r"$\frac{\|x^*\|_{\ell^\infty}^{\varrho}}{\kappa_*^{\varrho^-}}(1-C\varepsilon^{1-\varrho})\le"
-        r"\frac{\|x^\infty(\alpha)_{\mathcal S^c}-x^*_{\mathcal S^c}\|_{\ell^\infty}}{\alpha^{1-\varrho}}$"
-    ),
-    depends_on=("ms.eqIII.11",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -408,18 +270,7 @@ declare(
 
 declare(
     id="ms.eqIII.12",
-    paper="ms",
-    label="eq. (III.12)",
-    section="III-C Proof of the null-space properties",
-    kind=Kind.INEQUALITY,
     equations=("III.12",),
-    statement=(
-        r"For $\tilde n\in\mathcal N\setminus\{0\}$ and small $\varepsilon>0$: "
-        r"$0<\frac{\|x^*+\varepsilon\tilde n\|_{\ell^1}-\|x^*\|_{\ell^1}}{\varepsilon}=\sum_{\mathcal S}\tilde n_i"
-        r"+\sum_{\mathcal S^c}|\tilde n_i|$; hence $\varrho(\tilde n)<1$."
-    ),
-    hypotheses=("Assumption II.1(c) uniqueness",),
-    depends_on=("ms.assump2.1",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 from mpmath import iv
 
 from dlncheck.checks.audit import AuditResult, decide
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
@@ -66,22 +65,6 @@ _KINDS = {
     "asymptotic": Kind.ASYMPTOTIC,
     "characterization (argmin)": Kind.CHARACTERIZATION,
 }
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    """Declare a claim with the catalogue's transcription of its statement and hypotheses."""
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 # ----------------------------------------------------------------------------- the theorem's data
@@ -370,8 +353,8 @@ def _example(alpha: str, A=(("21", "20", "0"), ("1", "0", "-10")), y=("41", "1")
 
 # ----------------------------------------------------------------------------- declarations
 
-_declare_from_catalogue(
-    "ms.thm2.2a",
+declare(
+    id="ms.thm2.2a",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Asymptotically sharp: on $A=\begin{pmatrix}21&20&0\\1&0&-10\end{pmatrix}$, $y=(41,1)$ ($x^*=(1,1,0)$, "
@@ -694,8 +677,8 @@ STEP1_PRINTED_BOUND = ConservationBound(
 
 # ----------------------------------------------------------------------------- declarations (continued)
 
-_declare_from_catalogue(
-    "ms.rem.asym",
+declare(
+    id="ms.rem.asym",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Typo: the remark's ratio has $\|x^\infty(\alpha)-g^*\|_{\ell^1}$; it is $x^*$.",
@@ -725,8 +708,8 @@ _declare_from_catalogue(
     audit=limit_audit(REMARK_BOUND, _example("1e-4")),
 )
 
-_declare_from_catalogue(
-    "ms.lem3.2",
+declare(
+    id="ms.lem3.2",
     expected=Verdict.SUPPORTED,
     checks=(
         limit_search(
@@ -747,8 +730,8 @@ _declare_from_catalogue(
     audit=limit_audit(LEMMA_III2_BOUND, _example("1e-3", A=(("1", "0", "0"),), y=("1",))),
 )
 
-_declare_from_catalogue(
-    "ms.intro.step1",
+declare(
+    id="ms.intro.step1",
     expected=Verdict.REFUTED,
     findings=(
         STEP1_SCALE_FINDING,

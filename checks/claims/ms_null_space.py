@@ -23,7 +23,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_strategies_ms import assumption_instances, design_constants, design_instances
 from dlncheck.checks.instances import InstanceError, InstanceSpec
@@ -42,21 +41,6 @@ _KINDS = {
 
 SPEC = InstanceSpec(needs=frozenset({"A", "y"}))
 EXAMPLE = {"A": [["21", "20", "0"], ["1", "0", "-10"]], "y": ["41", "1"]}  # ms.thm2.2b's 2 x 3 design
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 # ----------------------------------------------------------------------------- exact evaluations
@@ -485,8 +469,8 @@ class GaussianRhoEnsemble:
 
 _SEARCH = "on drawn designs (checks.flow_strategies_ms: general, one-row, nearly parallel, zero and opposite columns)"
 
-_declare_from_catalogue(
-    "ms.assump2.1",
+declare(
+    id="ms.assump2.1",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -504,8 +488,8 @@ _declare_from_catalogue(
     ),
 )
 
-_declare_from_catalogue(
-    "ms.def.consts",
+declare(
+    id="ms.def.consts",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -522,8 +506,8 @@ _declare_from_catalogue(
     ),
 )
 
-_declare_from_catalogue(
-    "ms.eqII.1",
+declare(
+    id="ms.eqII.1",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -537,8 +521,8 @@ _declare_from_catalogue(
     audit=exact_audit("ms.eqII.1", evaluate_rho, "ϱ by LP and by vertex enumeration"),
 )
 
-_declare_from_catalogue(
-    "ms.eqII.2",
+declare(
+    id="ms.eqII.2",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -552,8 +536,8 @@ _declare_from_catalogue(
     audit=exact_audit("ms.eqII.2", evaluate_rho_tilde_minus, "ϱ̃, ϱ⁻ by LPs and by vertex enumeration"),
 )
 
-_declare_from_catalogue(
-    "ms.lem3.1",
+declare(
+    id="ms.lem3.1",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -568,8 +552,8 @@ _declare_from_catalogue(
     audit=exact_audit("ms.lem3.1", evaluate_lemma_iii1, "Lemma III.1's conclusions by vertex enumeration"),
 )
 
-_declare_from_catalogue(
-    "ms.eqIII.6",
+declare(
+    id="ms.eqIII.6",
     expected=Verdict.SUPPORTED,
     checks=(
         exact_search(
@@ -583,8 +567,8 @@ _declare_from_catalogue(
     audit=exact_audit("ms.eqIII.6", evaluate_iii6, "(III.6) at the toolkit's maximizer"),
 )
 
-_declare_from_catalogue(
-    "ms.intro.rates",
+declare(
+    id="ms.intro.rates",
     expected=Verdict.REFUTED,
     findings=(
         r"False statement in the introduction: $\varrho\in(0,1)$. Lemma III.1 gives $-\infty<\varrho<1$, and "
@@ -611,8 +595,8 @@ _declare_from_catalogue(
     audit=exact_audit("ms.intro.rates", evaluate_rate_exponent, "ϱ against (0, 1), exactly"),
 )
 
-_declare_from_catalogue(
-    "ms.rem.rho",
+declare(
+    id="ms.rem.rho",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Notation slip: the printed $\sqrt{s\log(N/s)/N}$ has the number of measurements $N$ inside the "

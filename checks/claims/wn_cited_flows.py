@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from mpmath import iv
 
 from dlncheck.checks.audit import Audit, AuditResult, decide
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_observation import FlowObservationSearch, Observation
 from dlncheck.checks.flow_strategies_wn import linear_regression_instances
@@ -43,21 +42,6 @@ LINEAR_AGREEMENT = 1e-7
 # approach t^-β to a degenerate critical point gives the ratio e^-β; x ~ t^{-1/4}, from φ ~ x^6
 # with our degrees, gives 0.78; a curve of infinite length, e.g. a spiral, gives ratios ≈ 1).
 GEOMETRIC_RATIO = 0.9
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 # ------------------------------------------------------------------ (1)-(3), L = 1
@@ -153,8 +137,8 @@ LINEAR_AUDIT = Audit(
     "γ(r0, r∞)||(I - P_A)x0||₂ against ||(I - P_A)x0||₂, under r0 < r* = ||A†b||₂ ('in the radius r0 < r*')",
 )
 
-_declare_from_catalogue(
-    "wn.eq1",
+declare(
+    id="wn.eq1",
     expected=Verdict.REFUTED,
     findings=(
         r"A missing hypothesis (a condition on the learning-rate ratio; [33]'s own abstract says 'for certain "
@@ -248,8 +232,8 @@ def lojasiewicz_observation(raw: dict[str, Any]) -> Observation:
     return Observation(slack, None, measured)
 
 
-_declare_from_catalogue(
-    "wn.thm3.12",
+declare(
+    id="wn.thm3.12",
     expected=Verdict.SUPPORTED,
     checks=(
         FlowObservationSearch(

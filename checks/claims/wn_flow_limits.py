@@ -16,7 +16,6 @@ an instance names its part in ``params.part`` (``dlncheck show ID`` lists them).
 
 from __future__ import annotations
 
-from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_observation import FlowObservationSearch
 from dlncheck.checks.flow_strategies_wn import placed_instances, tagged, wn_flow_instances
@@ -53,21 +52,6 @@ _KINDS = {
 
 GAP = "||x̃∞||_{w,1} - Q"
 ERROR = "ε Q"
-
-
-def _declare_from_catalogue(claim_id: str, **fields) -> None:
-    record = catalogue()[claim_id]
-    declare(
-        id=claim_id,
-        paper=record["paper"],
-        label=record["label"],
-        section=record["section"],
-        kind=_KINDS[record["kind"]],
-        statement=record["statement"],
-        hypotheses=tuple(record.get("hypotheses", ())),
-        depends_on=tuple(record.get("depends_on", ())),
-        **fields,
-    )
 
 
 def _search(part_bound, strategy, description: str):
@@ -116,8 +100,8 @@ FROM7_CORRECTED = bound(
     part="corrected: Q > c_L β₁",
 )
 
-_declare_from_catalogue(
-    "wn.thm.from7",
+declare(
+    id="wn.thm.from7",
     expected=Verdict.REFUTED,
     findings=(
         r"The hypothesis $Q>c_L\beta_1^{2/L}$ compares $\lambda^2$ with $\lambda^{4/L}$; the threshold at which "
@@ -216,8 +200,8 @@ THEOREM_2_1_CORRECTED = bound(
 )
 _THEOREM_2_1_INSTANCES = wn_flow_instances("tilde", rows_sum_zero=True, keep=_not_collapsing)
 
-_declare_from_catalogue(
-    "wn.thm2.1",
+declare(
+    id="wn.thm2.1",
     expected=Verdict.REFUTED,
     findings=(
         r"$\rho$ of (17) with $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$ is not scale-free; with "
@@ -293,8 +277,8 @@ _declare_from_catalogue(
 
 # ------------------------------------------------------------------ Theorem 2.2
 
-_declare_from_catalogue(
-    "wn.thm2.2",
+declare(
+    id="wn.thm2.2",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Proof gap: the proof applies Lemma 3.11, whose hypothesis (all entries of $\mathbf u$ bounded away from 0) it "
@@ -340,8 +324,8 @@ THEOREM_2_3_CORRECTED = bound(
     part="corrected: Q > c_L β₁",
 )
 
-_declare_from_catalogue(
-    "wn.thm2.3",
+declare(
+    id="wn.thm2.3",
     expected=Verdict.REFUTED,
     findings=(
         r"Part 2 refuted as printed, through the Theorem from [7] (its limit is [7]'s, Corollary 3.14): the error "
@@ -413,8 +397,8 @@ EQ5_CORRECTED = bound(
 )
 _EQ4_INSTANCES = wn_flow_instances("tilde", rows_sum_zero=True, uniform=True, keep=_not_collapsing)
 
-_declare_from_catalogue(
-    "wn.eq4",
+declare(
+    id="wn.eq4",
     expected=Verdict.REFUTED,
     findings=(
         r"(5) writes $\arg\min_{\mathbf A\mathbf z=\mathbf b}\|\mathbf z\|_1$, but the limit lies in $S_+$ (for even $L$ "
@@ -491,8 +475,8 @@ EQ8_RHO = bound(
     part="(8): ρ >= 1",
 )
 
-_declare_from_catalogue(
-    "wn.eq7",
+declare(
+    id="wn.eq7",
     expected=Verdict.REFUTED,
     findings=(
         r"(7) writes $\min_{\mathbf A\mathbf z=\mathbf b}$ for the positive flow (6), whose limit lies in $S_+$; [7] "
@@ -551,8 +535,8 @@ EQ21 = bound(
     rates="tilde",
 )
 
-_declare_from_catalogue(
-    "wn.eq21",
+declare(
+    id="wn.eq21",
     expected=Verdict.SUPPORTED,
     findings=(
         r"Theorem 2.1 defines $r_\infty=\|\tilde{\mathbf x}_\infty\|_2$, but (21), Lemma 3.8 and (17) need "
@@ -596,8 +580,8 @@ _declare_from_catalogue(
 
 # ------------------------------------------------------------------ Sec. 5
 
-_declare_from_catalogue(
-    "wn.sec5",
+declare(
+    id="wn.sec5",
     expected=Verdict.SUPPORTED,
     checks=(
         _observe(

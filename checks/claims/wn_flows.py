@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
@@ -19,19 +19,7 @@ from dlncheck.derivations import wn_magnification as mag
 
 declare(
     id="wn.def.flows",
-    paper="wn",
-    label="eqs. (9)-(13)",
     equations=("9", "10", "11", "12", "13"),
-    section="1.2 Formulation",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$\mathcal L(\mathbf x)=\frac1{2L}\|\mathbf A\mathbf x^{\odot L}-\mathbf b\|_2^2$ (9); "
-        r"$\partial_t\mathbf x=-\nabla\mathcal L(\mathbf x)$ (10); "
-        r"$\tilde{\mathcal L}(r,\mathbf u)=\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (11); "
-        r"$\partial_tr=-\eta_r\nabla_r\tilde{\mathcal L}$ (12); "
-        r"$\partial_t\mathbf u=-\eta_{\mathbf u}\nabla_{\mathbf u}\tilde{\mathcal L}$ (13)."
-    ),
-    hypotheses=(r"$L\in\mathbb N$", r"$\eta_r,\eta_{\mathbf u}>0$"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -51,18 +39,7 @@ declare(
 
 declare(
     id="wn.eq23",
-    paper="wn",
-    label="eqs. (23)-(25)",
     equations=("23", "24", "25"),
-    section="3.1 Basic properties",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\nabla\mathcal L(\mathbf x)=[\mathbf A^\top(\mathbf A\mathbf x^{\odot L}-\mathbf b)]\odot"
-        r"\mathbf x^{\odot L-1}$ (23); $\nabla_r\tilde{\mathcal L}=\frac{\mathbf u^\top}{\|\mathbf u\|_2}"
-        r"\nabla\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (24); $\nabla_{\mathbf u}\tilde{\mathcal L}"
-        r"=\frac r{\|\mathbf u\|_2}(I-\mathcal P_{\mathbf u})\nabla\mathcal L(\frac r{\|\mathbf u\|_2}\mathbf u)$ (25)."
-    ),
-    depends_on=("wn.def.flows",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck("(23)", "differentiate (9), symbolic L, N = 3", flow.gradient_of_loss_23),
@@ -76,19 +53,7 @@ declare(
 
 declare(
     id="wn.lem3.1",
-    paper="wn",
-    label="Lemma 3.1 (Re-scaled learning rate)",
     equations=("26", "27", "28"),
-    section="3.1 Basic properties",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"If $(r,\mathbf u)$ follows (12)-(13) from $(r_0,\mathbf u_0)$ with rates $(\eta_r,\eta_{\mathbf u})$ and "
-        r"$(r^{(a)},\mathbf u^{(a)})$ from $(r_0,a\mathbf u_0)$ with rates $(\eta_r,a^2\eta_{\mathbf u})$, $a>0$, then "
-        r"$r^{(a)}=r$, $\mathbf u^{(a)}=a\mathbf u$ and $\frac r{\|\mathbf u\|}\mathbf u="
-        r"\frac{r^{(a)}\mathbf u^{(a)}}{\|\mathbf u^{(a)}\|}$."
-    ),
-    hypotheses=(r"$a>0$",),
-    depends_on=("wn.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -101,12 +66,6 @@ declare(
 
 declare(
     id="wn.lem3.2",
-    paper="wn",
-    label="Lemma 3.2 (Constant norm)",
-    section="3.1 Basic properties",
-    kind=Kind.INVARIANT,
-    statement=r"For all $t\ge0$, $\|\mathbf u(t)\|_2=\|\mathbf u(0)\|_2$.",
-    depends_on=("wn.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -117,19 +76,7 @@ declare(
 
 declare(
     id="wn.lem3.3",
-    paper="wn",
-    label="Lemma 3.3 (Constant sign), eqs. (29)-(30)",
     equations=("29", "30"),
-    section="3.1 Basic properties",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Let $L\in\mathbb N$, $L\ge2$. If $r(0)>0$ and $\mathbf u(0)>0$, then $r(t)>0$ and $\mathbf u(t)>0$ "
-        r"for all $t\ge0$; $\partial_tr=-\frac{\eta_r}{\|\mathbf u\|}\mathbf u^\top\nabla\mathcal L$ (29), "
-        r"$\partial_t\mathbf u=-\eta_{\mathbf u}\frac r{\|\mathbf u\|}\nabla\mathcal L-\eta_{\mathbf u}"
-        r"\frac{r\partial_tr}{\eta_r\|\mathbf u\|^2}\mathbf u$ (30)."
-    ),
-    hypotheses=(r"$L\ge2$", r"$r(0)>0$, $\mathbf u(0)>0$"),
-    depends_on=("wn.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -150,14 +97,6 @@ declare(
 
 declare(
     id="wn.lem3.4",
-    paper="wn",
-    label="Lemma 3.4 (Non-increasing loss)",
-    section="3.1 Basic properties",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\partial_t\tilde{\mathcal L}=-\eta_r\|\nabla_r\tilde{\mathcal L}\|^2-\eta_{\mathbf u}"
-        r"\|\nabla_{\mathbf u}\tilde{\mathcal L}\|^2\le0$."
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -172,22 +111,7 @@ declare(
 
 declare(
     id="wn.lem3.5",
-    paper="wn",
-    label="Lemma 3.5 (Convergence rate), eq. (31)",
     equations=("31",),
-    section="3.1 Basic properties",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"Let $\|\mathbf u_0\|=1$. If $\eta_r\ge c_r$, $\eta_{\mathbf u}\ge c_{\mathbf u}$, $|\mathbf x_I|\ge c_{\mathbf x}$ "
-        r"on $[t_0,T]$ and $\mathbf A_I$ has full rank, then $\mathcal L(\mathbf x(t))\le\mathcal L(\mathbf x(t_0))"
-        r"\exp(-\min(c_r,c_{\mathbf u}c_{\mathbf x}^2|I|)\,2Lc_{\mathbf x}^2\sigma_{\min}^2(\mathbf A_I)(t-t_0))$ (31)."
-    ),
-    hypotheses=(
-        r"$\eta_r\ge c_r$, $\eta_{\mathbf u}\ge c_{\mathbf u}$",
-        r"$|\mathbf x_I|\ge c_{\mathbf x}$ on $[t_0,T]$",
-        r"$\mathbf A_I$ full rank",
-    ),
-    depends_on=("wn.lem3.4", "wn.eq23"),
     expected=Verdict.REFUTED,
     findings=(
         r"(31) prints $c_{\mathbf x}^2$ where the proof (and the truth) has $c_{\mathbf x}^{2L-2}$: for $L\ge3$ and "
@@ -248,17 +172,7 @@ declare(
 
 declare(
     id="wn.eq20",
-    paper="wn",
-    label="eq. (20) (with (17))",
     equations=("17", "20"),
-    section="2 Main Results",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"$\rho:=\frac{r_0}{r_\infty}\exp(\frac{r_\infty^2-r_0^2}{2\tilde\eta})$ (17); $\rho\ge1$ whenever "
-        r"$\min(\tilde\eta,r_\infty^2)\le r_0^2\le\max(\tilde\eta,r_\infty^2)$ (20)."
-    ),
-    hypotheses=(r"$\tilde\eta,r_0,r_\infty>0$",),
-    depends_on=("wn.thm2.1.gamma",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -278,16 +192,6 @@ declare(
 
 declare(
     id="wn.rem.err",
-    paper="wn",
-    label="remark 'Error reduction due to rho'",
-    section="2 Main Results",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"For $L=2$, $r_0=1$, init $\alpha\mathbf 1$: $\varepsilon(\rho^{-L}\beta_1,\rho^{-L}\beta_{\min})="
-        r"\frac{\log(\beta_1/\beta_{\min})}{\log(\rho^LQ/\beta_1)}$, small for $\rho$ large."
-    ),
-    hypotheses=(r"$L=2$",),
-    depends_on=("wn.thm.from7", "wn.thm2.1"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -304,15 +208,6 @@ declare(
 
 declare(
     id="wn.rem.dep",
-    paper="wn",
-    label="remark 'Dependence between rho, r0, eta'",
-    section="2 Main Results",
-    kind=Kind.CHARACTERIZATION,
-    statement=(
-        r"For fixed $r_\infty$: fixing $r_0$, $\rho$ is maximized when $\tilde\eta=0$; fixing $\tilde\eta$, $\rho$ is "
-        r"maximized at $r_0=\sqrt{\tilde\eta}$."
-    ),
-    depends_on=("wn.thm2.1.gamma",),
     expected=Verdict.REFUTED,
     findings=(
         r"$\partial_{\tilde\eta}\rho=\rho\frac{r_0^2-r_\infty^2}{2\tilde\eta^2}$: '$\rho$ maximized at $\tilde\eta=0$' "
@@ -343,16 +238,7 @@ declare(
 
 declare(
     id="wn.rem.pm",
-    paper="wn",
-    label="remark 'Extension beyond non-negative solutions', eq. (22)",
     equations=("22",),
-    section="2 Main Results",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\mathcal L_\pm(\mathbf u,\mathbf v)=\|\mathbf A(\mathbf u^{\odot L}-\mathbf v^{\odot L})-\mathbf b\|_2^2$ "
-        r"can reach any solution; $\mathbf u^{\odot L}-\mathbf v^{\odot L}=(\mathbf u^{\odot L}+\zeta)-"
-        r"(\mathbf v^{\odot L}+\zeta)$ for any $\zeta$."
-    ),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -371,18 +257,6 @@ declare(
 
 declare(
     id="wn.lem3.9",
-    paper="wn",
-    label="Lemma 3.9 (Bounded above implies bounded below)",
-    section="3.2 Invariants of the flow",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"If each row of $\mathbf A$ sums to zero and $\mathbf x_{wn},\mathbf x$ are bounded above, then each entry "
-        r"of $\mathbf x_{wn}$ and $\mathbf x$ is bounded away from zero (using $\mathcal P_{\mathbf A}\mathbf 1=0$, "
-        r"$\langle\log\mathbf x(t_k),\mathbf 1\rangle=\langle\log\mathbf x_0,\mathbf 1\rangle$, resp. "
-        r"$\langle\mathbf x^{\odot\frac2L-1}(t_k),\mathbf 1\rangle=\langle\mathbf x_0^{\odot\frac2L-1},\mathbf 1\rangle$)."
-    ),
-    hypotheses=(r"$\mathbf A\mathbf 1=0$", r"trajectories bounded above", r"setting of Lemma 3.8"),
-    depends_on=("wn.lem3.6", "wn.lem3.8"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -402,18 +276,7 @@ declare(
 
 declare(
     id="wn.lem3.10",
-    paper="wn",
-    label="Lemma 3.10 (Uniqueness), eqs. (45)-(47)",
     equations=("45", "46", "47"),
-    section="3.2 Invariants of the flow",
-    kind=Kind.LIMIT,
-    statement=(
-        r"If $\tilde{\mathbf x}^{(1)},\tilde{\mathbf x}^{(2)}$ are strictly positive, uniformly bounded above and away "
-        r"from 0, $\lim\mathbf A[\tilde{\mathbf x}^{(1)}-\tilde{\mathbf x}^{(2)}]=0$ (45) and the projected log / power "
-        r"differences tend to 0 (46), then $\lim(\tilde{\mathbf x}^{(1)}-\tilde{\mathbf x}^{(2)})=0$; uses (47) and "
-        r"$\frac1b-\frac1a\ge\frac1{2b^2}\min(b,\delta)$ for $a=b+\delta$."
-    ),
-    hypotheses=(r"uniform upper and lower bounds",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -436,19 +299,7 @@ declare(
 
 declare(
     id="wn.lem3.11",
-    paper="wn",
-    label="Lemma 3.11 (Boundedness), eqs. (48)-(50)",
     equations=("48", "49", "50"),
-    section="3.3 Convergence for L=1,2",
-    kind=Kind.INEQUALITY,
-    statement=(
-        r"For $L=1,2$, $(\eta_r,\eta_{\mathbf u})=(\tilde\eta,1)$, $r_0,\mathbf u_0>0$: if all entries of $\mathbf u$ "
-        r"are bounded away from zero then $r$ is uniformly bounded; uses $\xi^2\log\xi\ge-\frac1{2e}$, "
-        r"$\langle(r\mathbf u)^{\odot2},\log(\tilde r\mathbf u)\rangle\ge r^2(\log\tilde r-\frac{eN}2)$ (50) and "
-        r"$\frac{r^4}{2\tilde\eta}-\frac{eNr^2}2\le(\frac{B_1}{2\tilde\eta}\|\mathcal P_{\mathbf A}\mathbf 1\|_1+B_2)r^2+C$."
-    ),
-    hypotheses=(r"entries of $\mathbf u$ bounded away from 0", r"$L\in\{1,2\}$"),
-    depends_on=("wn.lem3.7", "wn.lem3.4"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(

@@ -8,7 +8,7 @@ from fractions import Fraction
 import sympy as sp
 
 from dlncheck.checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide
-from dlncheck.checks.claim import Kind, declare
+from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
 from dlncheck.checks.symbolic import SymbolicCheck
@@ -20,18 +20,7 @@ from dlncheck.derivations import wn_invariants as inv
 
 declare(
     id="wn.lem3.6",
-    paper="wn",
-    label="Lemma 3.6 (Invariant without normalization), eq. (32)",
     equations=("32",),
-    section="3.2 Invariants of the flow",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Let $L\in\mathbb N$. Suppose $\mathbf x$ follows the dynamics in (10). Then the quantity "
-        r"$h_0(t):=(I-\mathbf A^\dagger\mathbf A)\cdot\begin{cases}\log(\mathbf x(t))&L=2\\"
-        r"\mathbf x(t)^{\odot2-L}&L\ne2\end{cases}$ (32) is the same for all $t\ge0$."
-    ),
-    hypotheses=(r"$\mathbf x$ follows (10)", r"$\mathbf x>0$ (for the logarithm and negative powers)"),
-    depends_on=("wn.eq23",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -51,19 +40,7 @@ declare(
 
 declare(
     id="wn.lem3.7",
-    paper="wn",
-    label="Lemma 3.7 (Invariant with normalization), eq. (33)",
     equations=("33",),
-    section="3.2 Invariants of the flow",
-    kind=Kind.INVARIANT,
-    statement=(
-        r"Let $L\in\mathbb N$, $\tilde\eta>0$, $(\eta_r,\eta_{\mathbf u})=(\tilde\eta,1)$, $\|\mathbf u_0\|_2=1$. Then "
-        r"$h_{\tilde\eta}(t):=(I-\mathbf A^\dagger\mathbf A)\cdot\begin{cases}\log\big(\mathbf u(t)"
-        r"\exp(\frac1{2\tilde\eta}r(t)^2)\big)&L=2\\ \mathbf u(t)^{\odot2-L}\exp(\frac{2-L}{2\tilde\eta}r(t)^2)"
-        r"&L\ne2\end{cases}$ (33) remains constant for all $t\ge0$."
-    ),
-    hypotheses=(r"$(\eta_r,\eta_u)=(\tilde\eta,1)$", r"$\|\mathbf u_0\|=1$", r"$r,\mathbf u>0$"),
-    depends_on=("wn.eq34", "wn.lem3.2"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -83,21 +60,7 @@ declare(
 
 declare(
     id="wn.eq34",
-    paper="wn",
-    label="eqs. (34)-(38)",
     equations=("34", "35", "36", "37", "38"),
-    section="3.2 Invariants of the flow",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\partial_t\mathbf u=-r\nabla\mathcal L(r\mathbf u)-\frac r{\tilde\eta}\mathbf u\partial_tr"
-        r"=-r\nabla\mathcal L(r\mathbf u)-\frac1{2\tilde\eta}\partial_t(r^2)\mathbf u$ (34); "
-        r"$(I-\mathcal P_{\mathbf A})(\mathbf u^{\odot1-L}\odot\nabla\mathcal L(r\mathbf u))=(I-\mathcal P_{\mathbf A})"
-        r"(\mathbf A^\top(\mathbf A(r\mathbf u)^{\odot L}-\mathbf b)r^{L-1})=0$ (35); "
-        r"$(I-\mathcal P_{\mathbf A})(\mathbf u^{\odot1-L}\odot\partial_t\mathbf u)=-\frac1{2\tilde\eta}\partial_t(r^2)"
-        r"(I-\mathcal P_{\mathbf A})\mathbf u^{\odot2-L}$ (36); integrated forms (37), (38)."
-    ),
-    hypotheses=(r"$(\eta_r,\eta_u)=(\tilde\eta,1)$", r"$\|\mathbf u\|=1$"),
-    depends_on=("wn.lem3.3",),
     expected=Verdict.VERIFIED,
     findings=(
         r"The proof of (38) divides by $\tilde{\mathbf u}=(I-\mathcal P_{\mathbf A})\mathbf u^{\odot2-L}$ and takes "
@@ -121,27 +84,7 @@ _U0_NORM = sum(sp.Symbol(f"u0_{i + 1}", positive=True) ** 2 for i in range(3))
 
 declare(
     id="wn.lem3.8",
-    paper="wn",
-    label="Lemma 3.8 (Invariant comparison), eqs. (39)-(44)",
     equations=("39", "40", "41", "42", "43", "44"),
-    section="3.2 Invariants of the flow",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"With $\mathbf x$ from (10), $\mathbf x_{wn}=r\mathbf u/\|\mathbf u\|_2$, $r_\infty=\lim r(t)\ne0$: for $L=2$ "
-        r"$\lim_{t\to\infty}(I-\mathcal P_{\mathbf A})\log\mathbf x(t)=(I-\mathcal P_{\mathbf A})\log\mathbf x(0)$ (39), "
-        r"$\lim_{t\to\infty}(I-\mathcal P_{\mathbf A})\log\mathbf x_{wn}(t)=(I-\mathcal P_{\mathbf A})"
-        r"\log(\gamma(r_0,r_\infty)\cdot\mathbf x_{wn}(0))$ (40); for $L\ne2$ "
-        r"$\lim(I-\mathcal P_{\mathbf A})\mathbf x^{\odot2-L}(t)=(I-\mathcal P_{\mathbf A})\mathbf x^{\odot2-L}(0)$ (41), "
-        r"$\lim_{t\to\infty}(I-\mathcal P_{\mathbf A})\mathbf x_{wn}^{\odot2-L}(t)=(I-\mathcal P_{\mathbf A})"
-        r"[\gamma(r_0,r_\infty)\cdot\mathbf x_{wn}^{\odot L}(0)]^{\odot2-L}$ (42), where "
-        r"$\gamma(r_0,r):=\tilde\gamma(r_0)/\tilde\gamma(r)$ (43), $\tilde\gamma(r):=\frac1r\exp(\frac{r^2}{2\tilde\eta})$ (44)."
-    ),
-    hypotheses=(
-        r"$(\eta_r,\eta_u)=(\tilde\eta,1)$",
-        r"$r_0,\mathbf u_0>0$, $\|\mathbf u_0\|_2=1$",
-        r"$r_\infty=\lim r(t)$ exists and is nonzero",
-    ),
-    depends_on=("wn.lem3.6", "wn.lem3.7"),
     expected=Verdict.REFUTED,
     findings=(
         r"(42) has $\mathbf x_{wn}^{\odot L}(0)$ where the derivation (and the paper's own proof, last line) gives "
@@ -183,20 +126,6 @@ _gamma_second_derived, _gamma_second_printed = inv.gamma_tilde_second_derivative
 
 declare(
     id="wn.thm2.1.gamma",
-    paper="wn",
-    label="proof of Theorem 2.1 (analysis of gamma~)",
-    section="3.2 Invariants of the flow",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"$\tilde\gamma'(r)=(-\frac1{r^2}+\frac1{\tilde\eta})\exp(\frac{r^2}{2\tilde\eta})$, "
-        r"$\tilde\gamma''(r)=(\frac2{r^3}+\frac r{\tilde\eta})\exp(\frac{r^2}{2\tilde\eta})$; $\tilde\gamma$ convex, "
-        r"minimum at $r_0=\sqrt{\tilde\eta}$; smallest $\gamma(r_0,r_\infty)=\frac{r_\infty}{r_0}"
-        r"\exp(\frac{\tilde\eta-r_\infty^2}{2r_0^2})=\frac{r_\infty}{r_0}\exp(\frac12-\frac{r_\infty^2}{2r_0^2})$; "
-        r"$\gamma\le1$ for $r_0\in[\min(\sqrt{\tilde\eta},r_\infty),\max(\sqrt{\tilde\eta},r_\infty)]$; "
-        r"the upper bound in (7) is reduced by $\gamma^L$."
-    ),
-    hypotheses=(r"$r,\tilde\eta>0$",),
-    depends_on=("wn.lem3.8",),
     expected=Verdict.REFUTED,
     findings=(
         r"$\tilde\gamma''(r)=(\frac2{r^3}-\frac1{\tilde\eta r}+\frac r{\tilde\eta^2})e^{r^2/(2\tilde\eta)}$, not "
@@ -230,18 +159,7 @@ _velocity_53, _printed_53, _sphere_53 = bregman.lemma_3_13_audit_sides()
 
 declare(
     id="wn.lem3.13",
-    paper="wn",
-    label="Lemma 3.13 (Dynamics reduction), eq. (53)",
     equations=("53",),
-    section="3.4 An example of time-dependent learning rate",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"Suppose $r$ and $\mathbf u$ follow (12) and (13) with $\|\mathbf u(0)\|=1$. Let "
-        r"$\mathbf x:=\frac r{\|\mathbf u\|_2}\mathbf u$. Then $\partial_t\mathbf x=-\left(\eta_r\frac{\mathbf x\mathbf x^\top}"
-        r"{\|\mathbf x\|_2^2}\eta_{\mathbf u}(\|\mathbf x\|_2^2I-\mathbf x\mathbf x^\top)\right)\nabla\mathcal L(\mathbf x)$ (53)."
-    ),
-    hypotheses=(r"$\|\mathbf u(0)\|=1$",),
-    depends_on=("wn.eq23", "wn.lem3.2"),
     expected=Verdict.REFUTED,
     findings=(
         r"(53) lacks the '+' between its two terms; as printed the two matrices are juxtaposed, i.e. multiplied, and "
@@ -284,17 +202,7 @@ declare(
 
 declare(
     id="wn.cor3.14",
-    paper="wn",
-    label="Corollary 3.14, eq. (54)",
     equations=("54",),
-    section="3.4 An example of time-dependent learning rate",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"Let $L\in\mathbb N$, $(\eta_r,\eta_{\mathbf u})=(r^2,1)$, $\|\mathbf u(0)\|=1$, "
-        r"$\mathbf x:=\frac r{\|\mathbf u\|_2}\mathbf u$. Then $\partial_t\mathbf x=-\|\mathbf x\|_2^2\cdot\nabla\mathcal L(\mathbf x)$ (54)."
-    ),
-    hypotheses=(r"$(\eta_r,\eta_u)=(r^2,1)$", r"$\|\mathbf u(0)\|=1$"),
-    depends_on=("wn.lem3.13",),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck(
@@ -307,17 +215,7 @@ declare(
 
 declare(
     id="wn.def3.15",
-    paper="wn",
-    label="Definition 3.15 / Lemma 3.16",
     equations=("55",),
-    section="3.4 An example of time-dependent learning rate",
-    kind=Kind.DEFINITION,
-    statement=(
-        r"$D_F(p,q)=F(p)-F(q)-\langle\nabla F(q),p-q\rangle$ (55); $D_F$ is non-negative and $p\mapsto D_F(p,q)$ "
-        r"is strictly convex (Lemma 3.16)."
-    ),
-    hypotheses=(r"$F$ continuously differentiable and strictly convex on a closed convex set",),
-    depends_on=("mil.def2.3", "mil.lem2.4"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck("L = 2", "Lemma 3.16 for F of (57), L = 2", lambda: bregman.definition_3_15(2)),
@@ -330,20 +228,7 @@ declare(
 
 declare(
     id="wn.lem3.17",
-    paper="wn",
-    label="Lemma 3.17, eqs. (56)-(57)",
     equations=("56", "57"),
-    section="3.4 An example of time-dependent learning rate",
-    kind=Kind.IDENTITY,
-    statement=(
-        r"For $L\ge2$, $(\eta_r,\eta_{\mathbf u})=(r^2,1)$, $\|\mathbf u(0)\|=1$, any $\mathbf z\ge0$ with "
-        r"$\mathbf A\mathbf z=\mathbf b$: $\partial_tD_F(\mathbf z,\tilde{\mathbf x}(t))=-2L\|\mathbf x(t)\|_2^2\cdot"
-        r"\mathcal L(\mathbf x(t))$ (56), with $F(\tilde{\mathbf x})=\frac12\langle\tilde{\mathbf x}\odot\log\tilde{\mathbf x}"
-        r"-\tilde{\mathbf x},\mathbf 1\rangle$ ($L=2$), $\frac L{2(2-L)}\langle\tilde{\mathbf x}^{\odot\frac2L},\mathbf 1\rangle$ "
-        r"($L>2$) (57)."
-    ),
-    hypotheses=(r"$\mathbf z\in S_+$", r"$\mathbf x>0$"),
-    depends_on=("wn.cor3.14", "mil.lem2.6"),
     expected=Verdict.VERIFIED,
     checks=(
         SymbolicCheck("L = 2", "∂_t D_F along (54) with b = A z, L = 2", lambda: bregman.lemma_3_17(2)),
@@ -429,22 +314,7 @@ LEMMA_3_18_SPEC = InstanceSpec(
 
 declare(
     id="wn.lem3.18",
-    paper="wn",
-    label="Lemma 3.18, eq. (58) and D_F display",
     equations=("58",),
-    section="3.4 An example of time-dependent learning rate",
-    kind=Kind.LIMIT,
-    statement=(
-        r"Let $L\ge2$, $(\eta_r,\eta_{\mathbf u})=(r^2,1)$, $\|\mathbf u(0)\|=1$ and $r(0)>0$. Suppose $\mathbf b\ne0$ "
-        r"and $S_+\ne\emptyset$. Then $\lim_{t\to\infty}\mathcal L(\mathbf x(t))=0$. Proof: (58) "
-        r"$D_F(\mathbf z,\tilde{\mathbf x}_0)\ge2L\varepsilon\int_0^\infty\|\mathbf x\|^2dt$, and "
-        r"$D_F(\mathbf z,\tilde{\mathbf x})=\frac12\langle\mathbf z\odot\log\mathbf z-\mathbf z+\tilde{\mathbf x},\mathbf 1\rangle"
-        r"-\frac12\langle\log\tilde{\mathbf x},\mathbf z\rangle$ ($L=2$), $\langle\frac L{2(2-L)}\mathbf z^{\odot\frac2L}"
-        r"+\frac12\tilde{\mathbf x}^{\odot\frac2L},\mathbf 1\rangle-\frac1{2-L}\langle\tilde{\mathbf x}^{\odot\frac2L-1},"
-        r"\mathbf z\rangle$ ($L>2$) blows up as $\mathbf x\to0$."
-    ),
-    hypotheses=(r"$\mathbf b\ne0$", r"$S_+\ne\emptyset$", r"$r(0)>0$"),
-    depends_on=("wn.lem3.17", "wn.lem3.4"),
     expected=Verdict.REFUTED,
     findings=(
         r"The lemma omits $\mathbf u(0)>0$, which its proof uses ('since $r(0)>0$ and $\mathbf u(0)\ge0$') and needs: "
