@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="runs of each command (default 15)")
     args = parser.parse_args()
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for name, argv in COMMANDS.items():  # warm the file cache once, untimed
+    for argv in COMMANDS.values():  # warm the file cache once, untimed
         _once(argv)
     for _ in range(args.repeat):
         for name, argv in COMMANDS.items():

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dlncheck.checks.catalogue import catalogue
+from dlncheck.checks.papers import paper_titles
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -33,15 +34,6 @@ class Kind(StrEnum):
     ASYMPTOTIC = "asymptotic"
     EXPERIMENT = "experiment"
     DEFINITION = "definition"
-
-
-PAPERS = {
-    "mil": "Chou, Maly, Rauhut — More is Less: Inducing Sparsity via Overparameterization",
-    "ms": "Matt, Stöger — Implicit l1-regularization of positively quadratically reparameterized "
-    "linear regression: precise upper and lower bounds",
-    "krr": "Woodworth et al. — Kernel and Rich Regimes in Overparametrized Models",
-    "wn": "Chou, Rauhut, Ward — Robust Implicit Regularization via Weight Normalization",
-}
 
 
 class Check(Protocol):
@@ -157,7 +149,7 @@ def declare(*, id: str, overrides: dict[str, Override] | None = None, **fields: 
     for key in ("equations", "hypotheses", "depends_on", "findings"):
         fields[key] = tuple(fields.get(key, ()))
     claim = Claim(id=id, **fields)
-    if claim.paper not in PAPERS:
+    if claim.paper not in paper_titles():
         raise ValueError(f"{claim.id}: unknown paper key {claim.paper!r}")
     if not claim.checks:
         raise ValueError(f"{claim.id}: a claim needs at least one check")

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import dlncheck
 from dlncheck.checks import numeric_warnings
-from dlncheck.checks.claim import PAPERS, Kind
+from dlncheck.checks.claim import Kind
 from dlncheck.checks.context import DEFAULT_BUDGET, DEFAULT_SEED, RunContext
 from dlncheck.checks.errors import FlowFailure, InstanceError, UnknownClaimError
+from dlncheck.checks.papers import PaperError, paper_titles
 from dlncheck.checks.verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from dlncheck.checks.runner import ClaimResult
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+PAPER_HELP = "a registered paper: mil, ms, krr, wn, or a plugin's (checks.papers)"
 MAX_AUDIT_DIGITS = 10_000
 
 
@@ -48,6 +50,14 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
+
+
+def _paper_key(text: str) -> str:
+    """A registered paper's key; the plugins are looked up only when the option is given."""
+    known = paper_titles()
+    if text not in known:
+        raise argparse.ArgumentTypeError(f"unknown paper {text!r} (registered: {', '.join(known)})")
+    return text
 
 
 def _nonnegative_int(text: str) -> int:
@@ -79,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("list", parents=[common], help="table of claims with their latest verdicts")
-    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument(
+        "--paper", type=_paper_key, metavar="KEY", help="a registered paper (mil, ms, krr, wn, or a plugin's)"
+    )
     p.add_argument("--kind", choices=[k.value for k in Kind])
     p.add_argument("--all", action="store_true", help="include catalogue ids without checks yet")
 
@@ -90,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="run checks and print a verdict table")
     p.add_argument("ids", nargs="*", metavar="ID")
-    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument(
+        "--paper", type=_paper_key, metavar="KEY", help="a registered paper (mil, ms, krr, wn, or a plugin's)"
+    )
     p.add_argument(
         "--budget",
         type=_positive_int,
@@ -106,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "derive", parents=[common], help="print the SymPy derivations of claims and compare them with print"
     )
     p.add_argument("ids", nargs="*", metavar="ID")
-    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument(
+        "--paper", type=_paper_key, metavar="KEY", help="a registered paper (mil, ms, krr, wn, or a plugin's)"
+    )
     p.add_argument("--latex", action="store_true", help="show expressions with SymPy's LaTeX printer")
     p.add_argument(
         "--coverage",
@@ -130,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE")
 
     p = sub.add_parser("report", parents=[common], help="write a LaTeX report per paper")
-    p.add_argument("--paper", choices=sorted(PAPERS))
+    p.add_argument(
+        "--paper", type=_paper_key, metavar="KEY", help="a registered paper (mil, ms, krr, wn, or a plugin's)"
+    )
     p.add_argument("--out", default="reports", metavar="DIR", help="output folder (default reports/)")
     p.add_argument("--budget", type=_positive_int, default=DEFAULT_BUDGET)
     p.add_argument("--seed", type=_nonnegative_int, default=DEFAULT_SEED)
@@ -158,7 +176,7 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     except UsageError as exc:
         print(f"dlncheck: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    except (InstanceError, UnknownClaimError) as exc:
+    except (InstanceError, UnknownClaimError, PaperError) as exc:
         print(f"dlncheck: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except FlowFailure as exc:  # the computation ran but reached no limit to report
@@ -183,13 +201,13 @@ def one_line(exc: BaseException) -> str:
 def _context(
     args: argparse.Namespace, budget: int = DEFAULT_BUDGET, seed: int = DEFAULT_SEED, on_progress=None
 ) -> RunContext:
-    from dlncheck.checks.counterexamples import PACKAGE_DIR
     from dlncheck.checks.output_paths import require_writable_folder
+    from dlncheck.checks.papers import counterexample_dirs
 
-    dirs = (PACKAGE_DIR,)
+    dirs = counterexample_dirs()  # every registered paper's stored counterexamples
     if args.counterexamples:
         # new counterexamples are written to the first folder: test it before the run
-        dirs = (require_writable_folder(args.counterexamples, "--counterexamples", create=True), PACKAGE_DIR)
+        dirs = (require_writable_folder(args.counterexamples, "--counterexamples", create=True), *dirs)
     return RunContext(budget=budget, seed=seed, counterexample_dirs=dirs, on_progress=on_progress)
 
 
@@ -236,7 +254,7 @@ def _shown_verdict(verdict: str, tainted_by: Sequence[str]) -> str:
 def _verdicts_by_paper(reg: Registry, results: Sequence[ClaimResult]) -> str:
     """Counts per paper in the columns of the README's table, e.g. ``mil 30/0/11/5``."""
     order = list(Verdict)
-    counts = {paper: dict.fromkeys(order, 0) for paper in PAPERS}
+    counts = {paper: dict.fromkeys(order, 0) for paper in paper_titles()}
     for r in results:
         counts[reg.claims[r.claim_id].paper][r.verdict] += 1
     shown = [
@@ -289,6 +307,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from dlncheck.checks import results as results_io
     from dlncheck.checks.counterexamples import PACKAGE_DIR, stored_for
     from dlncheck.checks.output_paths import require_writable_folder
+    from dlncheck.checks.papers import counterexample_dirs
     from dlncheck.checks.registry import registry
 
     _require_catalogued([args.id])
@@ -324,8 +343,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.append(f"    slack: {info['slack']}")
         if "derivation" in info:
             out.append(f"    derivation at: {info['derivation']}")
-    for stored in stored_for(claim.id, (PACKAGE_DIR,)):
-        out.append(f"stored counterexample: checks/counterexamples/{stored.path.name}")
+    for stored in stored_for(claim.id, counterexample_dirs()):
+        shown = (
+            f"checks/counterexamples/{stored.path.name}" if stored.path.parent == PACKAGE_DIR else stored.path
+        )
+        out.append(f"stored counterexample: {shown}")
     if claim.audit is not None:
         out.append(f"audit ({claim.audit.arithmetic}): {claim.audit.description}")
         out += [f"    {line}" for line in claim.audit.spec.describe()]
@@ -601,11 +623,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         "version": doc.get("versions", {}).get("dlncheck", dlncheck.__version__),
         "source": str(source),
     }
-    by_paper = {paper: [c for c in claims if c.paper == paper] for paper in PAPERS}
+    by_paper = {paper: [c for c in claims if c.paper == paper] for paper in paper_titles()}
     reasons = no_derivation_reasons()
     unneeded = {
         paper: {cid: r for cid, r in reasons.items() if reg.catalogue[cid]["paper"] == paper}
-        for paper in PAPERS
+        for paper in paper_titles()
     }
     if args.paper:
         unneeded = {args.paper: unneeded[args.paper]}

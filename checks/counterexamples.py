@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from dlncheck.checks.audit import VIOLATED, escalate, escalate_evaluation, show_value
 from dlncheck.checks.context import COUNTEREXAMPLE_DIR
 from dlncheck.checks.instances import InstanceError, loads_instance, parse_instance
+from dlncheck.checks.papers import counterexample_dirs, papers
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def _new_temporary_file(path: Path) -> tuple[int, Path]:
 
 
 def store(
-    directory: Path,
+    directories: tuple[Path, ...],
     claim: Claim,
     check: str,
     found_by: str,
@@ -98,11 +99,18 @@ def store(
     result: AuditResult,
     seed: int | None = None,
 ) -> Path:
-    """Write a counterexample file (unless an identical instance is already stored)."""
+    """Write a counterexample file, unless an identical instance is already stored in one of
+    ``directories`` (those a run reads). It goes to the first of them, or, where that is a
+    paper's own folder (no folder given by the user in front), to the claim's paper's folder."""
     instance = {"claim": claim.id, **{k: v for k, v in instance.items() if k != "claim"}}
-    path = directory / file_name(claim.id, check, instance)
-    if path.exists():
-        return path
+    name = file_name(claim.id, check, instance)
+    for directory in directories:
+        if (directory / name).exists():
+            return directory / name
+    target = directories[0]
+    if claim.paper in papers() and target in counterexample_dirs():
+        target = papers()[claim.paper].counterexamples or target
+    path = target / name
     margin = result.min_violation_margin()
     record = {
         "schema": SCHEMA,

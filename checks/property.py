@@ -231,7 +231,7 @@ class PropertyCheck:
         evidence["float64_slack"] = repr(violation.float_slack)
         if ctx.write_counterexamples:
             path = counterexamples.store(
-                ctx.counterexample_dirs[0],
+                ctx.counterexample_dirs,
                 claim,
                 self.name,
                 "property search",

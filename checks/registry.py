@@ -9,10 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 
-from dlncheck.checks import claims as claims_package
 from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Claim, declared
 from dlncheck.checks.errors import UnknownClaimError
+from dlncheck.checks.papers import papers
 from dlncheck.checks.verdicts import Verdict
 
 
@@ -79,8 +79,12 @@ class Registry:
 
 
 def _import_claim_modules() -> None:
-    for info in pkgutil.iter_modules(claims_package.__path__):
-        importlib.import_module(f"{claims_package.__name__}.{info.name}")
+    """Import every registered paper's claim modules (a package: every module under it)."""
+    for paper in papers().values():
+        for name in paper.claim_modules:
+            module = importlib.import_module(name)
+            for info in pkgutil.iter_modules(getattr(module, "__path__", ())):
+                importlib.import_module(f"{name}.{info.name}")
 
 
 def build_registry(claims: Iterable[Claim], records: dict[str, dict]) -> Registry:
@@ -128,6 +132,7 @@ def with_scale_checks(claims: Iterable[Claim]) -> list[Claim]:
 
 @cache
 def registry() -> Registry:
-    """The registry of every claim declared in ``checks.claims``, with their scale checks."""
+    """The registry of every claim the registered papers declare (``checks.papers``), with
+    their scale checks."""
     _import_claim_modules()
     return build_registry(with_scale_checks(declared()), catalogue())

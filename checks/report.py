@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dlncheck.checks.claim import PAPERS, Claim
+from dlncheck.checks.claim import Claim
 from dlncheck.checks.counterexamples import atomic_write_text
+from dlncheck.checks.papers import paper_titles
 
 MAX_DISPLAY_CHARS = 1500
 
@@ -191,7 +192,7 @@ def paper_report(
         "\\usepackage[margin=2.2cm]{geometry}\n"
         "\\usepackage{amsmath,amssymb}\n"
         "\\setlength{\\parindent}{0pt}\n"
-        f"\\title{{dlncheck report: {escape_text(PAPERS[paper])}}}\n"
+        f"\\title{{dlncheck report: {escape_text(paper_titles()[paper])}}}\n"
         f"\\date{{{escape_text(header.get('started', time.strftime('%Y-%m-%d')))}}}\n"
         "\\author{dlncheck " + escape_text(header.get("version", "")) + "}\n"
         "\\begin{document}\n\\maketitle\n"

@@ -98,7 +98,7 @@ class SymbolicCheck:
             )
         if ctx.write_counterexamples:
             path = counterexamples.store(
-                ctx.counterexample_dirs[0],
+                ctx.counterexample_dirs,
                 claim,
                 self.name,
                 "symbolic witness",

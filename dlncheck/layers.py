@@ -26,6 +26,8 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "dlncheck.checks.verdicts",
             "dlncheck.checks.audit",
             "dlncheck.checks.formula_audit",
+            "dlncheck.checks.papers",
+            "dlncheck.checks.builtin_papers",
             "dlncheck.checks.catalogue",
             "dlncheck.checks.context",
             "dlncheck.checks.claim",

@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, settings
 
 from dlncheck.checks.context import RunContext
 from dlncheck.checks.counterexamples import PACKAGE_DIR
+from dlncheck.checks.papers import paper_titles
+from dlncheck.checks.registry import registry
 
 # Numeric property tests: no per-example deadline (mpmath timings vary), reproducible runs.
 settings.register_profile(
@@ -29,7 +31,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+VERDICT_MARKERS = ("verified", "supported", "refuted", "inconclusive")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers derived from the registry: one per paper (``pytest -m krr``) and one per expected
+    verdict (``pytest -m refuted``), on every test parametrized by a claim id and on the test
+    modules named for a paper (``test_krr_*.py``, ``test_derivations_krr*.py``)."""
+    for key, title in paper_titles().items():
+        config.addinivalue_line("markers", f"{key}: tests of claims of {title.split(' — ')[0]} ({key})")
+    for verdict in VERDICT_MARKERS:
+        config.addinivalue_line("markers", f"{verdict}: tests of claims whose expected verdict is {verdict}")
+
+
+def _registry_markers(item: pytest.Item, keys: tuple[str, ...]) -> set[str]:
+    names: set[str] = set()
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    claims = registry().claims
+    for value in params.values():
+        if isinstance(value, str) and value in claims:
+            names |= {claims[value].paper, str(claims[value].expected)}
+    module = item.path.stem
+    for key in keys:
+        if module.startswith((f"test_{key}_", f"test_derivations_{key}")):
+            names.add(key)
+    return names
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keys = tuple(paper_titles())
+    for item in items:
+        for name in sorted(_registry_markers(item, keys)):
+            item.add_marker(name)
     if config.getoption("--slow") or "slow" in (config.getoption("-m") or ""):
         return
     skip = pytest.mark.skip(reason="full-budget check: run with --slow (or -m slow)")
