@@ -37,9 +37,7 @@ def test_an_override_needs_a_reason_and_a_stated_field():
     with pytest.raises(ValueError, match="gives its reason"):
         declare(id="mil.eq17", expected=None, checks=CHECKS, overrides={"statement": Override("x", " ")})
     with pytest.raises(ValueError, match="gives its reason"):
-        declare(
-            id="mil.eq17", expected=None, checks=CHECKS, overrides={"expected": Override("x", "why")}
-        )
+        declare(id="mil.eq17", expected=None, checks=CHECKS, overrides={"expected": Override("x", "why")})
     with pytest.raises(ValueError, match="not a catalogue id"):
         declare(id="mil.no_such_claim", expected=None, checks=CHECKS)
 
