@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -25,7 +26,24 @@ from mpmath import iv, mp, mpf, nstr
 from dlncheck.checks.instances import Instance, InstanceSpec
 from dlncheck.numerics import enclosures
 
-HOLDS, VIOLATED, UNDECIDED, AGREES = "holds", "violated", "undecided", "agrees"
+
+class AuditStatus(StrEnum):
+    """What an audit concluded about a relation, or about a whole instance."""
+
+    HOLDS = "holds"  # certified, exactly or in intervals
+    VIOLATED = "violated"  # certified violation
+    UNDECIDED = "undecided"  # the enclosure straddles the boundary (or a side was not computed)
+    AGREES = "agrees"  # two computations of one value agree to the digits shown
+    INADMISSIBLE = "inadmissible"  # the instance violates a hypothesis of the claim
+
+
+HOLDS, VIOLATED, UNDECIDED, AGREES, INADMISSIBLE = (
+    AuditStatus.HOLDS,
+    AuditStatus.VIOLATED,
+    AuditStatus.UNDECIDED,
+    AuditStatus.AGREES,
+    AuditStatus.INADMISSIBLE,
+)
 
 # Precision ladder used when a float64 violation must be confirmed or dismissed: each step
 # doubles the digits; beyond the last one the instance is reported as undecided.
@@ -64,8 +82,11 @@ class Relation:
     op: str  # "<=" or "="
     right: str
     margin: Any  # right - left for "<=", left - right for "="; Fraction or interval; None: not computed
-    status: str
+    status: AuditStatus
     digits: int | None = None  # for AGREES: how many digits the two sides agree to
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", AuditStatus(self.status))  # a misspelt status fails here
 
     def describe(self, digits: int) -> str:
         label = {"<=": "margin (right - left)", "=": "difference (left - right)"}[self.op]
@@ -132,11 +153,11 @@ class AuditResult:
         return self.dps is None
 
     @property
-    def status(self) -> str:
+    def status(self) -> AuditStatus:
         """``violated`` | ``holds`` | ``undecided`` | ``inadmissible``."""
         hyp = {r.status for r in self.hypotheses}
         if VIOLATED in hyp:
-            return "inadmissible"
+            return INADMISSIBLE
         rel = {r.status for r in self.relations}
         if VIOLATED in rel:
             return VIOLATED if UNDECIDED not in hyp else UNDECIDED

@@ -474,7 +474,7 @@ def _require_catalogued(ids: Sequence[str]) -> None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from dlncheck.checks import results as results_io
-    from dlncheck.checks.audit import AGREES, HOLDS, VIOLATED
+    from dlncheck.checks.audit import AGREES, HOLDS, INADMISSIBLE, VIOLATED
     from dlncheck.checks.formula_audit import NotANumber
     from dlncheck.checks.input_limits import check_audit_ranges, check_audit_size
     from dlncheck.checks.instances import load_instance_file, parse_instance
@@ -514,7 +514,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.json:
         results_io.write_json(Path(args.json), result.to_json(dps))
     status = result.status
-    if status == "inadmissible":
+    if status == INADMISSIBLE:
         raise UsageError("the instance violates a hypothesis of the claim, so it cannot test it")
     if status not in (HOLDS, VIOLATED, AGREES):
         if dps >= most:

@@ -133,7 +133,8 @@ class TrajectoryBoundSearch:
             self.name,
             self.kind,
             Verdict.SUPPORTED,
-            f"{record.instances} instances, {record.samples} trajectory samples ({record.skipped} too close to "
+            f"{record.instances} instances, {record.samples} trajectory samples "
+            f"({record.skipped} too close to "
             f"call in float64): smallest slack {record.min_slack:.3e} (resolved to ±{SIDE_TOLERANCE:g}) at "
             f"t = {record.min_t:.3e} on "
             f"{_brief(record.min_raw)}",

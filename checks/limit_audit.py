@@ -226,7 +226,8 @@ class LimitSearch(PropertyCheck):
         first, last = family[0], family[-1]
         tight = 0 <= last[1] < TIGHT_FRACTION * first[1]
         trend = (
-            f"; on its A and L as α → 0 the float64 slack goes {first[1]:.3g} (α = {first[0]}) → {last[1]:.3g} "
+            f"; on its A and L as α → 0 the float64 slack goes {first[1]:.3g} (α = {first[0]}) → "
+            f"{last[1]:.3g} "
             f"(α = {last[0]})" + (": tight as α → 0" if tight else "")
         )
         evidence = dict(result.evidence, alpha_family=[[a, s] for a, s in family], tight_as_alpha_to_0=tight)

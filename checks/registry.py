@@ -35,8 +35,8 @@ class Registry:
         if claim_id in self.catalogue:
             if self.catalogue[claim_id].get("kind") == "experiment":
                 raise UnknownClaimError(
-                    f"claim {claim_id!r} is one of the papers' experiments: it is in the catalogue but not yet "
-                    "recomputed from the flows' limits (no checks yet)"
+                    f"claim {claim_id!r} is one of the papers' experiments: it is in the catalogue but "
+                    "not yet recomputed from the flows' limits (no checks yet)"
                 )
             raise UnknownClaimError(f"claim {claim_id!r} is in the catalogue but has no checks yet")
         raise not_in_catalogue(claim_id, self.catalogue)

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mpmath import iv, mp
 
-from dlncheck.checks.audit import UNDECIDED, AuditResult, Relation, decide
+from dlncheck.checks.audit import UNDECIDED, VIOLATED, AuditResult, Relation, decide
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.limit_audit import (
     FLOAT_LEFT_RELATIVE_ERROR,
@@ -478,7 +478,7 @@ class WnLimitBound:
                 quantities += (("r∞ = lim r(t) (certified)", limit.r_inf),)
             quantities += (*sides.quantities, (self.left_name, sides.left), (self.right_name, right))
         notes = (limit.message,) if limit.message else ()
-        if any(c.status == "violated" for c in conditions):
+        if any(c.status == VIOLATED for c in conditions):
             notes = ("the instance violates a hypothesis at the limit: the claim holds vacuously", *notes)
         return AuditResult(self.claim_id, dps, quantities, (relation,), conditions, slack=slack, notes=notes)
 

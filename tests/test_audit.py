@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from mpmath import iv
 
 from dlncheck.checks.audit import (
@@ -80,3 +81,12 @@ def test_show_value_prints_exact_rationals_and_enclosures_to_the_requested_digit
     with interval_precision(50):
         text = show_value(iv.mpf(2) / 3, 40)
     assert text.startswith("0.6666666666666666666666666666666666666667 ±")
+
+
+def test_an_audit_status_is_an_enum_and_a_misspelt_one_fails():
+    from dlncheck.checks.audit import AuditStatus, Relation
+
+    relation = Relation("a", "<=", "b", None, "undecided")
+    assert relation.status is AuditStatus.UNDECIDED and relation.status == "undecided"
+    with pytest.raises(ValueError):
+        Relation("a", "<=", "b", None, "violates")
