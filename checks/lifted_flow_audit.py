@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flint import ctx
 from mpmath import iv
 
 from dlncheck.checks.audit import HOLDS, VIOLATED, Audit, AuditResult, Relation, decide, escalate, judge
@@ -33,7 +34,7 @@ from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec, parse_instance
 from dlncheck.checks.property import PropertyCheck
 from dlncheck.numerics import lifted_factorization_scalar as sc
-from dlncheck.numerics.enclosures import flint_bits, from_arb, interval_precision
+from dlncheck.numerics.enclosures import digits_to_bits, from_arb, interval_precision
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
@@ -52,7 +53,6 @@ EXAMPLE = {"params": {"c": "1", "y_star": "1/2", "u0": ["3", "0"], "v0": ["0", "
 # Extra bits over the requested decimal digits: the Riemann sums add ~RIEMANN_PIECES terms and
 # the closed form a few dozen operations.
 GUARD_BITS = 40
-BITS_PER_DIGIT = math.log2(10)
 
 RELATIONS = {
     "first bound": ("sup_T ||W(T) - W(0)||_F", "sqrt(Lambda + lambda/4) ||y(0) - y*|| / (lambda sqrt(mu))"),
@@ -135,7 +135,7 @@ def scalar_evaluator(claim_id: str, names: Sequence[str]) -> Callable[[Instance,
         hypotheses = _hypotheses(flow)
         if any(r.status == VIOLATED for r in hypotheses):
             return AuditResult(claim_id, dps, (), (), hypotheses)
-        with flint_bits(int(dps * BITS_PER_DIGIT) + GUARD_BITS):
+        with ctx.workprec(digits_to_bits(dps, GUARD_BITS)):
             be = sc.arb_backend()
             sides = _sides(flow, be, names)
             path = sc.closed_form(flow, be)

@@ -36,6 +36,7 @@ from flint import arb, arb_mat, ctx
 from scipy.linalg.lapack import dgeqrf as _dgeqrf
 from scipy.linalg.lapack import dtrtrs as _dtrtrs
 
+from dlncheck.numerics.enclosures import arb_of_fraction, digits_to_bits, is_float64
 from dlncheck.numerics.legendre_potentials import MilEntropy, MilPower
 from dlncheck.numerics.results import LimitResult
 from dlncheck.numerics.weighted_normal_equations import solve_weighted_normal
@@ -150,29 +151,19 @@ class ProjectionProblem:
         if "exact" in cache:
             return cache["exact"]
         if self.A_is_float64:
-            cache["exact"] = (self.A.tolist(), arb_mat([[_exact_arb(v)] for v in self.y_exact]))
+            cache["exact"] = (self.A.tolist(), arb_mat([[arb_of_fraction(v)] for v in self.y_exact]))
             return cache["exact"]
         # balls rounded at a higher precision serve any lower one
         usable = [prec for prec in cache if prec >= ctx.prec]
         if not usable:
-            rows = [[_exact_arb(a) for a in row] for row in self.A_exact]
-            cache[ctx.prec] = (rows, arb_mat([[_exact_arb(v)] for v in self.y_exact]))
+            rows = [[arb_of_fraction(a) for a in row] for row in self.A_exact]
+            cache[ctx.prec] = (rows, arb_mat([[arb_of_fraction(v)] for v in self.y_exact]))
             return cache[ctx.prec]
         return cache[min(usable)]
 
     @cached_property
     def A_is_float64(self) -> bool:
-        return all(_is_float64(a) for row in self.A_exact for a in row)
-
-
-def _is_float64(q: Fraction) -> bool:
-    d = q.denominator
-    return d & (d - 1) == 0 and -(1 << 53) < q.numerator < (1 << 53) and d < (1 << 1074)
-
-
-def _exact_arb(q: Fraction) -> arb:
-    """q as an arb ball: exact when q is a float64, else rounded at ``ctx.prec``."""
-    return arb(q.numerator / q.denominator) if _is_float64(q) else arb(q.numerator) / q.denominator
+        return all(is_float64(a) for row in self.A_exact for a in row)
 
 
 @dataclass
@@ -467,8 +458,7 @@ def _projection_result(
 # ------------------------------------------------------------------------------ arb refinement
 
 
-def _digits_to_bits(digits: int) -> int:
-    return math.ceil(digits * math.log2(10)) + 8
+ARB_GUARD_BITS = 8  # beyond the working digits, for the rounding of each Newton step's arithmetic
 
 
 class _ArbProblem:
@@ -562,18 +552,17 @@ def refine(
     corresponding precision from where it stopped.
     """
     start = time.perf_counter()
-    saved = ctx.prec
-    try:
-        ctx.prec = _digits_to_bits(dps + GUARD_DIGITS)
+    # the precision is raised inside as the spread of the solution shows; workprec restores it
+    with ctx.workprec(digits_to_bits(dps + GUARD_DIGITS, ARB_GUARD_BITS)):
         if problem.unique_solution is not None:
             return _unique_point_result(problem, start, dps)
         m = len(problem.A_exact)
         start_dual = _default_start(problem, start_dual)
         exact_start = start_dual is not None and any(isinstance(v, Fraction) for v in start_dual)
         magnitude = _magnitude_digits(start_dual) if exact_start else 0
-        ctx.prec = _digits_to_bits(dps + GUARD_DIGITS + magnitude)
+        ctx.prec = digits_to_bits(dps + GUARD_DIGITS + magnitude, ARB_GUARD_BITS)
         if exact_start:
-            mu = arb_mat([[_exact_arb(Fraction(v))] for v in start_dual]).mid()
+            mu = arb_mat([[arb_of_fraction(Fraction(v))] for v in start_dual]).mid()
             spread = None
         else:
             mu = arb_mat([[arb(float(v))] for v in (start_dual if start_dual is not None else np.zeros(m))])
@@ -582,7 +571,7 @@ def refine(
             spread = _spread_digits(_ArbProblem(problem).primal(mu)[1])
         iterations = 0
         for _ in range(MAX_PRECISION_RAISES):
-            ctx.prec = _digits_to_bits(dps + GUARD_DIGITS + max(spread, magnitude))
+            ctx.prec = digits_to_bits(dps + GUARD_DIGITS + max(spread, magnitude), ARB_GUARD_BITS)
             ap = _ArbProblem(problem)
             mu, z, dz, r, rel, used = _newton_at_working_precision(ap, mu, dps)
             iterations += used
@@ -624,8 +613,6 @@ def refine(
                 "working_digits": dps + GUARD_DIGITS + max(spread, magnitude),
             },
         )
-    finally:
-        ctx.prec = saved
 
 
 def _settled_residual(dps: int) -> float:
@@ -845,9 +832,7 @@ def certify(ap: _ArbProblem, mu: arb_mat, dps: int) -> Certificate:
         _, dz_largest = ap.primal(arb_mat([[arb(mu_mid[i, 0], largest)] for i in range(ap.m)]))
     except ArithmeticError:
         return Certificate(False, None, None, "certification failed: the box leaves the domain")
-    saved = ctx.prec
-    ctx.prec = _certification_bits(dz)
-    try:
+    with ctx.workprec(_certification_bits(dz)):
         hessian = ap.hessian(dz_largest)
         identity = arb_mat(_identity(ap.m))
         candidates = [Y] if Y is not None else []
@@ -863,8 +848,6 @@ def certify(ap: _ArbProblem, mu: arb_mat, dps: int) -> Certificate:
             if _contracts(contraction):
                 contractions.append((candidate, contraction))
                 break
-    finally:
-        ctx.prec = saved
     for Y, contraction in contractions:
         correction = Y * F
         radius = max(_norm(correction) * 8, floor)

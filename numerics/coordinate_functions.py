@@ -91,7 +91,7 @@ def _newton_bisect(f: Callable[[arb], arb], df: Callable[[arb], arb], a: arb, b:
         ladder.append(ladder[-1] // 2)
     steps = 0
     for prec in reversed(ladder):
-        with enclosures.flint_bits(prec):
+        with ctx.workprec(prec):
             floor = arb(2) ** (8 - prec) if prec < target else arb(0)
             while steps < max_steps:
                 steps += 1
@@ -130,7 +130,7 @@ class Features:
 def features(depth: int, x_value: Fraction, dps: int) -> Features:
     """Minimizer, minimum, positive zero and slope of g, each certified, as ``iv`` intervals at
     ``iv``'s precision (call under :func:`numerics.enclosures.interval_precision`)."""
-    with enclosures.flint_bits(iv.prec + ARB_GUARD_BITS):
+    with ctx.workprec(iv.prec + ARB_GUARD_BITS):
         x = arb(x_value.numerator) / x_value.denominator
         max_steps = ctx.prec + 20
         g_x = CoordinateFunction(x, depth)

@@ -18,9 +18,10 @@ from fractions import Fraction
 import mpmath
 from flint import arb, arb_mat, ctx
 
-from dlncheck.numerics.dual_reduction import DiagonalReduction, with_precision
+from dlncheck.numerics.dual_reduction import DiagonalReduction
+from dlncheck.numerics.enclosures import digits_to_bits
 from dlncheck.numerics.results import FlowResult
-from dlncheck.numerics.stiff_extrapolation import digits_to_bits, integrate_stiff
+from dlncheck.numerics.stiff_extrapolation import PRECISION_GUARD_BITS, integrate_stiff
 
 STOP_GUARD_DIGITS = 8  # the stopping test asks for this many digits fewer than the integration
 T_END = "1e200"  # horizon in the model's time; the stopping test ends the run long before
@@ -77,7 +78,7 @@ def integrate_precisely(
         progress=progress,
         stop=arrived,
     )
-    with with_precision(digits_to_bits(result.working_dps)):
+    with ctx.workprec(digits_to_bits(result.working_dps, PRECISION_GUARD_BITS)):
         lam = last.get("lam")
         if lam is None:  # no accepted step asked the stopping test
             lam = arb_mat([[arb(mpmath.nstr(v, result.working_dps + 5))] for v in result.y])

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
-from flint import arb, ctx
+from flint import arb
 
 MODELS = ("positive", "signed")
 
@@ -213,22 +213,3 @@ def dual_vector_field(
 def dual_jacobian(reduction: DiagonalReduction, A: np.ndarray, dx: np.ndarray) -> np.ndarray:
     """∂λ'/∂λ = kL A diag(dx/dg) Aᵀ (negative semidefinite)."""
     return reduction.rate * (A * dx) @ A.T
-
-
-def with_precision(prec_bits: int):
-    """Context manager setting python-flint's global precision and restoring it (STYLE.md)."""
-    return _FlintPrecision(prec_bits)
-
-
-class _FlintPrecision:
-    def __init__(self, prec_bits: int):
-        self.prec = prec_bits
-
-    def __enter__(self):
-        self.saved = ctx.prec
-        ctx.prec = self.prec
-        return self
-
-    def __exit__(self, *exc):
-        ctx.prec = self.saved
-        return False

@@ -11,11 +11,12 @@ explicit).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 
-from flint import ctx as flint_ctx
+from flint import arb
 from mpmath import iv, mp, mpf, nstr
 from mpmath.libmp import from_man_exp, mpf_add, mpf_sub, round_ceiling, round_floor
 
@@ -40,15 +41,23 @@ def from_fraction(x: Fraction):
     return iv.mpf(x.numerator) / iv.mpf(x.denominator)
 
 
-@contextmanager
-def flint_bits(bits: int) -> Iterator[None]:
-    """Run a block with python-flint's (global) precision at ``bits``, then restore it."""
-    saved = flint_ctx.prec
-    flint_ctx.prec = bits
-    try:
-        yield
-    finally:
-        flint_ctx.prec = saved
+def digits_to_bits(digits: int, guard_bits: int = 0) -> int:
+    """The binary precision that carries ``digits`` decimal digits, plus ``guard_bits``: the one
+    conversion of the project (each caller names its guard bits). Use it with python-flint's
+    ``ctx.workprec(bits)``, which sets and restores the global precision."""
+    return math.ceil(digits * math.log2(10)) + guard_bits
+
+
+def is_float64(q: Fraction) -> bool:
+    """Whether the rational q is a float64 number exactly."""
+    d = q.denominator
+    return d & (d - 1) == 0 and -(1 << 53) < q.numerator < (1 << 53) and d < (1 << 1074)
+
+
+def arb_of_fraction(q: Fraction) -> arb:
+    """q as a python-flint ball: exactly q when q is a float64 (whatever ``ctx.prec``), else
+    q rounded at ``ctx.prec``, a ball that contains q."""
+    return arb(q.numerator / q.denominator) if is_float64(q) else arb(q.numerator) / q.denominator
 
 
 def from_arb(x):

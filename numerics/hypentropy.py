@@ -166,7 +166,7 @@ def q_by_quadrature(z: Fraction):
     [0, 2] and >= arcsinh(1) > 1/4 beyond), so the ball is accurate relative to the result for
     tiny and huge z alike (the tolerance steers the accuracy only; the ball is rigorous anyway).
     """
-    with enclosures.flint_bits(iv.prec + QUADRATURE_GUARD_BITS):
+    with ctx.workprec(iv.prec + QUADRATURE_GUARD_BITS):
         end = arb(abs(z.numerator)) / z.denominator
         size = min(end * end / 8, end / 4)
         ball = acb.integral(_asinh_half, 0, end, abs_tol=arb(2) ** -ctx.prec * size)

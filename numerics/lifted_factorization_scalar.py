@@ -148,7 +148,7 @@ def _arb_hull(lo: arb, hi: arb) -> arb:
 
 
 def arb_backend() -> Backend:
-    """Balls at python-flint's current precision (callers set it: ``numerics.enclosures.flint_bits``)."""
+    """Balls at python-flint's current precision (callers set it with ``flint.ctx.workprec``)."""
     return Backend(
         name="arb",
         const=lambda q: arb(fmpq(q.numerator, q.denominator)),

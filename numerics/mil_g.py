@@ -157,7 +157,7 @@ def exact_point_near(
 def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
     """Gaussian elimination in exact rationals; None if singular."""
     m = len(rhs)
-    rows = [list(r) + [b] for r, b in zip(matrix, rhs, strict=True)]
+    rows = [[*r, b] for r, b in zip(matrix, rhs, strict=True)]
     for k in range(m):
         pivot = next((i for i in range(k, m) if rows[i][k] != 0), None)
         if pivot is None:

@@ -77,11 +77,11 @@ from fractions import Fraction
 
 import numpy as np
 import scipy.linalg
-from flint import arb, fmpq, fmpq_mat, fmpz
+from flint import arb, ctx, fmpq, fmpq_mat, fmpz
 
 from dlncheck.numerics.bregman_projection import ProjectionProblem
 from dlncheck.numerics.dual_flow import flow_limit
-from dlncheck.numerics.dual_reduction import Branch, DiagonalReduction, with_precision
+from dlncheck.numerics.dual_reduction import Branch, DiagonalReduction
 from dlncheck.numerics.legendre_potentials import MilPower
 from dlncheck.numerics.results import FlowResult
 from dlncheck.numerics.sparse_recovery import (
@@ -137,7 +137,7 @@ def branch_costs(p0: Sequence[Fraction], depth: int) -> tuple[Fraction, ...]:
             out.append(1 / root ** (depth - 2))
             continue
         log2_c = (depth - 2) / depth * (math.log2(p.denominator) - math.log2(p.numerator))
-        with with_precision(max(64, math.ceil(log2_c)) + COST_GUARD_BITS + 16):
+        with ctx.workprec(max(64, math.ceil(log2_c)) + COST_GUARD_BITS + 16):
             ball = (arb(p.numerator) / p.denominator) ** (arb(-(depth - 2)) / depth)
             mantissa, exponent = ball.mid().man_exp()
         out.append(Fraction(int(mantissa)) * Fraction(2) ** int(exponent))

@@ -60,7 +60,7 @@ from flint import arb, arb_mat, ctx
 from mpmath import mp, mpf
 from mpmath.libmp import from_man_exp
 
-from dlncheck.numerics.enclosures import flint_bits
+from dlncheck.numerics.enclosures import arb_of_fraction, digits_to_bits
 
 VectorField = Callable[[arb_mat], arb_mat]
 """y (M x 1 arb_mat) -> f(y) (M x 1 arb_mat), evaluated at the working precision."""
@@ -152,21 +152,15 @@ DEFAULT_MAX_STEPS = 10_000
 # precision and conversions
 
 
+# One guard bit beyond the working digits (whose count already carries the round-off guard).
+PRECISION_GUARD_BITS = 1
+
+
 @contextmanager
 def working_precision(bits: int) -> Iterator[None]:
-    """Set flint's ``ctx.prec`` and mpmath's ``mp.prec`` to ``bits``; restore both on exit."""
-    saved_flint, saved_mp = ctx.prec, mp.prec
-    ctx.prec = bits
-    mp.prec = bits
-    try:
+    """python-flint's and mpmath's precision at ``bits`` (both ``workprec``: restored on exit)."""
+    with ctx.workprec(bits), mp.workprec(bits):
         yield
-    finally:
-        ctx.prec = saved_flint
-        mp.prec = saved_mp
-
-
-def digits_to_bits(digits: int) -> int:
-    return math.ceil(digits * math.log2(10)) + 1
 
 
 def arb_to_mpf(x: arb) -> mpf:
@@ -188,7 +182,7 @@ def to_arb(value: Any) -> arb:
     if isinstance(value, mpf):
         return arb((value.man, value.exp)) if value else arb(0)
     if isinstance(value, Fraction):
-        return (arb(value.numerator) / value.denominator).mid()
+        return arb_of_fraction(value).mid()
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TypeError(f"expected a number or a decimal string, got {value!r}")
     x = arb(value)
@@ -438,7 +432,7 @@ class _ShiftedInverses:
             return cached
         h = (self.big_h / n).mid()
         la_bits = _linear_algebra_bits(self.problem, h, self.jac_norm)
-        with flint_bits(la_bits):
+        with ctx.workprec(la_bits):
             self.counters.factorizations += 1
             try:
                 inverse = (self.problem.identity - self.jac * h).solve(
@@ -451,13 +445,9 @@ class _ShiftedInverses:
 
 
 def _apply_at(bits: int, matrix: arb_mat, vector: arb_mat) -> arb_mat:
-    """matrix * vector (midpoints) at ``bits``: the substeps' hot loop, so no context manager."""
-    saved = ctx.prec
-    ctx.prec = bits
-    try:
+    """matrix * vector (midpoints) at ``bits``."""
+    with ctx.workprec(bits):
         return (matrix * vector).mid()
-    finally:
-        ctx.prec = saved
 
 
 def _implicit_euler_column(
@@ -841,7 +831,7 @@ def integrate_stiff(
         columns = min(columns, DEUFLHARD_MAX_COLUMNS)
     substeps = step_sequence(columns, sequence)
     working_dps = dps + roundoff_guard_digits(substeps)
-    work_bits = digits_to_bits(working_dps)
+    work_bits = digits_to_bits(working_dps, PRECISION_GUARD_BITS)
     m = len(y0)
     if m == 0:
         raise ValueError("y0 is empty")

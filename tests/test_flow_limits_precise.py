@@ -26,6 +26,7 @@ import mpmath
 import numpy as np
 import pytest
 from flint import arb, arb_mat
+from flint import ctx as flint_ctx
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,6 @@ from dlncheck.numerics.dual_reduction import (
     pair_as_signed,
     positive_reduction,
     signed_reduction,
-    with_precision,
 )
 from dlncheck.numerics.results import FlowResult, LimitResult
 
@@ -184,7 +184,7 @@ def test_precise_flow_evaluates_the_branches_of_the_reduction(depth):
     ]
     if depth == 2:  # the u⊙v model with u0 = v0 in one coordinate: a branch that stays 0
         reductions.append(pair_as_signed(u0, (Fraction(1, 3), Fraction(1, 4), Fraction(1)), 4.0))
-    with with_precision(400):
+    with flint_ctx.workprec(400):
         tolerance = arb(10) ** -110  # 400 bits are 120 digits
         lam = arb_mat([[arb("0.03")], [arb("-0.02")]])
         Am = arb_mat([_balls(row) for row in A])

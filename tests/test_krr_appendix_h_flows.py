@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from flint import ctx as flint_ctx
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from dlncheck.checks import flow_strategies_krr_factorization as strategies
@@ -24,7 +25,6 @@ from dlncheck.derivations import krr_appendix_h as h
 from dlncheck.derivations import krr_lifted_scalar_flow
 from dlncheck.derivations.derivation import Outcome
 from dlncheck.numerics import lifted_factorization_scalar as sc
-from dlncheck.numerics.enclosures import flint_bits
 from dlncheck.numerics.lifted_factorization_flow import LiftedFlowProblem, integrate_lifted_flow
 
 EXAMPLE_FLOW = sc.ScalarLiftedFlow.from_factors(
@@ -86,7 +86,7 @@ def test_closed_form_integral_80_is_enclosed_and_converged():
     assert sc.integral_80(flow, closed, sc.FLOAT, pieces=8 * sc.RIEMANN_PIECES) == pytest.approx(
         i80, rel=1e-7
     )
-    with flint_bits(200):
+    with flint_ctx.workprec(200):
         enclosure = sc.integral_80(flow, sc.closed_form(flow, sc.arb_backend()), sc.arb_backend())
     assert float(enclosure.lower()) <= i80 <= float(enclosure.upper())
     # the printed (80) fails here by a factor near 2 sqrt 2 (velocity factor 4, ||Xbar||^2 = ||X||^2/2)
@@ -94,7 +94,7 @@ def test_closed_form_integral_80_is_enclosed_and_converged():
 
 
 def test_arb_enclosures_contain_the_float_values():
-    with flint_bits(120):
+    with flint_ctx.workprec(120):
         be = sc.arb_backend()
         balls = sc.closed_form(EXAMPLE_FLOW, be)
     floats = sc.closed_form(EXAMPLE_FLOW, sc.FLOAT)

@@ -1,4 +1,5 @@
-"""mil Theorems 2.2/3.1 from the flows: g's minimizer, the g-competitor bounds, the rate along trajectories."""
+"""mil Theorems 2.2/3.1 from the flows: g's minimizer, the g-competitor bounds, the rate along
+trajectories."""
 
 from __future__ import annotations
 

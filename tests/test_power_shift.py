@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from flint import arb
+from flint import ctx as flint_ctx
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
@@ -26,7 +27,6 @@ from dlncheck.numerics.dual_reduction import (
     DiagonalReduction,
     dual_jacobian,
     dual_vector_field,
-    with_precision,
 )
 from dlncheck.numerics.legendre_potentials import MilPower
 from dlncheck.numerics.power_shift import (
@@ -220,7 +220,7 @@ def test_a_branch_with_offset_c_is_the_unshifted_branch():
     h = np.linspace(-0.5, 0.5, 5)
     for a, b in zip(plain.value(h), offset.value(h), strict=True):
         assert np.allclose(a, b, rtol=1e-14, atol=0)
-    with with_precision(200):
+    with flint_ctx.workprec(200):
         balls = [arb(v) for v in h]
         for a, b in zip(plain.value_arb(balls)[0], offset.value_arb(balls)[0], strict=True):
             assert abs(a - b) < arb(10) ** -55
