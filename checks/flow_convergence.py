@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
+from dlncheck.checks.seeded_search import seeded_search
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -86,17 +86,7 @@ class FlowConvergenceSearch:
         budget = min(MAX_INSTANCES, max(MIN_INSTANCES, ctx.budget // BUDGET_DIVISOR))
         last_note = [time.monotonic()]
 
-        @settings(
-            max_examples=budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            phases=(Phase.generate,),
-        )
-        @seed(ctx.seed)
-        @given(self.instances())
+        @seeded_search(self.instances(), budget, ctx.seed)
         def probe(raw: dict[str, Any]) -> None:
             failure = self._observe(raw, record)
             if failure is not None:

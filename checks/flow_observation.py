@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
 from dlncheck.checks.flow_convergence import BUDGET_DIVISOR, MAX_INSTANCES, MIN_INSTANCES, PROGRESS_INTERVAL_S
+from dlncheck.checks.seeded_search import seeded_search
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -64,17 +64,7 @@ class FlowObservationSearch:
         failures: list[dict[str, Any]] = []
         last_note = [time.monotonic()]
 
-        @settings(
-            max_examples=budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            phases=(Phase.generate,),
-        )
-        @seed(ctx.seed)
-        @given(self.instances())
+        @seeded_search(self.instances(), budget, ctx.seed)
         def probe(raw: dict[str, Any]) -> None:
             observation = self.observe(raw)
             seen.append((raw, observation))

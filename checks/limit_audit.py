@@ -73,6 +73,23 @@ class LimitValue:
     message: str
 
 
+def solution_set_hypothesis(theorem: str, set_name: str) -> Callable[[FlowInstance], None]:
+    """The hypotheses of a theorem about a flow's limit whose only non-structural one is that
+    its solution set (S₊ or S) is not empty: decided exactly, the failure named."""
+
+    def hypotheses(instance: FlowInstance) -> None:
+        """L >= 2 and positive initializations are enforced by the instance format; the
+        solution set's non-emptiness is decided exactly (a Farkas or range certificate)."""
+        from dlncheck.checks.flow_command import require_solvable
+
+        try:
+            require_solvable(instance)
+        except InstanceError as exc:
+            raise InstanceError(f"hypothesis {set_name} ≠ ∅ of {theorem} fails: {exc}") from None
+
+    return hypotheses
+
+
 @dataclass(frozen=True)
 class LimitBound:
     """A claim ``left <= right`` about the limit of the flows of ``models``.

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
+from hypothesis import Phase, target
 from hypothesis import strategies as st
 
 from dlncheck.checks import counterexamples
@@ -38,6 +38,7 @@ from dlncheck.checks.audit import (
     show_value,
 )
 from dlncheck.checks.instances import Instance, parse_instance
+from dlncheck.checks.seeded_search import seeded_search
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -188,18 +189,13 @@ class PropertyCheck:
     def _search(self, claim: Claim, ctx: RunContext, record: _SearchRecord) -> CertifiedViolation | None:
         last_note = [time.monotonic()]
 
-        @settings(
-            max_examples=self.budget(ctx),
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=False,
-            verbosity=Verbosity.quiet,
+        @seeded_search(
+            self.instances(),
+            self.budget(ctx),
+            ctx.seed,
             phases=(Phase.generate, Phase.target, Phase.shrink),
+            report_multiple_bugs=False,
         )
-        @seed(ctx.seed)
-        @given(self.instances())
         def probe(raw: dict[str, Any]) -> None:
             instance = self.parse(claim, raw)
             slack = self.slack(instance)

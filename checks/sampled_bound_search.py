@@ -26,9 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings, target
+from hypothesis import Phase, target
 from hypothesis import strategies as st
 
+from dlncheck.checks.seeded_search import seeded_search
 from dlncheck.checks.verdicts import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -100,17 +101,7 @@ class SampledBoundSearch:
         budget = min(MAX_INSTANCES, max(MIN_INSTANCES, ctx.budget // BUDGET_DIVISOR))
         last_note = [time.monotonic()]
 
-        @settings(
-            max_examples=budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            phases=(Phase.generate, Phase.target),
-        )
-        @seed(ctx.seed)
-        @given(self.instances())
+        @seeded_search(self.instances(), budget, ctx.seed, phases=(Phase.generate, Phase.target))
         def probe(raw: dict[str, Any]) -> None:
             self._observe(raw, record)
             now = time.monotonic()

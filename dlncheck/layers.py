@@ -39,6 +39,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "check kinds",
         (
             "dlncheck.checks.counterexamples",
+            "dlncheck.checks.seeded_search",
             "dlncheck.checks.property",
             "dlncheck.checks.symbolic",
             "dlncheck.checks.unchecked",

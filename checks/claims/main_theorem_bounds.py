@@ -30,8 +30,7 @@ from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
 from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from dlncheck.checks.formula_audit import lazy_formula_audit
-from dlncheck.checks.instances import InstanceError
-from dlncheck.checks.limit_audit import LimitBound, limit_search
+from dlncheck.checks.limit_audit import LimitBound, limit_search, solution_set_hypothesis
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import l1_bound_counterexample as bc
@@ -106,20 +105,6 @@ def _l1_dual_image(A: tuple, y: tuple, positive: bool) -> tuple[Fraction, ...] |
     return tuple(sum(A[i][j] * certificate.dual[i] for i in range(len(A))) for j in range(len(A[0])))
 
 
-def _solution_set_hypothesis(theorem: str, set_name: str):
-    def hypotheses(instance: FlowInstance) -> None:
-        """L >= 2 and positive initializations are enforced by the instance format; the
-        solution set's non-emptiness is decided exactly (a Farkas or range certificate)."""
-        from dlncheck.checks.flow_command import require_solvable
-
-        try:
-            require_solvable(instance)
-        except InstanceError as exc:
-            raise InstanceError(f"hypothesis {set_name} ≠ ∅ of {theorem} fails: {exc}") from None
-
-    return hypotheses
-
-
 def _l1_gap_sides(signed: bool):
     """(16) / (9): left ‖x̃∞‖₁ - min ‖z‖₁ over S₊ / S, right c_L (‖u0‖_L^L [+ ‖v0‖_L^L]).
 
@@ -152,7 +137,7 @@ THEOREM_2_1_BOUND = LimitBound(
     models=("positive",),
     left_name="||x̃_∞||_1 - min_{z in S+} ||z||_1",
     right_name="c_L ||x_0||_L^L",
-    hypotheses=_solution_set_hypothesis("Theorem 2.1", "S₊"),
+    hypotheses=solution_set_hypothesis("Theorem 2.1", "S₊"),
     sides=_l1_gap_sides(signed=False),
     description="(16) at the limit of the positive flow (15), mil (21)'s projection, certified at D digits",
 )
@@ -162,7 +147,7 @@ THEOREM_1_1_BOUND = LimitBound(
     models=("signed",),
     left_name="||x̃_∞||_1 - min_{z in S} ||z||_1",
     right_name="c_L (||u_0||_L^L + ||v_0||_L^L)",
-    hypotheses=_solution_set_hypothesis("Theorem 1.1", "S"),
+    hypotheses=solution_set_hypothesis("Theorem 1.1", "S"),
     sides=_l1_gap_sides(signed=True),
     description="(9) at the limit of the flow of L^± (mil (7)), mil (34)'s projection, certified at D digits",
 )

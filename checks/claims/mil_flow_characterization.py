@@ -29,11 +29,10 @@ import numpy as np
 from mpmath import iv
 
 from dlncheck.checks.claim import Kind, declare
-from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
 from dlncheck.checks.flow_strategies import positive_flow_instances, signed_flow_instances
 from dlncheck.checks.flow_trajectory import TrajectoryBoundSearch
-from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search
+from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search, solution_set_hypothesis
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations.bregman_potentials import L_SYMBOLIC
@@ -52,19 +51,6 @@ _KINDS = {
 
 
 # ------------------------------------------------------------------ instances
-
-
-def _solvable(theorem: str, set_name: str):
-    def hypotheses(instance: FlowInstance) -> None:
-        """S₊ (S±) ≠ ∅, decided exactly; L >= 2 and x(0) > 0 are enforced by the instance format."""
-        from dlncheck.checks.flow_command import require_solvable
-
-        try:
-            require_solvable(instance)
-        except InstanceError as exc:
-            raise InstanceError(f"hypothesis {set_name} ≠ ∅ of {theorem} fails: {exc}") from None
-
-    return hypotheses
 
 
 def _as_pair_flow(instance: FlowInstance) -> FlowInstance:
@@ -175,7 +161,7 @@ G_POSITIVE = LimitBound(
     models=("positive",),
     left_name="sum_n g_{x̃0_n}(x̃∞_n)",
     right_name="min over competitors z in S₊ of sum_n g_{x̃0_n}(z_n)",
-    hypotheses=_solvable("Theorem 2.2", "S₊"),
+    hypotheses=solution_set_hypothesis("Theorem 2.2", "S₊"),
     sides=_g_sides(disjoint=False),
     description=(
         "mil (29)/(19) at the positive flow's limit (mil (21)'s projection, certified at D digits) against exact "
@@ -188,7 +174,7 @@ G_PAIR = LimitBound(
     models=("signed",),
     left_name="g_{ũ0}(ũ∞) + g_{ṽ0}(ṽ∞)",
     right_name="min over competitors (z+, z-) in S± of g_{ũ0}(z+) + g_{ṽ0}(z-)",
-    hypotheses=_solvable("Theorem 3.1", "S"),
+    hypotheses=solution_set_hypothesis("Theorem 3.1", "S"),
     sides=_g_sides(disjoint=False),
     description=(
         "mil (36) at the limit pair (ũ∞, ṽ∞) of the flow (35) (the positive flow of [A, -A], mil (34)'s projection, "
@@ -202,7 +188,7 @@ G_PAIR_DISJOINT = LimitBound(
     models=("signed",),
     left_name="sum_n g_{ũ0_n}(ũ∞_n) + g_{ṽ0_n}(ṽ∞_n)",
     right_name="min over competitors z in S of sum_n g_{ũ0_n}(z+_n) + g_{ṽ0_n}(z-_n)",
-    hypotheses=_solvable("Theorem 1.1", "S"),
+    hypotheses=solution_set_hypothesis("Theorem 1.1", "S"),
     sides=_g_sides(disjoint=True),
     description=(
         "mil (37) at the limit pair (ũ∞, ṽ∞) of the flow (35) against exact z in S split into disjoint "

@@ -12,7 +12,7 @@ import sympy as sp
 from dlncheck.checks.claim import declare
 from dlncheck.checks.flow_strategies import positive_flow_instances
 from dlncheck.checks.formula_audit import formula_audit
-from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search
+from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search, solution_set_hypothesis
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations.derivation import Derivation, Step, witness_instance
@@ -91,12 +91,6 @@ declare(
 # ------------------------------------------------------------------ Proposition 1: a bound on a flow limit
 
 
-def _solvable(instance) -> None:
-    from dlncheck.checks.flow_command import require_solvable
-
-    require_solvable(instance)
-
-
 def _l1_minimum_image(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
     """Aᵀλ for an exact optimal dual λ of min ‖z‖₁ over S₊ (a certified LP)."""
     from dlncheck.numerics.sparse_recovery import certify_l1_minimizer
@@ -128,7 +122,7 @@ PROPOSITION_1 = LimitBound(
     models=("positive",),
     left_name="min_{z in S+} ||z||_1",
     right_name="||x̃_∞||_1",
-    hypotheses=_solvable,
+    hypotheses=solution_set_hypothesis("Proposition 1", "S₊"),
     sides=_sides,
     description="Proposition 1 at the limit of the positive flow, certified at D digits",
 )
