@@ -15,7 +15,6 @@ the Theorem from [7] assumes Q > c_L β₁^{2/L} instead ("printed"), which is n
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from fractions import Fraction
 
@@ -37,7 +36,7 @@ from dlncheck.checks.wn_limit_audit import (
     weighted_minimum,
     weights,
 )
-from dlncheck.numerics import enclosures
+from dlncheck.numerics import basic_solutions, enclosures
 from dlncheck.numerics.enclosures import from_fraction, interval_precision
 
 # Digits at which an exact hypothesis with irrational sides (c_L β₁^{2/L} against Q) is decided;
@@ -176,36 +175,8 @@ def rho_at_least_one(instance, limit: WnLimit, intervals: bool) -> Sides:
 
 @functools.lru_cache(maxsize=512)
 def vertices(A: tuple, y: tuple) -> tuple[tuple[Fraction, ...], ...]:
-    """The vertices of S₊ = {z >= 0 : Az = y} (A of full row rank), exactly: basic feasible solutions."""
-    m, n = len(A), len(A[0])
-    found = []
-    for basis in itertools.combinations(range(n), m):
-        solution = _solve_exact([[A[i][j] for j in basis] for i in range(m)], list(y))
-        if solution is None or any(v < 0 for v in solution):
-            continue
-        z = [Fraction(0)] * n
-        for j, v in zip(basis, solution, strict=True):
-            z[j] = v
-        if tuple(z) not in found:
-            found.append(tuple(z))
-    return tuple(found)
-
-
-def _solve_exact(M: list[list[Fraction]], v: list[Fraction]) -> list[Fraction] | None:
-    n = len(M)
-    aug = [[*row[:], v[i]] for i, row in enumerate(M)]
-    for col in range(n):
-        pivot = next((i for i in range(col, n) if aug[i][col] != 0), None)
-        if pivot is None:
-            return None
-        aug[col], aug[pivot] = aug[pivot], aug[col]
-        inv = 1 / aug[col][col]
-        aug[col] = [a * inv for a in aug[col]]
-        for i in range(n):
-            if i != col and aug[i][col] != 0:
-                f = aug[i][col]
-                aug[i] = [a - f * c for a, c in zip(aug[i], aug[col], strict=True)]
-    return [aug[i][n] for i in range(n)]
+    """The vertices of S₊ = {z >= 0 : Az = y}, exactly (``numerics.basic_solutions``), cached per design."""
+    return basic_solutions.vertices(A, y, len(A[0]))
 
 
 def quasi_norm_minimum_sides(instance, limit: WnLimit, intervals: bool) -> Sides:

@@ -45,6 +45,16 @@ def rank(M: Sequence[Sequence[Fraction]]) -> int:
     return _matrix(M, len(M[0])).rank()
 
 
+def solve_exact(M: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -> list[Fraction] | None:
+    """x with Mx = b for a square exact rational M (python-flint's fmpq_mat); None if M is singular."""
+    n = len(M)
+    square = _matrix(M, n)
+    if square.det() == 0:
+        return None
+    solution = square.solve(_matrix([[v] for v in b], 1))
+    return [_fraction(solution[i, 0]) for i in range(n)]
+
+
 def _reduced_system(
     M: Sequence[Sequence[Fraction]], b: Sequence[Fraction], n: int
 ) -> tuple[list[list[Fraction]], list[Fraction]] | None:

@@ -34,6 +34,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from dlncheck.numerics.basic_solutions import solve_exact
+
 # Newton on the dual stops at ‖A z - y‖ <= RESIDUAL_TOLERANCE · ‖y‖: float64 evaluates the
 # residual to ~1e-16 ‖A‖‖z‖; 1e-13 leaves a factor 1000 for the conditioning of small A.
 RESIDUAL_TOLERANCE = 1e-13
@@ -147,27 +149,11 @@ def exact_point_near(
     point = [Fraction(float(v)) for v in z]
     delta = [yi - sum(a * p for a, p in zip(row, point, strict=True)) for row, yi in zip(A, y, strict=True)]
     gram = [[sum(a * b for a, b in zip(r1, r2, strict=True)) for r2 in A] for r1 in A]
-    weights = _solve(gram, delta)
+    weights = solve_exact(gram, delta)
     if weights is None:
         return None
     corrected = tuple(p + sum(A[i][n] * weights[i] for i in range(len(A))) for n, p in enumerate(point))
     return corrected if all(v >= 0 for v in corrected) else None
-
-
-def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """Gaussian elimination in exact rationals; None if singular."""
-    m = len(rhs)
-    rows = [[*r, b] for r, b in zip(matrix, rhs, strict=True)]
-    for k in range(m):
-        pivot = next((i for i in range(k, m) if rows[i][k] != 0), None)
-        if pivot is None:
-            return None
-        rows[k], rows[pivot] = rows[pivot], rows[k]
-        for i in range(m):
-            if i != k and rows[i][k] != 0:
-                f = rows[i][k] / rows[k][k]
-                rows[i] = [a - f * b for a, b in zip(rows[i], rows[k], strict=True)]
-    return [rows[k][m] / rows[k][k] for k in range(m)]
 
 
 def divergence_float(z: Sequence[float], x: Sequence[float], depth: int) -> tuple[float, float]:

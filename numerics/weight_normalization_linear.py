@@ -28,6 +28,7 @@ import numpy as np
 from mpmath import iv, mp
 from scipy.integrate import solve_ivp
 
+from dlncheck.numerics.basic_solutions import solve_exact
 from dlncheck.numerics.results import FlowResult
 
 # Integration: LSODA at these tolerances, in chunks of growing length until ||x'|| <= SPEED_TOL
@@ -57,30 +58,16 @@ class LinearData:
     r0_2: Fraction
 
 
-def _solve(M: list[list[Fraction]], v: list[Fraction]) -> list[Fraction]:
-    """Gauss-Jordan in exact rationals (M square, nonsingular)."""
-    n = len(M)
-    aug = [[*row[:], v[i]] for i, row in enumerate(M)]
-    for col in range(n):
-        pivot = next(i for i in range(col, n) if aug[i][col] != 0)
-        aug[col], aug[pivot] = aug[pivot], aug[col]
-        inv = 1 / aug[col][col]
-        aug[col] = [a * inv for a in aug[col]]
-        for i in range(n):
-            if i != col and aug[i][col] != 0:
-                f = aug[i][col]
-                aug[i] = [a - f * c for a, c in zip(aug[i], aug[col], strict=True)]
-    return [aug[i][n] for i in range(n)]
-
-
 def linear_data(A, b, x0) -> LinearData:
     """x† = Aᵀ(AAᵀ)^{-1} b and P_A x0 = Aᵀ(AAᵀ)^{-1} A x0, exactly (A of full row rank)."""
     m, n = len(A), len(A[0])
     gram = [[sum((A[i][k] * A[j][k] for k in range(n)), Fraction(0)) for j in range(m)] for i in range(m)]
-    lam = _solve(gram, list(b))
+    lam = solve_exact(gram, list(b))
+    if lam is None:
+        raise ValueError("A must have full row rank (AAᵀ is singular)")
     x_dagger = tuple(sum((A[i][k] * lam[i] for i in range(m)), Fraction(0)) for k in range(n))
     ax0 = [sum((A[i][k] * x0[k] for k in range(n)), Fraction(0)) for i in range(m)]
-    nu = _solve(gram, ax0)
+    nu = solve_exact(gram, ax0)
     projected = tuple(sum((A[i][k] * nu[i] for i in range(m)), Fraction(0)) for k in range(n))
     p2 = sum((v * v for v in x_dagger), Fraction(0))
     r0_2 = sum((v * v for v in x0), Fraction(0))
