@@ -13,7 +13,7 @@ The outcome is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -54,6 +54,59 @@ class Step:
         return out
 
 
+def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
+    """A derivation's witness point as a claim instance (``{"params": ...}``, the format of
+    ``checks.formula_audit``): integers for integer symbols, exact rationals as strings."""
+    params: dict[str, Any] = {}
+    for s, v in sorted(point.items(), key=lambda item: item[0].name):
+        v = sp.Rational(v)
+        params[s.name] = int(v) if s.is_integer else str(v)
+    return {"params": params}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One decided link of a derivation: an identity or a sign, and what SymPy decided.
+
+    The one part type of the project: :meth:`Derivation.from_parts` assembles a derivation
+    from parts.  ``expr`` is the identity's derived side (``printed`` its printed side), or
+    the gap shown to be >= 0; a ``differs`` carries the point where the residual is certainly
+    nonzero (``witness_point``, symbol -> exact value) and the residual's value there.
+    """
+
+    text: str
+    outcome: Outcome
+    expr: Any
+    residual: Any = 0
+    method: str = ""
+    witness_point: Mapping[sp.Symbol, Any] = field(default_factory=dict)
+    witness_value: Any = None
+    printed: Any = None
+
+    @classmethod
+    def of(cls, text: str, comparison: Any, derived: Any, printed: Any = None) -> Part:
+        """The part that ``comparison`` (a :class:`derivations.equality.Comparison` of
+        ``derived`` with ``printed``) decided."""
+        return cls(
+            text,
+            comparison.outcome,
+            derived,
+            comparison.residual,
+            comparison.method,
+            dict(comparison.witness_point),
+            comparison.witness_value,
+            printed,
+        )
+
+
+_FROM_PARTS: Any = object()  # from_parts' default for derived/printed: the deciding part's
+InstanceMaker = Callable[[Mapping[sp.Symbol, Any]], dict[str, Any]]
+
+
+def _printed_side(part: Part) -> Any:
+    return 0 if part.printed is None else part.printed
+
+
 @dataclass(frozen=True)
 class Derivation:
     claim_id: str
@@ -71,33 +124,72 @@ class Derivation:
     corrected: Any = None  # for "differs": the formula that does hold
 
     @classmethod
-    def from_comparison(
+    def from_parts(
         cls,
-        cmp: Any,
+        parts: Sequence[Part],
         *,
         claim_id: str,
         title: str,
-        steps: Any,
-        derived: Any,
-        printed: Any,
         assumptions: str = "",
-        **extra: Any,
+        steps: Iterable[Step] | None = None,
+        notes: Iterable[str] = (),
+        derived: Any = _FROM_PARTS,
+        printed: Any = _FROM_PARTS,
+        decided: bool = True,
+        corrected: Any = None,
+        instance: InstanceMaker | dict[str, Any] | None = witness_instance,
     ) -> Derivation:
-        """The derivation whose outcome, residual and witness are those of ``cmp``
-        (a :class:`derivations.equality.Comparison` of ``derived`` with ``printed``)."""
+        """The one constructor of a derivation: its outcome, residual, method and witness are read
+        off its parts.
+
+        * outcome: :func:`joint_outcome` of the parts (``decided``: the side conditions held);
+        * the *deciding* part: the first whose outcome is the derivation's (the last when all
+          agree); its expression and printed side are ``derived`` and ``printed`` unless given,
+          and its residual is the derivation's;
+        * method: every part's, joined, when all agree; else the deciding part's;
+        * steps: one per part (its text, outcome and method) unless ``steps`` is given, then
+          ``notes`` as verbal steps;
+        * a ``differs`` keeps the deciding part's witness point and value as text, and as a
+          claim instance: ``instance(point)`` (default :func:`witness_instance`), a fixed
+          instance, or none.
+        """
+        parts = tuple(parts)
+        if not parts:
+            raise ValueError("a derivation needs at least one part")
+        outcome = joint_outcome((p.outcome for p in parts), decided=decided)
+        deciding = next((p for p in parts if p.outcome == outcome), parts[-1])
+        if outcome == Outcome.AGREES:
+            deciding = parts[-1]
+        if steps is None:
+            steps = [Step(f"{p.text}: {p.outcome} ({p.method})", p.expr) for p in parts]
+        steps = (*steps, *(Step(n) for n in notes))
+        if len(parts) == 1:
+            method = parts[0].method
+        elif outcome == Outcome.AGREES:
+            method = "; ".join(f"{p.text}: {p.method}" for p in parts)
+        else:
+            method = f"{deciding.text}: {deciding.method}"
+        witness_point: dict[str, str] = {}
+        witness_value = ""
+        found = None
+        if outcome == Outcome.DIFFERS:
+            witness_point = {sp.sstr(s): sp.sstr(v) for s, v in deciding.witness_point.items()}
+            witness_value = "" if deciding.witness_value is None else sp.sstr(deciding.witness_value)
+            found = instance(deciding.witness_point) if callable(instance) else instance
         return cls(
             claim_id=claim_id,
             title=title,
-            steps=tuple(steps),
-            derived=derived,
-            printed=printed,
-            outcome=cmp.outcome,
-            residual=cmp.residual,
-            method=cmp.method,
+            steps=steps,
+            derived=deciding.expr if derived is _FROM_PARTS else derived,
+            printed=_printed_side(deciding) if printed is _FROM_PARTS else printed,
+            outcome=outcome,
+            residual=deciding.residual,
             assumptions=assumptions,
-            witness_point={sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()},
-            witness_value="" if cmp.witness_value is None else sp.sstr(cmp.witness_value),
-            **extra,
+            method=method,
+            witness_point=witness_point,
+            witness_value=witness_value,
+            witness_instance=found,
+            corrected=corrected,
         )
 
     @property
@@ -132,13 +224,3 @@ class Derivation:
             out["corrected"] = sp.sstr(self.corrected)
             out["corrected_latex"] = sp.latex(self.corrected)
         return out
-
-
-def witness_instance(point: Mapping[sp.Symbol, Any]) -> dict[str, Any]:
-    """A derivation's witness point as a claim instance (``{"params": ...}``, the format of
-    ``checks.formula_audit``): integers for integer symbols, exact rationals as strings."""
-    params: dict[str, Any] = {}
-    for s, v in sorted(point.items(), key=lambda item: item[0].name):
-        v = sp.Rational(v)
-        params[s.name] = int(v) if s.is_integer else str(v)
-    return {"params": params}

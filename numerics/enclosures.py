@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 
-from flint import arb
+from flint import arb, ctx
 from mpmath import iv, mp, mpf, nstr
 from mpmath.libmp import from_man_exp, mpf_add, mpf_sub, round_ceiling, round_floor
 
@@ -76,7 +76,9 @@ def from_arb(x):
 
 
 def sign(x) -> int:
-    """Certified sign of an interval: +1, -1, or 0 when the interval contains 0."""
+    """Certified sign of an enclosure (a ball or an interval): +1, -1, or 0 when it contains 0."""
+    if isinstance(x, arb):
+        return 1 if x > 0 else -1 if x < 0 else 0
     if x.a > 0:
         return 1
     if x.b < 0:
@@ -87,9 +89,12 @@ def sign(x) -> int:
 def asinh(x):
     """Interval arcsinh via asinh(x) = sign(x) ln(|x| + sqrt(x^2 + 1)) (iv has no asinh).
 
-    Written on |x| so that no cancellation occurs for negative arguments; an interval that
+    A ball is passed to python-flint's ``asinh``.  Written on |x| so that no cancellation
+    occurs for negative arguments; an interval that
     straddles 0 is split.
     """
+    if isinstance(x, arb):
+        return x.asinh()
     if x.a >= 0:
         return iv.log(x + iv.sqrt(x * x + 1))
     if x.b <= 0:
@@ -100,14 +105,17 @@ def asinh(x):
 
 
 def endpoints(x) -> tuple[mpf, mpf]:
-    """The exact endpoints of an interval, whatever ``iv``'s current precision."""
+    """The exact endpoints of an enclosure (a ball or an interval), whatever the working
+    precisions."""
+    if isinstance(x, arb):
+        return _arb_endpoints(x)
     lo, hi = x._mpi_
     return mp.make_mpf(lo), mp.make_mpf(hi)
 
 
 def _endpoint_prec(x) -> int:
     """Bits enough to add the endpoints exactly (their mantissa lengths, plus guard bits)."""
-    lo, hi = x._mpi_
+    lo, hi = (e._mpf_ for e in endpoints(x)) if isinstance(x, arb) else x._mpi_
     return max(lo[3], hi[3], 53) + 10
 
 
@@ -143,3 +151,61 @@ def format_enclosure(x, digits: int) -> str:
         if rad == 0:
             return nstr(mid, digits)
         return f"{nstr(mid, digits)} ± {nstr(rad, 2)}"
+
+
+# ----------------------------------------------------------------------------------------
+# python-flint balls: the project's one enclosure type
+
+# GUARD_DIGITS in bits: the binary guard of :func:`ball_precision`.
+GUARD_BITS = math.ceil(GUARD_DIGITS * math.log2(10))
+
+
+@contextmanager
+def ball_precision(dps: int) -> Iterator[None]:
+    """Run a block with python-flint at ``dps`` decimal digits (+ :data:`GUARD_DIGITS`), then
+    restore the previous precision (python-flint's ``ctx.workprec``)."""
+    with ctx.workprec(digits_to_bits(dps, GUARD_BITS)):
+        yield
+
+
+def ball(x) -> arb:
+    """An exact rational, integer or float64 as a ball that contains it (exact for float64s,
+    else rounded at the current ``ctx.prec``); a ball is returned as it is."""
+    if isinstance(x, arb):
+        return x
+    if isinstance(x, Fraction):
+        return arb_of_fraction(x)
+    if isinstance(x, int):
+        return arb(x)
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            raise ArithmeticError(f"{x} is not a finite number")
+        return arb(x)
+    raise TypeError(f"no ball for {type(x).__name__}")
+
+
+def hull(*balls: arb) -> arb:
+    """The smallest ball (at ``ctx.prec``) that contains every one of ``balls``."""
+    out = balls[0]
+    for b in balls[1:]:
+        out = out.union(b)
+    return out
+
+
+def lower(x: arb) -> mpf:
+    """The exact lower end of a ball (an ``mpf``, whatever the working precisions)."""
+    return endpoints(x)[0]
+
+
+def upper(x: arb) -> mpf:
+    """The exact upper end of a ball (an ``mpf``, whatever the working precisions)."""
+    return endpoints(x)[1]
+
+
+def _arb_endpoints(x: arb) -> tuple[mpf, mpf]:
+    if not x.is_finite():
+        raise ArithmeticError("the ball is not finite")
+    mid = from_man_exp(*(int(part) for part in x.mid().man_exp()))
+    rad = from_man_exp(*(int(part) for part in x.rad().man_exp()))
+    # exact: mpf_add/mpf_sub with prec 0 do not round
+    return mp.make_mpf(mpf_sub(mid, rad, 0)), mp.make_mpf(mpf_add(mid, rad, 0))
