@@ -270,18 +270,20 @@ def _verdicts_by_paper(reg: Registry, results: Sequence[ClaimResult]) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from dlncheck.checks import results as results_io
-    from dlncheck.checks.registry import registry
+    from dlncheck.checks.catalogue import catalogue
+    from dlncheck.checks.declarations import declarations
 
-    reg = registry()
+    declared = declarations()  # read without importing the claims when the sources are unchanged
+    records = catalogue()
     latest = results_io.load_latest(results_io.state_dir(args.state), results_io.state_option(args.state))
     rows = []
-    for cid, record in reg.catalogue.items():
-        claim = reg.claims.get(cid)
+    for cid, record in records.items():
+        claim = declared.get(cid)
         if claim is None and not args.all:
             continue
         if args.paper and record["paper"] != args.paper:
             continue
-        kind = str(claim.kind) if claim else record["kind"]
+        kind = claim["kind"] if claim else record["kind"]
         if args.kind and kind != args.kind:
             continue
         if claim is None:
@@ -292,9 +294,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         shown = "not run"
         if last:
             shown = _shown_verdict(last["verdict"], last["depends_on_refuted"])
-        rows.append((cid, claim.paper, kind, str(claim.expected), shown, claim.label))
+        rows.append((cid, claim["paper"], kind, claim["expected"], shown, claim["label"]))
     print(_table(rows, ("id", "paper", "kind", "expected", "latest", "label")))
-    print(f"\n{len(reg.claims)} of {len(reg.catalogue)} catalogue claims have checks.")
+    print(f"\n{len(declared)} of {len(records)} catalogue claims have checks.")
     return EXIT_OK
 
 
@@ -306,56 +308,63 @@ EXPERIMENT_PENDING = "(experiment: not yet recomputed)"
 def cmd_show(args: argparse.Namespace) -> int:
     from dlncheck.checks import results as results_io
     from dlncheck.checks.counterexamples import PACKAGE_DIR, stored_for
+    from dlncheck.checks.declarations import declarations
     from dlncheck.checks.output_paths import require_writable_folder
     from dlncheck.checks.papers import counterexample_dirs
-    from dlncheck.checks.registry import registry
 
     _require_catalogued([args.id])
-    reg = registry()
-    claim = reg.get(args.id)
+    declared = declarations()  # without importing the claims when the sources are unchanged
+    if args.id not in declared:
+        from dlncheck.checks.registry import registry
+
+        registry().get(args.id)  # the registry's one-line reason (an experiment, no checks yet)
+    claim = declared[args.id]
     latest = results_io.load_latest(results_io.state_dir(args.state), results_io.state_option(args.state))
-    record = latest.get(claim.id)
+    record = latest.get(args.id)
     if record is None:  # the checks will run and be recorded: test where they write first
         results_io.run_state_dir(args.state)
         if args.counterexamples:
             require_writable_folder(args.counterexamples, "--counterexamples", create=True)
     out = [
-        f"{claim.id} ({claim.paper}, {claim.label}; {claim.section})",
-        f"kind: {claim.kind}",
-        f"statement: {claim.statement}",
+        f"{claim['id']} ({claim['paper']}, {claim['label']}; {claim['section']})",
+        f"kind: {claim['kind']}",
+        f"statement: {claim['statement']}",
     ]
-    out += [f"hypothesis: {h}" for h in claim.hypotheses]
-    for dep in claim.depends_on:
-        status = "registered" if dep in reg.claims else "no checks yet"
+    out += [f"hypothesis: {h}" for h in claim["hypotheses"]]
+    for dep in claim["depends_on"]:
+        status = "no checks yet"
         if dep in latest:
             status = f"latest {latest[dep]['verdict']}"
-        elif dep in reg.claims:
-            status = f"expected {reg.claims[dep].expected}"
+        elif dep in declared:
+            status = f"expected {declared[dep]['expected']}"
         out.append(f"uses: {dep} ({status})")
-    out += [f"differs from the catalogue record in {name}: {why}" for name, why in claim.overridden]
-    out += [f"finding: {f}" for f in claim.findings]
-    out.append(f"expected verdict: {claim.expected}")
-    out.append(f"declared at: {claim.declared_at}")
-    for check in claim.checks:
-        info = check.describe()
+    out += [f"differs from the catalogue record in {name}: {why}" for name, why in claim["overridden"]]
+    out += [f"finding: {f}" for f in claim["findings"]]
+    out.append(f"expected verdict: {claim['expected']}")
+    out.append(f"declared at: {claim['declared_at']}")
+    for info in claim["checks"]:
         out.append(f"check [{info['kind']}] {info['name']}: {info['description']}")
         if "slack" in info:
             out.append(f"    slack: {info['slack']}")
         if "derivation" in info:
             out.append(f"    derivation at: {info['derivation']}")
-    for stored in stored_for(claim.id, counterexample_dirs()):
+    for stored in stored_for(args.id, counterexample_dirs()):
         shown = (
             f"checks/counterexamples/{stored.path.name}" if stored.path.parent == PACKAGE_DIR else stored.path
         )
         out.append(f"stored counterexample: {shown}")
-    if claim.audit is not None:
-        out.append(f"audit ({claim.audit.arithmetic}): {claim.audit.description}")
-        out += [f"    {line}" for line in claim.audit.spec.describe()]
-        out.append(f"    example instance: {json.dumps(claim.audit.example)}")
+    audit = claim["audit"]
+    if audit is not None:
+        out.append(f"audit ({audit['arithmetic']}): {audit['description']}")
+        out += [f"    {line}" for line in audit["spec"]]
+        out.append(f"    example instance: {json.dumps(audit['example'])}")
     if record is None:
+        from dlncheck.checks.registry import registry
+
         out.append("evidence: not run in this workspace yet; running the checks now")
         print("\n".join(out))
-        results, _ = _run(reg, [claim], args, DEFAULT_BUDGET, DEFAULT_SEED, "show")
+        reg = registry()
+        results, _ = _run(reg, [reg.get(args.id)], args, DEFAULT_BUDGET, DEFAULT_SEED, "show")
         record = results[0].to_json() | {"run_started": "now", "seed": DEFAULT_SEED}
         out = []
     out.append(
@@ -577,15 +586,15 @@ def cmd_flow(args: argparse.Namespace) -> int:
     progress = Progress(1, "flow", enabled=not args.no_progress)
     progress.begin(args.method)
     try:
-        out = run_flow(
+        report = run_flow(
             instance, args.method, dps, lambda t, steps: progress.note(f"t = {t:.2e}, {steps} steps")
         )
     finally:
         progress.close()
-    print("\n".join(format_report(out)))
+    print("\n".join(format_report(report)))
     if args.json:
-        results_io.write_json(Path(args.json), out)
-    return EXIT_OK if out["converged"] else EXIT_MISMATCH
+        results_io.write_json(Path(args.json), report.to_json())
+    return EXIT_OK if report.converged else EXIT_MISMATCH
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +31,7 @@ from dlncheck.checks.context import COUNTEREXAMPLE_DIR
 from dlncheck.checks.instances import InstanceError, loads_instance, parse_instance
 from dlncheck.checks.papers import counterexample_dirs, papers
 from dlncheck.checks.verdicts import CheckResult, Verdict
+from dlncheck.files import atomic_write_text
 
 if TYPE_CHECKING:
     from dlncheck.checks.audit import AuditResult
@@ -56,38 +54,6 @@ def _slug(text: str) -> str:
 def file_name(claim_id: str, check: str, instance: dict[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps(instance, sort_keys=True).encode()).hexdigest()[:10]
     return f"{claim_id}--{_slug(check)}--{digest}.json"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so no half-written file remains.
-
-    The file ends with the mode a plain ``open(path, "w")`` gives: a new file 0o666 less the
-    umask (the temporary file is created with ``os.open(..., 0o666)``, so the kernel applies the
-    umask and any default ACL, where ``tempfile.mkstemp`` would give 0o600); a file that is
-    replaced keeps its mode (a report the user made private stays private).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _new_temporary_file(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            if path.is_file():
-                os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _new_temporary_file(path: Path) -> tuple[int, Path]:
-    """Create ``.<name>.<random>.tmp`` beside ``path`` with mode 0o666 (less the umask)."""
-    for _ in range(100):
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def store(

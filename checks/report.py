@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from dlncheck.checks.claim import Claim
-from dlncheck.checks.counterexamples import atomic_write_text
 from dlncheck.checks.papers import paper_titles
+from dlncheck.files import atomic_write_text
 
 MAX_DISPLAY_CHARS = 1500
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import dlncheck
 from dlncheck.checks.context import RunContext
-from dlncheck.checks.counterexamples import atomic_write_text
 from dlncheck.checks.instances import InstanceError
 from dlncheck.checks.json_input import JsonInputError, parse_document
 from dlncheck.checks.output_paths import require_writable_folder
@@ -28,6 +27,7 @@ from dlncheck.checks.results_schema import (
     validate_state_document,
 )
 from dlncheck.checks.runner import ClaimResult
+from dlncheck.files import atomic_write_text
 
 STATE_ENV = "DLNCHECK_STATE"
 STATE_FILE = "latest.json"

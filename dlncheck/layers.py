@@ -9,7 +9,7 @@ module. Every module of the package belongs to exactly one floor: a new module i
 from __future__ import annotations
 
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("the package", ("dlncheck", "dlncheck.layers")),
+    ("the package", ("dlncheck", "dlncheck.layers", "dlncheck.files")),
     # float64, exact and interval evaluation: flows, limits, solvers, enclosures
     ("numerics", ("dlncheck.numerics.*",)),
     # SymPy derivations from first principles, compared with the printed formulas
@@ -83,6 +83,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "dlncheck.checks.derive_command",
             "dlncheck.checks.results_schema",
             "dlncheck.checks.results",
+            "dlncheck.checks.declarations",
             "dlncheck.checks.output_paths",
             "dlncheck.checks.progress",
             "dlncheck.checks.numeric_warnings",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def run_context(tmp_path: Path) -> RunContext:
     """A context that replays the package's counterexamples but writes new ones to tmp_path."""
     return RunContext(budget=FAST_BUDGET, seed=0, counterexample_dirs=(tmp_path, PACKAGE_DIR))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def declarations_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One cache of the claims' declarations (checks/declarations.py) per test session, out of
+    the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("declarations-cache")
+    saved = os.environ.get("DLNCHECK_CACHE")
+    os.environ["DLNCHECK_CACHE"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("DLNCHECK_CACHE", None)
+    else:
+        os.environ["DLNCHECK_CACHE"] = saved
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from dlncheck.checks.counterexamples import PACKAGE_DIR, atomic_write_text, replay, stored_for
+from dlncheck.checks.counterexamples import PACKAGE_DIR, replay, stored_for
 from dlncheck.checks.instances import InstanceError
 from dlncheck.checks.registry import registry
 from dlncheck.checks.verdicts import Verdict
+from dlncheck.files import atomic_write_text
 
 
 def test_the_lemma_a2_counterexample_replays_exactly():

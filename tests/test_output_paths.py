@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, run_cli
 
-from dlncheck.checks.counterexamples import atomic_write_text
+from dlncheck.files import atomic_write_text
 from dlncheck.checks.instances import InstanceError
 from dlncheck.checks.output_paths import OutputPathError, require_writable_file, require_writable_folder
 
