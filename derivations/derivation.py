@@ -101,6 +101,9 @@ class Part:
 
 _FROM_PARTS: Any = object()  # from_parts' default for derived/printed: the deciding part's
 InstanceMaker = Callable[[Mapping[sp.Symbol, Any]], dict[str, Any]]
+# from_parts' default witness instance (in the class body the name ``witness_instance`` is the
+# field's default, None, not the function)
+_DEFAULT_INSTANCE: InstanceMaker = witness_instance
 
 
 def _printed_side(part: Part) -> Any:
@@ -137,7 +140,7 @@ class Derivation:
         printed: Any = _FROM_PARTS,
         decided: bool = True,
         corrected: Any = None,
-        instance: InstanceMaker | dict[str, Any] | None = witness_instance,
+        instance: InstanceMaker | dict[str, Any] | None = _DEFAULT_INSTANCE,
     ) -> Derivation:
         """The one constructor of a derivation: its outcome, residual, method and witness are read
         off its parts.

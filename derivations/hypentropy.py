@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
 
 z = sp.Symbol("z", real=True)
@@ -27,13 +27,8 @@ def q_antiderivative() -> Derivation:
     derived = sp.integrate(integrand, (t, 0, z))
     by_integral = compare(derived, printed, rational_points({z}))
     # Independent of SymPy's integrator: q' = arcsinh(z/2) and q(0) = 0 determine q.
-    fundamental = compare(
-        sp.Matrix([sp.diff(printed, z), printed.subs(z, 0)]),
-        sp.Matrix([integrand.subs(t, z), 0]),
-        rational_points({z}),
-    )
-    outcomes = {by_integral.outcome, fundamental.outcome}
-    outcome = joint_outcome(outcomes)
+    slope_and_start = sp.Matrix([sp.diff(printed, z), printed.subs(z, 0)])
+    fundamental = compare(slope_and_start, sp.Matrix([integrand.subs(t, z), 0]), rational_points({z}))
     steps = (
         Step("integrand arcsinh(t/2)", integrand),
         Step("SymPy: int_0^z arcsinh(t/2) dt", derived),
@@ -41,15 +36,14 @@ def q_antiderivative() -> Derivation:
         Step("residual integral - printed", by_integral.residual),
         Step("second route: (d/dz printed - arcsinh(z/2), printed(0))", fundamental.residual),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of("q' and q(0)", fundamental, slope_and_start),
+            Part.of("integral", by_integral, derived, printed),
+        ],
         claim_id="krr.eq.q",
         title="q as the antiderivative of arcsinh(t/2)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=by_integral.residual,
-        method=f"integral: {by_integral.method}; q' and q(0): {fundamental.method}",
         assumptions="z real",
     )
 
@@ -88,15 +82,15 @@ def gradient_is_inverse_link() -> Derivation:
     # inverse on all of R is the inverse.
     u = sp.Symbol("u", real=True)
     slope = sp.diff(link_function(u), u)
-    right_inverse = compare(link_function(sp.asinh(beta / (2 * alpha**2 * w0**2))), beta)
+    inverted = link_function(sp.asinh(beta / (2 * alpha**2 * w0**2)))
+    right_inverse = compare(inverted, beta)
     increasing = slope.is_positive is True
     # "Integrating this expression": Q(0) = 0 fixes the constant, so (19) and Q(0)=0 give (20).
-    at_zero = compare(Q.subs({b: 0 for b in betas}), 0)
+    Q0 = Q.subs({b: 0 for b in betas})
+    at_zero = compare(Q0, 0)
     # KKT for (5) are then sufficient: Q is convex, its Hessian is diagonal with q''(z) = 1/sqrt(4 + z^2) > 0
     curvature = compare(sp.diff(q_printed(t), t, 2), 1 / sp.sqrt(4 + t**2))
     convex = curvature.outcome == Outcome.AGREES and (1 / sp.sqrt(4 + t**2)).is_positive is True
-    outcomes = {grad.outcome, right_inverse.outcome, at_zero.outcome}
-    outcome = joint_outcome(outcomes, decided=increasing and convex)
     steps = (
         Step(f"Q of (20) with q of (21), d = {d}", Q),
         Step("gradient by SymPy", gradient),
@@ -104,23 +98,24 @@ def gradient_is_inverse_link() -> Derivation:
         Step("residual gradient - (19)", grad.residual),
         Step("b_alpha of (18) and its derivative (> 0: b_alpha is increasing, hence injective)", slope),
         Step("b_alpha(arcsinh(beta/(2 alpha^2 w0^2))) - beta", right_inverse.residual),
-        Step("Q(0) (the constant of integration)", Q.subs({b: 0 for b in betas})),
+        Step("Q(0) (the constant of integration)", Q0),
         Step(
             "q''(t) - 1/sqrt(4 + t^2) (Q convex, so the KKT conditions of (5) are sufficient)",
             curvature.residual,
         ),
         Step("KKT: grad Q(b_alpha(X^T nu)) = b_alpha^{-1}(b_alpha(X^T nu)) = X^T nu, with X beta = y"),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of("inverse (b' > 0)", right_inverse, inverted, beta),
+            Part.of("Q(0)", at_zero, Q0),
+            Part.of("gradient", grad, gradient, printed),
+        ],
         claim_id="krr.eq19",
         title="grad Q_{alpha,w0} = b_alpha^{-1} (19) and Q(0) = 0 give (20)",
         steps=steps,
-        derived=gradient,
-        printed=printed,
-        outcome=outcome,
-        residual=grad.residual,
         assumptions="alpha > 0, w0_i != 0 (taken > 0: only w0_i^2 enters), beta real",
-        method=f"gradient: {grad.method}; inverse: {right_inverse.method}, b' > 0; Q(0): {at_zero.method}",
+        decided=increasing and convex,
     )
 
 
@@ -139,24 +134,24 @@ def q_is_even() -> Derivation:
     q_even = compare(q_printed(-x), q_printed(x))
     # beta_i = +-|beta_i|: Q's coordinate term at -b equals the one at b = |beta_i|
     Q_even = compare(Q_coordinate(-b, alpha, 1), Q_coordinate(b, alpha, 1))
-    outcomes = {g_even.outcome, q_even.outcome, Q_even.outcome}
-    outcome = joint_outcome(outcomes)
     steps = (
         Step("g(-x) - g(x), g(x) = x arcsinh(x/2)", g_even.residual),
         Step("q(-z) - q(z), q of (21)", q_even.residual),
         Step("alpha^2 q(-b/alpha^2) - alpha^2 q(b/alpha^2), b = |beta_i| (w0 = 1)", Q_even.residual),
         Step("every beta_i is |beta_i| or -|beta_i|, so each term of Q_alpha, hence Q_alpha, is even"),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of("g", g_even, g.subs(x, -x), g),
+            Part.of("q", q_even, q_printed(-x), q_printed(x)),
+            Part.of("Q", Q_even, Q_coordinate(-b, alpha, 1), Q_coordinate(b, alpha, 1)),
+        ],
         claim_id="krr.lem5.even",
         title="q and Q_alpha are even (22)",
         steps=steps,
         derived=q_printed(-x),
         printed=q_printed(x),
-        outcome=outcome,
-        residual=q_even.residual,
         assumptions="x real, alpha > 0, w0 = 1",
-        method=f"g: {g_even.method}; q: {q_even.method}; Q: {Q_even.method}",
     )
 
 
@@ -195,8 +190,6 @@ def lemma5_rewriting() -> Derivation:
     lower = sp.expand((A**2 + B**2) - A**2)
     upper = sp.expand((A + B) ** 2 - (A**2 + B**2))
     signs_ok = lower.is_nonnegative is True and upper.is_nonnegative is True
-    outcomes = {c.outcome for c in cmps}
-    outcome = joint_outcome(outcomes, decided=signs_ok)
     steps = (
         *(
             Step(
@@ -209,15 +202,16 @@ def lemma5_rewriting() -> Derivation:
         Step("(24) lower: (A^2 + B^2) - A^2 with A = |a|, B = |b| (>= 0, and sqrt is increasing)", lower),
         Step("(24) upper: (A + B)^2 - (A^2 + B^2) (>= 0)", upper),
     )
-    worst = next((c for c in cmps if c.outcome != Outcome.AGREES), cmps[-1])
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of(f"(23) line {k + 1}", c, derived, line)
+            for k, (line, c) in enumerate(zip(lines, cmps, strict=True))
+        ],
         claim_id="krr.eq23",
         title="Q_alpha/ln(1/alpha^2) rewritten (23), and (24)",
         steps=steps,
         derived=derived,
         printed=lines[-1],
-        outcome=outcome,
-        residual=worst.residual,
         assumptions="alpha > 0, alpha != 1, w0 = 1, b = |beta_i| >= 0 (by (22))",
-        method="; ".join(sorted({c.method for c in cmps})) + "; (24) by squares",
+        decided=signs_ok,
     )

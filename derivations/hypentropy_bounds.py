@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, joint_outcome, witness_instance
 from dlncheck.derivations.hypentropy import alpha, q_printed
 from dlncheck.derivations.hypentropy_expansions import phi, phi_derivatives_printed
 from dlncheck.derivations.hypentropy_inequalities import (
-    Part,
-    combined_outcome,
-    conclude,
     convex,
     identity,
     log_at_most,
@@ -125,10 +122,10 @@ def lemma5_upper_bound() -> Derivation:
         (1 + eps) * Bn - Bn * (1 + sp.log(Bn + alpha**2) / L),
         Bn / L * ((eps * L - sp.log(2 * Bn)) + (sp.log(2 * Bn) - sp.log(Bn + alpha**2))),
     )
-    return conclude(
-        "krr.eq25",
-        "upper bound (25)-(26) of Lemma 5",
+    return Derivation.from_parts(
         [per_term, to_norm, log_2B, threshold, final],
+        claim_id="krr.eq25",
+        title="upper bound (25)-(26) of Lemma 5",
         assumptions="alpha > 0, ell = ln(1/alpha^2) > 0 (alpha < 1), |beta_i| > 0 "
         "(zero coordinates add 0 to both sides)",
         notes=(
@@ -197,10 +194,10 @@ def lemma5_lower_bound() -> Derivation:
             2 * eps**2 * Bn**2 * lg / (d + 2 * eps * Bn * lg),
         ),
     )
-    return conclude(
-        "krr.eq28",
-        "lower bound (27)-(29) of Lemma 5",
+    return Derivation.from_parts(
         [per_term, same28, step28, step29],
+        claim_id="krr.eq28",
+        title="lower bound (27)-(29) of Lemma 5",
         assumptions="alpha > 0, ell = ln(1/alpha^2) > 0, |beta_i| > 0 "
         "(a zero coordinate gives 0 >= -1/ell in (28)); "
         "summing (28) over i gives |beta|_1 - d/ell",
@@ -254,10 +251,10 @@ def q_large_argument_parts() -> tuple[Part, Part]:
 
 def q_large_argument_bounds() -> Derivation:
     lower, upper = q_large_argument_parts()
-    return conclude(
-        "krr.eq32",
-        "two-sided bound (32) on c alpha^2 q(1/(c alpha^2))",
+    return Derivation.from_parts(
         [lower, upper],
+        claim_id="krr.eq32",
+        title="two-sided bound (32) on c alpha^2 q(1/(c alpha^2))",
         assumptions="c, alpha > 0; the bound depends on them through u = c alpha^2 > 0",
     )
 
@@ -336,10 +333,10 @@ def ratio_bound_parts() -> list[Part]:
 
 
 def ratio_bound() -> Derivation:
-    return conclude(
-        "krr.eq34",
-        "ratio (33) and its lower bound (34)",
+    return Derivation.from_parts(
         ratio_bound_parts(),
+        claim_id="krr.eq34",
+        title="ratio (33) and its lower bound (34)",
         assumptions="alpha > 0, d >= 1; the denominator D of (34) > 0 (the catalogue's hypothesis)",
         notes=("(34) needs D > 0 only: if N = -1 + ln(1/alpha^2) < 0 the bound N/D < 0 < A/B is trivial",),
     )
@@ -419,10 +416,10 @@ def implication_chain_parts() -> list[Part]:
 
 
 def implication_chain() -> Derivation:
-    return conclude(
-        "krr.eq35",
-        "the implications (35) and the conclusion (36)",
+    return Derivation.from_parts(
         implication_chain_parts(),
+        claim_id="krr.eq35",
+        title="the implications (35) and the conclusion (36)",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}, i.e. k = d^(1/(4eps)) >= 12 and L = ln d >= 1",
         notes=(
             "line 5 >= 0 with the denominator > 0 gives (ln d - 6 s)/(6 s - 2 + 2 ln(1/s)) >= eps, "
@@ -497,10 +494,10 @@ RATIO_MONOTONE_NOTE = (
 
 
 def ratio_monotone() -> Derivation:
-    return conclude(
-        "krr.eq37",
-        "the ratio Q(e_1)/Q(1_d/sqrt d) increases with alpha (37)",
+    return Derivation.from_parts(
         ratio_monotone_parts(),
+        claim_id="krr.eq37",
+        title="the ratio Q(e_1)/Q(1_d/sqrt d) increases with alpha (37)",
         assumptions="alpha > 0, d >= 1",
         notes=(
             RATIO_MONOTONE_NOTE,
@@ -515,10 +512,10 @@ def ratio_monotone() -> Derivation:
 
 def lemma6() -> Derivation:
     parts = list(ratio_bound_parts()) + implication_chain_parts() + ratio_monotone_parts()
-    return conclude(
-        "krr.lem6",
-        "Lemma 6 from (32)-(37)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.lem6",
+        title="Lemma 6 from (32)-(37)",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}; v = e_1, w = 1_d/sqrt(d)",
         notes=(
             RATIO_MONOTONE_NOTE,
@@ -546,10 +543,10 @@ def footnote3() -> Derivation:
         ),
         identity("w = 1_d/sqrt(d) and e_1 are unit vectors", sp.sqrt(dd * (1 / sp.sqrt(dd)) ** 2), 1),
     ]
-    return conclude(
-        "krr.fn3",
-        "footnote 3: Lemma 6 needs alpha < d^(-1/4 - 1/(8 eps)) = d^(-Omega(1/eps))",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.fn3",
+        title="footnote 3: Lemma 6 needs alpha < d^(-1/4 - 1/(8 eps)) = d^(-Omega(1/eps))",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}; Lemma 6 (krr.lem6) for the necessity itself",
     )
 
@@ -651,12 +648,12 @@ def footnote3_scale_parts() -> list[Part]:
 
 
 def footnote3_sufficiency() -> Derivation:
-    return conclude(
-        "krr.fn3",
-        "footnote 3, sufficiency: exponentially small alpha makes "
+    return Derivation.from_parts(
+        [*footnote3_sufficiency_parts(), *corrected_l1_threshold_parts()],
+        claim_id="krr.fn3",
+        title="footnote 3, sufficiency: exponentially small alpha makes "
         "Q_alpha proportional to l1 on all unit vectors, "
         "and is what Theorem 2 (corrected) needs",
-        [*footnote3_sufficiency_parts(), *corrected_l1_threshold_parts()],
         assumptions=(
             "0 < eps < d; d >= 1; unit vectors v have 1 <= |v|_1 <= sqrt(d) (|v|_2 <= |v|_1 <= sqrt(d) |v|_2)"
         ),
@@ -670,11 +667,11 @@ def footnote3_sufficiency() -> Derivation:
 
 
 def footnote3_scale() -> Derivation:
-    return conclude(
-        "krr.fn3",
-        "footnote 3, the scale: eps ln(1/alpha) has a positive finite "
-        "limit for every threshold (exp(-Theta(1/eps)))",
+    return Derivation.from_parts(
         footnote3_scale_parts(),
+        claim_id="krr.fn3",
+        title="footnote 3, the scale: eps ln(1/alpha) has a positive finite "
+        "limit for every threshold (exp(-Theta(1/eps)))",
         assumptions="eps -> 0+ with d >= 1 and |beta*|_1 > 0 fixed; for Lemma 6, d >= e",
         notes=(
             "sufficient: alpha_s and Theorem 2's threshold (printed or corrected) have eps ln(1/alpha) -> "
@@ -699,7 +696,7 @@ def fourth_derivative_bound() -> Part:
     tri_minus = nonnegative("", M + x, 4 * zr**2)
     triangle = Part(
         "|2z^2 - 4 alpha^4| <= 2z^2 + 4 alpha^4",
-        combined_outcome([tri_plus, tri_minus]),
+        joint_outcome((tri_plus.outcome, tri_minus.outcome)),
         M - sp.Abs(x),
         0,
         "both signs: " + tri_plus.method + "; " + tri_minus.method,
@@ -770,10 +767,10 @@ def taylor_remainder_parts() -> list[Part]:
 
 
 def taylor_remainder() -> Derivation:
-    return conclude(
-        "krr.eq41",
-        "Taylor remainder (41) and the bound (42)",
+    return Derivation.from_parts(
         [*taylor_remainder_parts(), fourth_derivative_bound()],
+        claim_id="krr.eq41",
+        title="Taylor remainder (41) and the bound (42)",
         assumptions="alpha > 0; Taylor's theorem with Lagrange remainder (phi is smooth); "
         "d = 3 for (42) line 1",
         notes=(
@@ -818,10 +815,10 @@ def lemma7_parts() -> list[Part]:
 
 
 def lemma7() -> Derivation:
-    return conclude(
-        "krr.lem7",
-        "Lemma 7 from (39)-(42)",
+    return Derivation.from_parts(
         lemma7_parts() + taylor_remainder_parts() + [fourth_derivative_bound()],
+        claim_id="krr.lem7",
+        title="Lemma 7 from (39)-(42)",
         assumptions="alpha > 0, eps > 0, beta in R^d (the sum bound (42) holds for any d)",
         notes=(
             "(42): |4 alpha^2 Q - |beta|_2^2| <= |beta|_2^2 max_i (x_i^4 + 2x_i^2)/96, "
@@ -971,12 +968,10 @@ def corrected_l1_threshold_parts() -> list[Part]:
 
 
 def theorem2_proof() -> Derivation:
-    from dlncheck.derivations.derivation import witness_instance
-
-    return conclude(
-        "krr.thm2.proof",
-        "proof of Theorem 2 (44)-(49)",
+    return Derivation.from_parts(
         [*theorem2_proof_parts(), *corrected_l1_threshold_parts()],
+        claim_id="krr.thm2.proof",
+        title="proof of Theorem 2 (44)-(49)",
         assumptions="0 < eps < d, |beta*| > 0, eps' = eps/(2+eps)",
         notes=(
             "Lemma 5's alpha_1 increases with |beta|_1 through sqrt(|beta|_1) and exp(-d/(2eps|beta|_1)), so "
@@ -991,7 +986,7 @@ def theorem2_proof() -> Derivation:
                 )
             ]
         ),
-        witness_instance=lambda point: witness_instance({s_: point[s_] for s_ in (eps, bstar, dim)}),
+        instance=lambda point: witness_instance({s_: point[s_] for s_ in (eps, bstar, dim)}),
     )
 
 
@@ -1018,10 +1013,10 @@ def theorem2_l2_parts() -> list[Part]:
 
 
 def theorem2_l2() -> Derivation:
-    return conclude(
-        "krr.thm2.l2",
-        "Theorem 2 (l2): the threshold suffices through (42)",
+    return Derivation.from_parts(
         theorem2_l2_parts() + lemma7_parts()[1:2] + taylor_remainder_parts() + [fourth_derivative_bound()],
+        claim_id="krr.thm2.l2",
+        title="Theorem 2 (l2): the threshold suffices through (42)",
         assumptions="eps > 0, beta^inf = argmin Q_{alpha,1} over X beta = y (setting of Theorem 1)",
         notes=(
             "(47) at the theorem's alpha follows from (42) directly, not from Lemma 7 as the proof says "
@@ -1057,10 +1052,10 @@ def phi_derivatives() -> Derivation:
         ),
     ]
     parts.append(fourth_derivative_bound())
-    return conclude(
-        "krr.eq39",
-        "derivatives of phi (39) and the bound (40)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.eq39",
+        title="derivatives of phi (39) and the bound (40)",
         assumptions="alpha > 0, z real",
         notes=("(40) and (41) write phi''' for the fourth derivative phi'''' computed in (39)",),
     )

@@ -16,7 +16,7 @@ import sympy as sp
 
 from dlncheck.derivations.derivation import Derivation
 from dlncheck.derivations.hypentropy import Q_coordinate, alpha, q_printed, w0
-from dlncheck.derivations.hypentropy_inequalities import conclude, finite_limit, identity
+from dlncheck.derivations.hypentropy_inequalities import finite_limit, identity
 
 zp = sp.Symbol("z", positive=True)  # |z| (q is even)
 beta_p = sp.Symbol("beta", positive=True)  # |beta_i| > 0
@@ -56,10 +56,10 @@ def kernel_regime_expansion() -> Derivation:
         f"series at 0: q(z) = {sp.sstr(sp.series(q, z, 0, 6))}",
         "a finite sum of O(alpha^-6) terms is O(alpha^-6)",
     )
-    return conclude(
-        "krr.eq6",
-        "kernel-regime expansion (6)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.eq6",
+        title="kernel-regime expansion (6)",
         assumptions="z, beta_i real; alpha, w0_i > 0 (only w0_i^2 enters)",
         notes=notes,
     )
@@ -110,14 +110,14 @@ def rich_regime_expansion() -> Derivation:
         "the remainder of q(z) - |z| log|z| is -|z| + 2 + O(1/|z|), not O(1/|z|); (7) divides by "
         "ln(1/alpha^2) and survives it",
     )
-    return conclude(
-        "krr.eq7",
-        "rich-regime expansion of q at infinity and (7)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.eq7",
+        title="rich-regime expansion of q at infinity and (7)",
         assumptions="z > 0 and beta_i > 0 by evenness (22); alpha, w0_i > 0",
         notes=notes,
         corrected=q_corrected_at_infinity(),
-        witness_instance=lambda point: {"params": {}},
+        instance={"params": {}},
     )
 
 
@@ -172,19 +172,16 @@ def q_at_large_argument() -> Derivation:
         for k, line in enumerate(lines)
     ]
     parts.append(identity("(31) line 3 with sqrt(c^2 alpha^4 + 1/4)", derived, eq31_corrected(), EQ31_POINTS))
-    from dlncheck.derivations.derivation import witness_instance  # the audit's instance format
-
-    return conclude(
-        "krr.eq32",
-        "q(1/(c alpha^2)) rewritten (31)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.eq32",
+        title="q(1/(c alpha^2)) rewritten (31)",
         assumptions="c, alpha > 0",
         notes=(
             "1/(2u) + sqrt(1 + 1/(4u^2)) = (1/u)(1/2 + sqrt(u^2 + 1/4)) with u = c alpha^2: "
             "the printed 1/2 under the root should be 1/4",
         ),
         corrected=eq31_corrected(),
-        witness_instance=witness_instance,
     )
 
 

@@ -11,8 +11,9 @@ An inequality ``lhs <= rhs`` is established by exhibiting its *gap* ``rhs - lhs`
   ``h(x0) = h'(x0) = 0`` and ``h'' >= 0`` (convexity);
 * a sum of gaps already shown to be >= 0.
 
-Each link is a :class:`Part` with its own outcome; :func:`conclude` assembles the parts of a
-claim into one :class:`~derivations.derivation.Derivation`: *agrees* when every part agrees,
+Each link is a :class:`~derivations.derivation.Part` with its own outcome;
+:meth:`~derivations.derivation.Derivation.from_parts` assembles the parts of a claim into one
+derivation: *agrees* when every part agrees,
 *differs* when some part found a certainly nonzero residual (or a point where a gap is
 certainly negative), else *inconclusive*, never *agrees* by default.
 """
@@ -20,44 +21,19 @@ certainly negative), else *inconclusive*, never *agrees* by default.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, joint_outcome
 from dlncheck.derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
-
-
-@dataclass(frozen=True)
-class Part:
-    """One link of a derivation: an identity or a sign, and what SymPy decided."""
-
-    text: str
-    outcome: Outcome
-    expr: Any  # the identity's derived side, or the gap shown to be >= 0
-    residual: Any = 0
-    method: str = ""
-    witness_point: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
-    witness_value: Any = None
-    printed: Any = None  # the printed side of an identity, when there is one
 
 
 def identity(
     text: str, derived: Any, printed: Any, points: Iterable[Mapping[sp.Symbol, sp.Expr]] = ()
 ) -> Part:
     """``derived == printed``, decided by :func:`derivations.equality.compare`."""
-    cmp = compare(derived, printed, points)
-    return Part(
-        text,
-        cmp.outcome,
-        derived,
-        cmp.residual,
-        cmp.method,
-        dict(cmp.witness_point),
-        cmp.witness_value,
-        printed,
-    )
+    return Part.of(text, compare(derived, printed, points), derived, printed)
 
 
 def finite_limit(text: str, expr: sp.Expr, var: sp.Symbol, at: Any, direction: str = "+") -> Part:

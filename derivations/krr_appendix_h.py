@@ -19,8 +19,8 @@ from functools import cache
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare, rational_points
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare, rational_points
 
 mu, lam, Lam = sp.symbols("mu lambda Lambda", positive=True)  # mu; lambda <= Lambda: bounds of XX^T
 gamma = sp.Symbol("gamma", nonnegative=True)
@@ -30,14 +30,6 @@ alpha = sp.Symbol("alpha", positive=True)
 k = sp.Symbol("k", positive=True)  # the width (real here: the constants are algebraic in k)
 d = sp.Symbol("d", positive=True)
 Y = sp.Symbol("Y", positive=True)  # bound on ||y*||
-
-
-def _all_agree(*outcomes: Outcome) -> Outcome:
-    if all(o == Outcome.AGREES for o in outcomes):
-        return Outcome.AGREES
-    if Outcome.DIFFERS in outcomes:
-        return Outcome.DIFFERS
-    return Outcome.INCONCLUSIVE
 
 
 # ------------------------------------------------------------------ (71)-(72), Lemma 11
@@ -88,16 +80,21 @@ def prediction_dynamics(dim: int = 2, width: int = 1, samples: int = 1) -> Deriv
     residual = (derived - printed).applyfunc(sp.expand)
     fixed = (derived - corrected).applyfunc(sp.expand)
     symbols = sorted(residual.free_symbols, key=lambda s: s.name)
-    cmp = None
+    text, method = "(71)-(72)", "polynomials expanded"
+    part = Part(text, Outcome.AGREES, derived, residual, method, printed=printed)
     if residual != sp.zeros(*residual.shape):
         for point in rational_points(symbols, count=4, seed=11):
             value = residual.xreplace(point)
             if value != sp.zeros(*value.shape):
-                cmp = Comparison(Outcome.DIFFERS, residual, "exact rational arithmetic", point, value)
+                # differs is claimed only where the corrected form 2 * (71) holds
+                confirmed = fixed == sp.zeros(*fixed.shape)
+                outcome = Outcome.DIFFERS if confirmed else Outcome.INCONCLUSIVE
+                method += "; witness by exact rational arithmetic"
+                part = Part(text, outcome, derived, residual, method, point, value, printed)
                 break
         else:
-            cmp = Comparison(Outcome.INCONCLUSIVE, residual, "no sampled point showed the residual")
-    outcome = Outcome.AGREES if cmp is None else cmp.outcome
+            method += "; witness by no sampled point showed the residual"
+            part = Part(text, Outcome.INCONCLUSIVE, derived, residual, method, printed=printed)
     steps = (
         Step("predictions y_n = <W W^T, Xbar_n> (= <U V^T, X_n>)", y),
         Step("W' = -grad_W L with L = sum_n (y_n - y*_n)^2 (krr Sec. 6): = -4 sum_n r_n Xbar_n W", W_dot),
@@ -106,29 +103,12 @@ def prediction_dynamics(dim: int = 2, width: int = 1, samples: int = 1) -> Deriv
         Step("residual derived - printed, expanded: equal to the printed side, so y' = 2 * (71)"),
         Step("derived - 2 * printed, expanded: 0, so Sigma_mn = 8 <W W^T, Xbar_n Xbar_m>", fixed),
     )
-    witness_point = {} if cmp is None else {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
-    instance = None
-    if cmp is not None and cmp.outcome == Outcome.DIFFERS:
-        instance = {
-            "params": {
-                s.name: sp.sstr(v) for s, v in sorted(cmp.witness_point.items(), key=lambda i: i[0].name)
-            }
-        }
-    return Derivation(
+    return Derivation.from_parts(
+        [part],
         claim_id="krr.lem11",
         title=f"prediction dynamics (71)-(72) (d = {dim}, k = {width}, N = {samples}, symbolic entries)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome
-        if fixed == sp.zeros(*fixed.shape) or outcome == Outcome.AGREES
-        else Outcome.INCONCLUSIVE,
-        residual=residual,
-        method="polynomials expanded" + ("" if cmp is None else f"; witness by {cmp.method}"),
         assumptions="loss without 1/2 as defined in krr Sec. 2 and 6; X_n lifted to Xbar_n",
-        witness_point=witness_point,
-        witness_value="" if cmp is None or cmp.witness_value is None else sp.sstr(cmp.witness_value),
-        witness_instance=instance,
         corrected=corrected,
     )
 
@@ -153,13 +133,11 @@ def sigma_centre_74(dim: int = 2) -> Derivation:
         Step("the centre of (74): 4 mu calX calX^T, calX with rows vec(X_n)", centre),
         Step("(72) as printed at W W^T = mu I: 2 mu calX calX^T, not the centre of (74)", printed_sigma),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("centre", cmp, derived_sigma, centre)],
         claim_id="krr.lem11",
         title="the centre 4 mu calX calX^T of (74)",
         steps=steps,
-        derived=derived_sigma,
-        printed=centre,
         assumptions=f"d = {dim}, two measurements with symbolic entries, W W^T = mu I",
     )
 
@@ -180,13 +158,11 @@ def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
         ),
         Step("||W0||_op^2 = lambda_max(W0 W0^T) <= mu + gamma, the last line of (74)"),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("perturbation identity", cmp, derived, printed)],
         claim_id="krr.lem11",
         title="the perturbation identity in (74)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"{size} x {width} symbolic matrices",
     )
 
@@ -211,13 +187,11 @@ def kronecker_form_73(dim: int = 2, width: int = 2) -> Derivation:
             "calX with rows vec(X_n), whose sizes do not match W W^T; ||vec Xbar_n||^2 = ||vec X_n||^2 / 2)"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("Kronecker form", cmp, derived, printed)],
         claim_id="krr.lem11",
         title="the Kronecker form (73) of Sigma",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"d = {dim}, k = {width}, symbolic entries; lifted measurements",
     )
 
@@ -283,16 +257,13 @@ def lemma12_algebra() -> Derivation:
         Step("(79), (80) last line, (81) third and fifth lines, derived", derived),
         Step("as printed", printed),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("(79)-(81)", cmp, derived, printed)],
         claim_id="krr.lem12",
         title="Lemma 12: (79), (80) last line and (81)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome if radius_positive else Outcome.INCONCLUSIVE,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="mu, lambda, Lambda > 0, gamma >= 0",
+        decided=radius_positive,
     )
 
 
@@ -325,7 +296,6 @@ def theorem9_integral() -> Derivation:
     printed = sp.Matrix([mu * lam, theorem9_second_bound()])
     cmp = compare(derived, printed)
     decreasing = bool((-slope).is_positive)
-    outcome = cmp.outcome if decreasing and positive_above_threshold(tk_margin) else Outcome.INCONCLUSIVE
     steps = (
         Step("d/dR of the decay rate 2 mu lambda - 4 Lambda (gamma + R^2 + 2 R sqrt(mu+gamma))", slope),
         Step(
@@ -341,16 +311,13 @@ def theorem9_integral() -> Derivation:
         ),
         Step("Theorem 9's second bound as printed", theorem9_second_bound()),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("(85) rate and (87) integral", cmp, derived, printed)],
         claim_id="krr.thm9.proof",
         title="(85) exponents and the integral (87)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
+        decided=decreasing and positive_above_threshold(tk_margin),
     )
 
 
@@ -368,13 +335,11 @@ def theorem9_bounds_are_the_lemma_bounds() -> Derivation:
         Step("Lemma 12's bound and the integral of (87)", derived),
         Step("Theorem 9 as printed", printed),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("bounds", cmp, derived, printed)],
         claim_id="krr.thm9",
         title="Theorem 9's bounds from Lemma 12 and (87)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
     )
 
@@ -450,7 +415,6 @@ def corollary10_constants() -> Derivation:
     sign_ok = bool(sqrt_gap.is_nonnegative) and bool(
         sp.simplify(alpha**2 * lam * k96 / (sp.sqrt(Lam) * C94) - line96.subs(k, k96)) == 0
     )
-    outcome = cmp.outcome if sign_ok else Outcome.INCONCLUSIVE
     steps = (
         Step(
             "(88): Lemma 13's radius and probability with d -> 2d (W is 2d x k), sigma = alpha",
@@ -474,16 +438,13 @@ def corollary10_constants() -> Derivation:
             line96,
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("(88), (91), (92), (95), (96)", cmp, derived, printed)],
         claim_id="krr.cor10.proof",
         title="Corollary 10's proof: (88), (91), (92), (95), (96)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
+        decided=sign_ok,
     )
 
 
@@ -514,25 +475,14 @@ def case_two_condition_97() -> Derivation:
             margin93.evalf(30),
         ),
     )
-    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("third condition of (94)", cmp, derived, printed)],
         claim_id="krr.cor10.proof",
         title="(94)-(97): the width condition of the second case",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        witness_instance={
-            "params": {s.name: sp.sstr(v) for s, v in sorted(point.items(), key=lambda i: i[0].name)}
-        }
-        if cmp.outcome == Outcome.DIFFERS
-        else None,
         corrected=derived,
+        instance={"params": {s.name: sp.sstr(v) for s, v in sorted(point.items(), key=lambda i: i[0].name)}},
     )
 
 
@@ -564,7 +514,16 @@ def initial_residual_bound_89() -> Derivation:
     event = (8 * alpha**2 * sp.sqrt(2 * k * d)).subs({k: WIDTH_89, d: 1})  # radius of (88)
     in_event = bool((event - op_norm).subs(point) > 0)
     margin = (bound - residual_sq).subs(point)  # (89) says >= 0
-    outcome = Outcome.DIFFERS if in_event and margin < 0 else Outcome.INCONCLUSIVE
+    at_witness = Part(
+        "(89) at the witness",
+        Outcome.DIFFERS if in_event and margin < 0 else Outcome.INCONCLUSIVE,
+        residual_sq,
+        sp.expand(residual_sq - bound),
+        "exact rational arithmetic at the witness; event checked exactly",
+        point,
+        f"bound - ||y(0)-y*||^2 = {margin}",
+        bound,
+    )
     frob = C89**2  # ||calX||_F^2 for one measurement c E_11
     steps = (
         Step("d = 1, k = 4, X_1 = c: calX calX^T = c^2, so lambda = Lambda = c^2 and ||calX||_F^2 = c^2"),
@@ -581,20 +540,14 @@ def initial_residual_bound_89() -> Derivation:
         ),
     )
     corrected = 2 * Y**2 + 256 * k * d**4 * alpha**4 * Lam
-    return Derivation(
+    return Derivation.from_parts(
+        [at_witness],
         claim_id="krr.cor10.proof",
         title="(89) at an initialization in the event of (88)",
         steps=steps,
-        derived=residual_sq,
-        printed=bound,
-        outcome=outcome,
-        residual=sp.expand(residual_sq - bound),
-        method="exact rational arithmetic at the witness; event checked exactly",
         assumptions="d = 1, k = 4, N = 1, X_1 = c, y* = 0",
-        witness_point={"alpha": "1", "c": "1/100", "t": "3/5"},
-        witness_value=f"bound - ||y(0)-y*||^2 = {margin}",
-        witness_instance={"params": dict(WITNESS_89)} if outcome == Outcome.DIFFERS else None,
         corrected=corrected,
+        instance={"params": dict(WITNESS_89)},
     )
 
 
@@ -660,20 +613,14 @@ def final_bounds_98_99() -> Derivation:
             cmp.residual,
         ),
     )
-    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("(98)-(99)", cmp, derived, printed)],
         claim_id="krr.cor10.proof",
         title="(98) and the last step of (99)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
         corrected=corrected,
+        instance=None,  # no claim instance: the symbolic check stays inconclusive on its own
     )
 
 
@@ -705,13 +652,11 @@ def big_o_form_100() -> Derivation:
             "alpha^2 = Omega(1/k), so (69)-(70) keep their form"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("O-terms", cmp, derived, printed)],
         claim_id="krr.cor10",
         title="(100): the O-form of (98)-(99)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="k >= 1; constants depend on Lambda, lambda, d, Y",
     )
 
@@ -728,8 +673,18 @@ def kernel_regime_exponent() -> Derivation:
     # (69)-(70) vanish relative to ||W(0)||_F ~ alpha sqrt(2dk) iff alpha sqrt(k) -> oo: the same threshold.
     derived = threshold
     printed = sp.Integer(1)  # "alpha goes to zero slower than 1/k": a < 1
-    point = {}
-    cmp = compare(derived, printed, [point])
+    cmp = compare(derived, printed, [{}])
+    # the witness: at a = 3/4 (slower than 1/k) the exponent of k in sigma sqrt(k) is -1/2 < 0
+    threshold_part = Part(
+        "threshold on a",
+        cmp.outcome,
+        derived,
+        cmp.residual,
+        cmp.method,
+        {a: sp.Rational(3, 4)},
+        "exponent of k in sigma sqrt(k) = -1/2 < 0",
+        printed,
+    )
     steps = (
         Step("alpha = k^{-a}: sigma = alpha^2 sqrt(k)", sigma),
         Step("exponent of k in sigma sqrt(k): sigma = omega(1/sqrt(k)) iff it is > 0", exponent),
@@ -737,19 +692,12 @@ def kernel_regime_exponent() -> Derivation:
         Step("printed: 'alpha goes to zero slower than 1/k', i.e. a < 1"),
         Step("at a = 3/4 (slower than 1/k) sigma sqrt(k) = k^{-1/2} -> 0: not the kernel regime condition"),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [threshold_part],
         claim_id="krr.appH.text",
         title="sigma = omega(1/sqrt k) in terms of alpha",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha = k^{-a}, a > 0",
-        witness_point={"a": "3/4"},
-        witness_value="exponent of k in sigma sqrt(k) = -1/2 < 0",
-        witness_instance={"params": {"a": "3/4"}} if cmp.outcome == Outcome.DIFFERS else None,
         corrected=sp.Rational(1, 2),
     )
 
@@ -772,13 +720,11 @@ def sigma_condition_matches_bounds() -> Derivation:
             "O(1/(alpha^2 k) + 1/sqrt(k) + 1/(alpha^4 k^2)) -> 0"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("sigma sqrt(k) = (alpha sqrt(k))^2", cmp, derived, printed)],
         claim_id="krr.appH.text",
         title="sigma = omega(1/sqrt k) is alpha sqrt(k) -> oo",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="alpha = k^{-a}",
     )
 
@@ -794,7 +740,7 @@ XBAR_NORM_SQUARED = Lam / 2  # ||calXbar||_op^2 <= Lambda/2
 def corrected_chain_80_81() -> Derivation:
     """(74)-(81) with the paper's loss: the decay rate is 3 mu lambda and the constant 2 sqrt(2 Lambda),
     so Lemma 12's conclusion holds with the factor 2 sqrt2/3 < 1 (the printed (80) lacks the 4)."""
-    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import identity, nonnegative
 
     R = radius_78()
     s0 = sp.sqrt(mu + gamma)
@@ -831,10 +777,10 @@ def corrected_chain_80_81() -> Derivation:
         ),
         nonnegative("2 sqrt2/3 < 1: 1 - 8/9 > 0", 1 - ratio**2, sp.Rational(1, 9)),
     ]
-    return conclude(
-        "krr.lem12",
-        "(74)-(81) corrected for the paper's loss",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.lem12",
+        title="(74)-(81) corrected for the paper's loss",
         assumptions=(
             "mu, lambda, Lambda, y0 > 0, gamma >= 0, mu > 4 Lambda gamma/lambda; W' = -4 sum_n r_n Xbar_n W"
         ),
@@ -848,7 +794,7 @@ def corrected_chain_80_81() -> Derivation:
 def corrected_chain_82_87() -> Derivation:
     """(82)-(87) with the paper's loss: constant 2 sqrt(2 Lambda) in (82), decay 3 mu lambda in (85),
     so Theorem 9's second bound holds with the factor 2 sqrt2/3 (and Lemma 12's radius shrunk likewise)."""
-    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import identity, nonnegative
 
     s0 = sp.sqrt(mu + gamma)
     ratio = sp.Rational(2, 3) * sp.sqrt(2)
@@ -880,10 +826,10 @@ def corrected_chain_82_87() -> Derivation:
         ),
         nonnegative("(2 sqrt2/3) x Theorem 9's second bound - corrected integral >= 0", gap, certificate),
     ]
-    return conclude(
-        "krr.thm9.proof",
-        "(82)-(87) corrected for the paper's loss",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.thm9.proof",
+        title="(82)-(87) corrected for the paper's loss",
         assumptions=(
             "mu, lambda, Lambda, y0 > 0, gamma >= 0, mu > 4 Lambda "
             "gamma/lambda; R1 = (2 sqrt2/3) x Lemma 12's bound"
@@ -921,7 +867,7 @@ def corollary10_explicit_constants() -> dict[str, sp.Expr]:
 
 def corollary10_corrected() -> Derivation:
     """(89), (98), (99) corrected: the explicit O-constants of Corollary 10."""
-    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import identity, nonnegative
 
     C = corollary10_explicit_constants()
     E2 = corrected_residual_bound_89()
@@ -976,10 +922,10 @@ def corollary10_corrected() -> Derivation:
             lam * rho / (4 * Lam * (1 + rho)),
         ),
     ]
-    return conclude(
-        "krr.cor10",
-        "Corollary 10's explicit constants with the corrected (89)",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.cor10",
+        title="Corollary 10's explicit constants with the corrected (89)",
         assumptions=(
             "alpha, k, d, N, lambda, Lambda, Y > 0, k >= 1; on the "
             "event of (88); Theorem 9's hypotheses at (90)"
@@ -1000,7 +946,7 @@ def lemma13_from_wainwright() -> Derivation:
     """Lemma 13 from the cited covariance bound (Wainwright 2019, Thm 6.1 / Example 6.2): for k
     samples of N(0, sigma^2 I_d), ||Sigma_hat - Sigma||/||Sigma|| <= 2 eps + eps^2, eps = sqrt(d/k) + delta,
     with probability >= 1 - 2 exp(-k delta^2/2); here Sigma_hat = W W^T / k, delta = sqrt(d/k)."""
-    from dlncheck.derivations.hypentropy_inequalities import conclude, identity, nonnegative
+    from dlncheck.derivations.hypentropy_inequalities import identity, nonnegative
 
     sigma = sp.Symbol("sigma", positive=True)
     gap = sp.Symbol("g", nonnegative=True)  # k = d + g >= d
@@ -1027,10 +973,10 @@ def lemma13_from_wainwright() -> Derivation:
             2 * sp.exp(-d / 2),
         ),
     ]
-    return conclude(
-        "krr.lem13",
-        "Lemma 13 from the cited Gaussian covariance bound",
+    return Derivation.from_parts(
         parts,
+        claim_id="krr.lem13",
+        title="Lemma 13 from the cited Gaussian covariance bound",
         assumptions="d <= k; the cited bound of Wainwright (2019) (taken as given, not checked here)",
         notes=(
             "the cited theorem itself is not re-derived; the sampled "

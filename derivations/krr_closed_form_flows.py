@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare, rational_points
-from dlncheck.derivations.krr_derivation import assemble, compare_polynomials
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare, rational_points
+from dlncheck.derivations.krr_derivation import compare_polynomials
 
 N_SAMPLES = 2
 DIMENSION = 2
@@ -95,15 +95,13 @@ def eq15_gradient() -> Derivation:
             corrected,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("gradient", cmp, derived, printed)],
         claim_id="krr.eq15",
         title="krr (15): the gradient of the squared model",
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        parts=(("gradient", cmp),),
         assumptions="N = 1, d = 2 with symbolic X, y, w (corrected form also for N = 2); "
         "L without 1/2 as in krr Sec. 2",
+        steps=steps,
         corrected=corrected,
     )
 
@@ -122,7 +120,8 @@ def eq16_closed_form() -> Derivation:
     velocity = w.diff(t)
     printed_rhs = -2 * (Xt.T * r).multiply_elementwise(w)  # krr (15) as printed
     ode = compare(velocity, printed_rhs)
-    init = compare(_at_time_zero(w, R), alpha * w0)
+    start = _at_time_zero(w, R)
+    init = compare(start, alpha * w0)
     # Against the flow of L itself (corrected (15), factor 4) the exponent must double.
     true_rhs = -4 * (Xt.T * r).multiply_elementwise(w)
     corrected = (alpha * w0).multiply_elementwise((-4 * Xt.T * R).applyfunc(sp.exp))
@@ -139,14 +138,14 @@ def eq16_closed_form() -> Derivation:
             (velocity - true_rhs).applyfunc(sp.simplify),
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("ODE (15)", ode, velocity, printed_rhs), Part.of("initial value", init, start, alpha * w0)],
         claim_id="krr.eq16",
         title="krr (16) solves (15) as printed, with w(0) = alpha w0",
+        assumptions="N = 2, d = 2; R_n(0) = 0, r = R'",
         steps=steps,
         derived=velocity,
         printed=printed_rhs,
-        parts=(("ODE (15)", ode), ("initial value", init)),
-        assumptions="N = 2, d = 2; R_n(0) = 0, r = R'",
     )
 
 
@@ -176,14 +175,17 @@ def eq17_hyperbolic_sine() -> Derivation:
         Step("printed (17), middle line", printed_exp),
         Step("printed (17), last line", printed_sinh),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("exponential form", first, beta, printed_exp),
+            Part.of("sinh form", second, beta, printed_sinh),
+        ],
         claim_id="krr.eq17",
         title="krr (17): beta(t) = 2 alpha^2 w0^2 o sinh(-4 X^T int r)",
+        assumptions="d = 2; w_+(0) = w_-(0) = alpha w0",
         steps=steps,
         derived=beta,
         printed=printed_sinh,
-        parts=(("exponential form", first), ("sinh form", second)),
-        assumptions="d = 2; w_+(0) = w_-(0) = alpha w0",
     )
 
 
@@ -231,14 +233,12 @@ def eq55_gradient() -> Derivation:
             corrected,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("gradient", cmp, derived, printed)],
         claim_id="krr.eq57",
         title="krr (55): the gradient of the depth-D model",
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        parts=(("gradient", cmp),),
         assumptions="N = 1, d = 2 (corrected form also for N = 2), symbolic D (witness D in {3, 4, 5})",
+        steps=steps,
         corrected=corrected,
     )
 
@@ -266,14 +266,14 @@ def eq56_closed_form() -> Derivation:
         Step("printed right-hand side of (55): -D g'(t) w^{D-1}", rhs),
         Step("residual of the ODE, and w(0) - alpha at g(0) = 0", sp.Matrix([ode.residual, init.residual])),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("ODE (55)", ode, velocity, rhs), Part.of("initial value", init, w.subs(g, 0), alpha)],
         claim_id="krr.eq57",
         title="krr (56) solves (55) as printed",
+        assumptions="symbolic D; base alpha^{2-D} + D(D-2) g > 0 (powers combined with force=True)",
         steps=steps,
         derived=velocity,
         printed=rhs,
-        parts=(("ODE (55)", ode), ("initial value", init)),
-        assumptions="symbolic D; base alpha^{2-D} + D(D-2) g > 0 (powers combined with force=True)",
     )
 
 
@@ -299,14 +299,12 @@ def eq57_beta() -> Derivation:
         Step("bases split as alpha^{2-D}(1 +- alpha^{D-2} D(D-2) s), powers expanded", rewritten),
         Step("printed (57) (with X^T for the printed X~^T)", printed),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("beta", cmp, derived, printed)],
         claim_id="krr.eq57",
         title="krr (57): beta(t) from (56)",
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        parts=(("beta", cmp),),
         assumptions="alpha > 0, symbolic D, both bases positive (powers split with force=True)",
+        steps=steps,
     )
 
 
@@ -317,7 +315,8 @@ def true_flow_closed_form() -> Derivation:
     wm = power_closed_form(2 * D, -g)
     ode_p, vp, rhs_p = _solves(wp, 2 * D, g)
     ode_m, vm, rhs_m = _solves(wm, -2 * D, g)
-    init = compare(sp.Matrix([wp, wm]).subs(g, 0), sp.Matrix([alpha, alpha]))
+    start = sp.Matrix([wp, wm]).subs(g, 0)
+    init = compare(start, sp.Matrix([alpha, alpha]))
     steps = (
         Step(
             "corrected (50), (52): w_+' = -2D [X^T r] w_+^{D-1}, w_-' = +2D [X^T r] w_-^{D-1}; "
@@ -326,14 +325,18 @@ def true_flow_closed_form() -> Derivation:
         ),
         Step("residuals of both ODEs and of the initial values", sp.Matrix([ode_p.residual, ode_m.residual])),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("w_+ ODE", ode_p, vp, rhs_p),
+            Part.of("w_- ODE", ode_m, vm, rhs_m),
+            Part.of("initial values", init, start, sp.Matrix([alpha, alpha])),
+        ],
         claim_id="krr.lem8",
         title="closed forms of the corrected depth-D flow (50), (52)",
+        assumptions="symbolic D > 2; bases positive",
         steps=steps,
         derived=sp.Matrix([vp, vm]),
         printed=sp.Matrix([rhs_p, rhs_m]),
-        parts=(("w_+ ODE", ode_p), ("w_- ODE", ode_m), ("initial values", init)),
-        assumptions="symbolic D > 2; bases positive",
     )
 
 
@@ -344,19 +347,24 @@ def printed_flow_closed_form() -> Derivation:
     wm = power_closed_form(-D, g)  # krr (53)
     ode_p, vp, rhs_p = _solves(wp, D, g)
     ode_m, vm, rhs_m = _solves(wm, -D, g)
-    init = compare(sp.Matrix([wp, wm]).subs(g, 0), sp.Matrix([alpha, alpha]))
+    start = sp.Matrix([wp, wm]).subs(g, 0)
+    init = compare(start, sp.Matrix([alpha, alpha]))
     steps = (
         Step("krr (51), (53) with g = [X^T int_0^t r]_i", sp.Matrix([wp, wm])),
         Step("(50): w_+' = -D g' w_+^{D-1}; (52): w_-' = +D g' w_-^{D-1}", sp.Matrix([rhs_p, rhs_m])),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("(51) solves (50)", ode_p, vp, rhs_p),
+            Part.of("(53) solves (52)", ode_m, vm, rhs_m),
+            Part.of("initial values", init, start, sp.Matrix([alpha, alpha])),
+        ],
         claim_id="krr.lem8",
         title="krr (51), (53) solve (50), (52) as printed",
+        assumptions="symbolic D > 2; bases positive",
         steps=steps,
         derived=sp.Matrix([vp, vm]),
         printed=sp.Matrix([rhs_p, rhs_m]),
-        parts=(("(51) solves (50)", ode_p), ("(53) solves (52)", ode_m), ("initial values", init)),
-        assumptions="symbolic D > 2; bases positive",
     )
 
 
@@ -372,17 +380,23 @@ def lemma8_bound() -> Derivation:
     lower_end = sp.solve(sp.Eq(wp_inv, 0), g)[0]
     printed_bound = alpha ** (2 - D) / (D * (D - 2))  # Lemma 8
     slack = sp.simplify((printed_bound - derived_bound).subs(D, 2 + delta))
-    symmetric = compare(lower_end, -derived_bound)
+    symmetric = Part.of("two-sided", compare(lower_end, -derived_bound), lower_end, -derived_bound)
     if slack.is_positive is True:
-        bound = Comparison(
+        bound = Part(
+            "bound <= printed",
             Outcome.AGREES,
+            slack,
             sp.Integer(0),
             f"printed - derived bound = {sp.sstr(slack)} > 0 "
             "(SymPy decides the sign with D = 2 + delta, delta > 0)",
         )
     else:
-        bound = Comparison(
-            Outcome.INCONCLUSIVE, slack, "could not decide the sign of printed - derived bound"
+        bound = Part(
+            "bound <= printed",
+            Outcome.INCONCLUSIVE,
+            slack,
+            slack,
+            "could not decide the sign of printed - derived bound",
         )
     steps = (
         Step(
@@ -398,12 +412,12 @@ def lemma8_bound() -> Derivation:
         Step("printed bound of Lemma 8", printed_bound),
         Step("printed - derived, D = 2 + delta", slack),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [symmetric, bound],
         claim_id="krr.lem8",
         title="Lemma 8: the bound on X^T int r from the corrected flow",
+        assumptions="D > 2, alpha > 0; w_+(0) = w_-(0) = alpha 1",
         steps=steps,
         derived=derived_bound,
         printed=printed_bound,
-        parts=(("two-sided", symmetric), ("bound <= printed", bound)),
-        assumptions="D > 2, alpha > 0; w_+(0) = w_-(0) = alpha 1",
     )

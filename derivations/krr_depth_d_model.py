@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 D = sp.Symbol("D", integer=True, positive=True)
@@ -64,7 +64,6 @@ def loss_conversion() -> Derivation:
     printed = sp.Matrix([2 * mil, *(2 * mil_grads)])
     cmp = compare(derived, printed)
     closed_cmp = compare(grads, closed)
-    outcome = cmp.outcome if closed_cmp.outcome == Outcome.AGREES else closed_cmp.outcome
     steps = (
         Step("krr loss with (10), symbolic D", loss),
         Step("mil (7) with A = X, u = w_+, v = w_-, L = D", mil),
@@ -72,15 +71,14 @@ def loss_conversion() -> Derivation:
         Step("= 2 D X^T r ∘ w_±^{D-1} (with sign ±): closed form", closed),
         Step("krr loss and gradient against 2 x (mil loss and gradient): the krr flow at t is mil's at 2t"),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of("closed-form gradient", closed_cmp, grads, closed),
+            Part.of("loss and gradient against mil's", cmp, derived, printed),
+        ],
         claim_id="krr.eq10",
         title="(10) is mil's L^pm with L = D, up to the loss factor 2 (symbolic D)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=f"{cmp.method}; closed-form gradient: {closed_cmp.method}",
         assumptions="D positive integer (symbolic), w_± > 0, N = d = 2 symbolic data",
     )
 
@@ -105,12 +103,10 @@ def tangent_kernel_at_initialization() -> Derivation:
         Step("homogeneity (krr Sec. 2): alpha^{2(D-1)} K_0", alpha ** (2 * (D - 1)) * kernel_1),
         Step("F_D(alpha 1) = 0: the initialization is unbiased", beta_of(wp, wm).subs(at_init)),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("kernel", cmp, derived, printed)],
         claim_id="krr.eq10",
         title="tangent kernel of (10) at initialization",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="D positive integer (symbolic), alpha > 0",
     )

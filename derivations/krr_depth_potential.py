@@ -16,9 +16,8 @@ from functools import cache
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare
-from dlncheck.derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare
 
 z = sp.Symbol("z", real=True)
 tt = sp.Symbol("t", real=True)
@@ -41,20 +40,23 @@ def h(arg=z, depth=D) -> sp.Expr:
     return (1 - arg) ** (-p) - (1 + arg) ** (-p)
 
 
-def _decided_positive(expr: sp.Expr, what: str) -> Comparison:
+def _decided_positive(text: str, expr: sp.Expr, what: str) -> Part:
     if expr.is_positive is True:
-        return Comparison(Outcome.AGREES, sp.Integer(0), f"SymPy decides {what} > 0")
-    return Comparison(Outcome.INCONCLUSIVE, expr, f"could not decide the sign of {what}")
+        return Part(text, Outcome.AGREES, expr, sp.Integer(0), f"SymPy decides {what} > 0")
+    return Part(text, Outcome.INCONCLUSIVE, expr, expr, f"could not decide the sign of {what}")
 
 
-def h_derivative_positive() -> tuple[sp.Expr, Comparison]:
+def h_derivative_positive(text: str = "h_D' > 0") -> tuple[sp.Expr, Part]:
     """h_D'(z) > 0 on (-1, 1): with a = 1 - z > 0, b = 1 + z > 0 and D = 2 + delta."""
     derivative = sp.diff(h(), z)
     in_ab = derivative.xreplace({1 - z: one_minus, z + 1: one_plus, -z + 1: one_minus})
     in_ab = in_ab.subs(D, 2 + delta)
     if in_ab.has(z):
-        return derivative, Comparison(Outcome.INCONCLUSIVE, in_ab, "could not write h_D' in 1 - z, 1 + z")
-    return derivative, _decided_positive(sp.simplify(in_ab), "h_D'(z) (a = 1 - z, b = 1 + z, D = 2 + delta)")
+        return derivative, Part(
+            text, Outcome.INCONCLUSIVE, in_ab, in_ab, "could not write h_D' in 1 - z, 1 + z"
+        )
+    what = "h_D'(z) (a = 1 - z, b = 1 + z, D = 2 + delta)"
+    return derivative, _decided_positive(text, sp.simplify(in_ab), what)
 
 
 @cache
@@ -117,9 +119,15 @@ def eq58_link() -> Derivation:
     )
     expected_ends = sp.Matrix([sp.oo, -sp.oo, 0])
     limits = (
-        Comparison(Outcome.AGREES, sp.zeros(3, 1), "SymPy's limits are exactly oo, -oo, 0")
+        Part(
+            "limits at -1, 0, 1",
+            Outcome.AGREES,
+            ends,
+            sp.zeros(3, 1),
+            "SymPy's limits are exactly oo, -oo, 0",
+        )
         if ends == expected_ends
-        else Comparison(Outcome.INCONCLUSIVE, ends, "SymPy's limits are not oo, -oo, 0")
+        else Part("limits at -1, 0, 1", Outcome.INCONCLUSIVE, ends, ends, "SymPy's limits are not oo, -oo, 0")
     )
     steps = (
         Step("krr (57) at t = inf, s = [X^T int_0^inf r]_i", beta57),
@@ -132,14 +140,18 @@ def eq58_link() -> Derivation:
             "exists; the endpoints +-1 are never reached because w_+- stay positive (krr.lem8)"
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("link (58)", link, beta57, printed),
+            increasing,
+            limits,
+        ],
         claim_id="krr.eq59",
         title="krr (58)-(59): beta(inf) = alpha^D h_D(X^T nu), h_D increasing from -inf to inf",
+        assumptions="alpha > 0, D > 2 symbolic; coordinatewise",
         steps=steps,
         derived=beta57,
         printed=printed,
-        parts=(("link (58)", link), ("h_D' > 0", increasing), ("limits at -1, 0, 1", limits)),
-        assumptions="alpha > 0, D > 2 symbolic; coordinatewise",
     )
 
 
@@ -149,12 +161,14 @@ def eq60_gradient_of_potential() -> Derivation:
     inverse = sp.Function("h_inv")
     Q = alpha**D * sp.Integral(inverse(tt), (tt, 0, beta / alpha**D))  # krr (60), one coordinate
     gradient = sp.diff(Q, beta).doit()
-    fundamental = compare(gradient, inverse(beta / alpha**D))
+    printed = inverse(beta / alpha**D)
+    fundamental = compare(gradient, printed)
     series = inverse_series()
     # q_D'' = (h_D^{-1})' = 1 / h_D'(h_D^{-1}): positive because h_D' > 0 on (-1, 1)
-    _, increasing = h_derivative_positive()
+    _, increasing = h_derivative_positive("convexity: h_D' > 0")
     # the series of q_D starts with z^2 / (2 h_D'(0)): the kernel-regime quadratic
-    leading = compare(q_series().coeff(z, 2), 1 / (2 * sp.diff(h(), z).subs(z, 0)))
+    quadratic, expected_quadratic = q_series().coeff(z, 2), 1 / (2 * sp.diff(h(), z).subs(z, 0))
+    leading = compare(quadratic, expected_quadratic)
     steps = (
         Step("krr (60), one coordinate, h_inv = h_D^{-1}", Q),
         Step("d/dbeta by the fundamental theorem of calculus", gradient),
@@ -165,18 +179,18 @@ def eq60_gradient_of_potential() -> Derivation:
             sp.expand(q_series()),
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("fundamental theorem", fundamental, gradient, printed),
+            increasing,
+            Part.of("q_D = z^2/(2 h_D'(0)) + O(z^4)", leading, quadratic, expected_quadratic),
+        ],
         claim_id="krr.eq59",
         title="krr (60): the gradient of Q^D_alpha is h_D^{-1}(beta/alpha^D)",
+        assumptions="symbolic D; series to order z^5",
         steps=steps,
         derived=gradient,
-        printed=inverse(beta / alpha**D),
-        parts=(
-            ("fundamental theorem", fundamental),
-            ("convexity: h_D' > 0", increasing),
-            ("q_D = z^2/(2 h_D'(0)) + O(z^4)", leading),
-        ),
-        assumptions="symbolic D; series to order z^5",
+        printed=printed,
     )
 
 
@@ -189,21 +203,22 @@ def eq65_taylor() -> Derivation:
     printed = 2 * D / (D - 2) * z  # krr (65)
     cmp = compare(series, printed)
     cubic = sp.factor(h_series(SERIES_ORDER).coeff(z, 3))
-    even = compare(sp.Matrix([h_series(SERIES_ORDER).coeff(z, k) for k in (0, 2, 4, 6)]), sp.zeros(4, 1))
+    even_coefficients = sp.Matrix([h_series(SERIES_ORDER).coeff(z, k) for k in (0, 2, 4, 6)])
+    even = compare(even_coefficients, sp.zeros(4, 1))
     steps = (
         Step("series of h_D at 0 up to O(z^3)", series),
         Step("printed (65)", printed),
         Step("the z^3 coefficient (the O(z^3) term)", cubic),
         Step("even coefficients vanish (h_D is odd)"),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("linear term, no z^2 term", cmp, series, printed), Part.of("odd", even, even_coefficients)],
         claim_id="krr.thm3.kernel",
         title="krr (65): the Taylor expansion of h_D",
+        assumptions="symbolic D > 2",
         steps=steps,
         derived=series,
         printed=printed,
-        parts=(("linear term, no z^2 term", cmp), ("odd", even)),
-        assumptions="symbolic D > 2",
     )
 
 
@@ -222,14 +237,12 @@ def eq66_ratio() -> Derivation:
             correction,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("limit", cmp, limit, sp.Integer(1))],
         claim_id="krr.thm3.kernel",
         title="krr (66): the ratio beta_i / [X^T mu]_i tends to 1",
-        steps=steps,
-        derived=limit,
-        printed=sp.Integer(1),
-        parts=(("limit", cmp),),
         assumptions="D > 2; z = [X^T nu]_i -> 0 by (64)",
+        steps=steps,
     )
 
 
@@ -238,20 +251,21 @@ def eq64_small_argument() -> Derivation:
     b = sp.Symbol("b", real=True)  # the bounded limit of beta_i
     # h_D(z) = b / alpha^D -> 0; h_D is a continuous bijection with h_D(0) = 0
     target = sp.limit(b / alpha**D, alpha, sp.oo)
-    cmp = compare(sp.Matrix([target, h(sp.Integer(0))]), sp.zeros(2, 1))
+    at_zero = sp.Matrix([target, h(sp.Integer(0))])
+    cmp = compare(at_zero, sp.zeros(2, 1))
     _, increasing = h_derivative_positive()
     steps = (
         Step("beta_i = alpha^D h_D(z_i), so h_D(z_i) = beta_i / alpha^D -> 0 for bounded beta_i", target),
         Step("h_D(0) = 0 and h_D is strictly increasing and continuous, with a continuous inverse: z_i -> 0"),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("limits", cmp, at_zero, sp.zeros(2, 1)), increasing],
         claim_id="krr.thm3.kernel",
         title="krr (64): [X^T nu]_i -> 0 as alpha -> inf",
-        steps=steps,
-        derived=sp.Matrix([target, h(sp.Integer(0))]),
-        printed=sp.zeros(2, 1),
-        parts=(("limits", cmp), ("h_D' > 0", increasing)),
         assumptions="D > 2, beta_i bounded as alpha -> inf",
+        steps=steps,
+        derived=at_zero,
+        printed=sp.zeros(2, 1),
     )
 
 
@@ -310,12 +324,16 @@ def regime_ratios() -> Derivation:
             per_coordinate_gap,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("alpha -> inf", kernel, kernel_end, sp.Integer(1)),
+            Part.of("alpha -> 0", rich, rich_end, 1 / sp.sqrt(d)),
+            Part.of("tail of h_D^{-1}", tail_cmp, tail, sp.Integer(1)),
+        ],
         claim_id="krr.sec5.claims",
         title="Fig. 3(b): the two ends of Q(e_1)/Q(1_d/sqrt d), and the polynomial approach to l1",
+        assumptions=f"D > 2 symbolic, d = {d}; the alpha -> inf end through q_D's series at 0",
         steps=steps,
         derived=sp.Matrix([kernel_end, rich_end, tail]),
         printed=sp.Matrix([1, 1 / sp.sqrt(d), 1]),
-        parts=(("alpha -> inf", kernel), ("alpha -> 0", rich), ("tail of h_D^{-1}", tail_cmp)),
-        assumptions=f"D > 2 symbolic, d = {d}; the alpha -> inf end through q_D's series at 0",
     )

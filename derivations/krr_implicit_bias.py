@@ -14,18 +14,17 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.derivations import hypentropy, krr_depth_potential
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare
-from dlncheck.derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare
 
 alpha = sp.Symbol("alpha", positive=True)
 DIMENSION = 2
 
 
-def _positive(expr: sp.Expr, what: str) -> Comparison:
+def _positive(text: str, expr: sp.Expr, what: str) -> Part:
     if expr.is_positive is True:
-        return Comparison(Outcome.AGREES, sp.Integer(0), f"SymPy decides {what} > 0")
-    return Comparison(Outcome.INCONCLUSIVE, expr, f"could not decide the sign of {what}")
+        return Part(text, Outcome.AGREES, expr, sp.Integer(0), f"SymPy decides {what} > 0")
+    return Part(text, Outcome.INCONCLUSIVE, expr, expr, f"could not decide the sign of {what}")
 
 
 def theorem1_kkt() -> Derivation:
@@ -39,7 +38,12 @@ def theorem1_kkt() -> Derivation:
     beta_flow = w_plus.applyfunc(lambda e: e**2) - w_minus.applyfunc(lambda e: e**2)
     v = -8 * s  # X^T nu with nu = -8 int_0^inf r
     beta = sp.Matrix(d, 1, lambda i, _: 2 * alpha**2 * w0[i] ** 2 * sp.sinh(v[i]))  # b_alpha(X^T nu)
-    link = compare(beta_flow, beta.applyfunc(lambda e: e.rewrite(sp.exp)))
+    link = Part.of(
+        "beta = b_alpha(X^T nu)",
+        compare(beta_flow, beta.applyfunc(lambda e: e.rewrite(sp.exp))),
+        beta_flow,
+        beta,
+    )
     b = sp.Matrix(d, 1, lambda i, _: sp.Symbol(f"beta_{i + 1}", real=True))
     Q = sum(alpha**2 * w0[i] ** 2 * hypentropy.q_printed(b[i] / (alpha**2 * w0[i] ** 2)) for i in range(d))
     grad = sp.Matrix(d, 1, lambda i, _: sp.simplify(sp.diff(Q, b[i])))
@@ -47,8 +51,9 @@ def theorem1_kkt() -> Derivation:
     # SymPy leaves asinh(sinh(v)); sinh is injective on R, so compare after applying it
     kkt = compare(at_limit.applyfunc(sp.sinh), v.applyfunc(sp.sinh))
     hessian = sp.hessian(Q, list(b))
-    off_diagonal = compare(sp.Matrix([hessian[0, 1], hessian[1, 0]]), sp.zeros(2, 1))
-    convex = _positive(sp.simplify(hessian[0, 0]), "d^2 Q / d beta_1^2")
+    mixed = sp.Matrix([hessian[0, 1], hessian[1, 0]])
+    off_diagonal = compare(mixed, sp.zeros(2, 1))
+    convex = _positive("strict convexity", sp.simplify(hessian[0, 0]), "d^2 Q / d beta_1^2")
     steps = (
         Step("flow of L: w_+- = alpha w0 o exp(-+4 X^T int r), beta = w_+^2 - w_-^2", beta_flow),
         Step("b_alpha(X^T nu) = 2 alpha^2 w0^2 o sinh(X^T nu), nu = -8 int_0^inf r (printed (18): -4)", beta),
@@ -66,19 +71,19 @@ def theorem1_kkt() -> Derivation:
             "X^T nu(t) = arcsinh(beta(t)/(2 alpha^2 w0^2)) converges with beta(t), and range(X^T) is closed"
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            link,
+            Part.of("grad Q(beta_inf) = X^T nu", kkt, at_limit, v),
+            Part.of("Hessian diagonal", off_diagonal, mixed, sp.zeros(2, 1)),
+            convex,
+        ],
         claim_id="krr.thm1",
         title="Theorem 1: KKT of min Q_alpha s.t. X beta = y at the flow's limit",
+        assumptions="alpha > 0, w0 without zero entries (w0 > 0 wlog: only w0^2 enters), d = 2",
         steps=steps,
         derived=at_limit,
         printed=v,
-        parts=(
-            ("beta = b_alpha(X^T nu)", link),
-            ("grad Q(beta_inf) = X^T nu", kkt),
-            ("Hessian diagonal", off_diagonal),
-            ("strict convexity", convex),
-        ),
-        assumptions="alpha > 0, w0 without zero entries (w0 > 0 wlog: only w0^2 enters), d = 2",
     )
 
 
@@ -106,7 +111,7 @@ def theorem3_kkt() -> Derivation:
         inverse, lambda arg: zeta if sp.simplify(arg - h(zeta)) == 0 else inverse(arg)
     )
     kkt = compare(inverted, zeta)
-    _, increasing = krr_depth_potential.h_derivative_positive()
+    _, increasing = krr_depth_potential.h_derivative_positive("h_D' > 0 (convexity)")
     steps = (
         Step("flow of L: beta = w_+^D - w_-^D with w_+-^{2-D} = alpha^{2-D}(1 +- c)", beta_flow),
         Step("= alpha^D h_D(X^T nu), X^T nu = -c = -2 alpha^{D-2} D(D-2) X^T int_0^inf r", alpha**D * h(v)),
@@ -118,16 +123,16 @@ def theorem3_kkt() -> Derivation:
             "X beta_inf = y the KKT conditions hold and beta_inf is the unique minimizer"
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("beta = alpha^D h_D(X^T nu)", link, beta_flow, alpha**D * h(v)),
+            Part.of("grad Q(beta_inf) = X^T nu", kkt, inverted, zeta),
+            increasing,
+        ],
         claim_id="krr.thm3",
         title="Theorem 3: KKT of min Q^D_alpha s.t. X beta = y at the flow's limit",
+        assumptions="alpha > 0, D > 2 symbolic; coordinatewise; |X^T nu| < 1 (Lemma 8)",
         steps=steps,
         derived=inverted,
         printed=zeta,
-        parts=(
-            ("beta = alpha^D h_D(X^T nu)", link),
-            ("grad Q(beta_inf) = X^T nu", kkt),
-            ("h_D' > 0 (convexity)", increasing),
-        ),
-        assumptions="alpha > 0, D > 2 symbolic; coordinatewise; |X^T nu| < 1 (Lemma 8)",
     )

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare
-from dlncheck.derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare
 
 a, b, lam = sp.symbols("a b lambda", real=True)
 D = sp.Symbol("D", integer=True, positive=True)
@@ -50,20 +49,23 @@ def induced_penalty() -> Derivation:
     candidates = sp.Matrix([1, 1, 2 * a_mixed**2])
     mixed_excess = sp.powsimp(candidates[2], force=True)  # 2^{1 - 2/D}
     exponent = sp.simplify(sp.log(mixed_excess, 2).expand(force=True)).subs(D, 2 + delta)
+    text = "mixed Lagrange point not smaller"
     mixed_not_smaller = (
-        Comparison(Outcome.AGREES, sp.Integer(0), "SymPy decides 1 - 2/D >= 0 (D = 2 + delta)")
+        Part(text, Outcome.AGREES, exponent, sp.Integer(0), "SymPy decides 1 - 2/D >= 0 (D = 2 + delta)")
         if sp.simplify(exponent).is_nonnegative is True
-        else Comparison(Outcome.INCONCLUSIVE, exponent, "could not decide the sign of 1 - 2/D")
+        else Part(text, Outcome.INCONCLUSIVE, exponent, exponent, "could not decide the sign of 1 - 2/D")
     )
     # scaling: (a, b) -> beta^{1/D} (a, b) maps a^D - b^D = 1 to = beta and a^2 + b^2 to beta^{2/D}(a^2 + b^2)
     s = beta ** (1 / D)
     scaled_constraint = sp.powsimp(sp.expand_power_base((s * a) ** D - (s * b) ** D, force=True), force=True)
-    scaling = compare(sp.expand(scaled_constraint), sp.expand(beta * (a**D - b**D)))
+    scaled_target = sp.expand(beta * (a**D - b**D))
+    scaling = compare(sp.expand(scaled_constraint), scaled_target)
     derived = beta ** (2 / D) * 1  # the minimum value 1 at beta = 1, scaled
     printed = sp.Abs(beta) ** (2 / D)  # krr Sec. 5, one coordinate
     value = compare(derived, printed)
     check_values = lagrange_values_at_depth(CROSS_CHECK_DEPTH)
-    cross = compare(sp.Min(*check_values), sp.Integer(1))
+    smallest = sp.Min(*check_values)
+    cross = compare(smallest, sp.Integer(1))
     steps = (
         Step("one coordinate, beta = 1: Lagrange points a = 0 (odd D), b = 0, a = -b = 2^{-1/D} (odd D)"),
         Step("a^2 + b^2 at them", candidates),
@@ -77,17 +79,17 @@ def induced_penalty() -> Derivation:
             "minimum per coordinate beta^{2/D} (|beta|^{2/D} by symmetry); the sum over i separates", derived
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            mixed_not_smaller,
+            Part.of("scaling", scaling, scaled_constraint, scaled_target),
+            Part.of("value", value, derived, printed),
+            Part.of(f"D = {CROSS_CHECK_DEPTH} solved outright", cross, smallest, sp.Integer(1)),
+        ],
         claim_id="krr.sec5.explicit",
         title="min ||w||_2^2 s.t. w_+^D - w_-^D = beta equals sum |beta_i|^{2/D}",
+        assumptions="D >= 2 symbolic, beta > 0 (beta < 0 by symmetry, beta = 0 trivially)",
         steps=steps,
         derived=derived,
         printed=printed,
-        parts=(
-            ("mixed Lagrange point not smaller", mixed_not_smaller),
-            ("scaling", scaling),
-            ("value", value),
-            (f"D = {CROSS_CHECK_DEPTH} solved outright", cross),
-        ),
-        assumptions="D >= 2 symbolic, beta > 0 (beta < 0 by symmetry, beta = 0 trivially)",
     )

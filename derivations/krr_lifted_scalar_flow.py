@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation
-from dlncheck.derivations.hypentropy_inequalities import Part, conclude, identity
+from dlncheck.derivations.derivation import Derivation, Part
+from dlncheck.derivations.hypentropy_inequalities import identity
 
 c = sp.Symbol("c", positive=True)
 s, ystar, w_ = sp.symbols("s y_star w", real=True)
@@ -184,10 +184,10 @@ NOTES = (
 
 
 def closed_form(claim_id: str = "krr.thm9") -> Derivation:
-    return conclude(
-        claim_id,
-        "the lifted flow at d = 1, N = 1 in closed form (what the certified audits compute)",
+    return Derivation.from_parts(
         closed_form_parts(),
+        claim_id=claim_id,
+        title="the lifted flow at d = 1, N = 1 in closed form (what the certified audits compute)",
         assumptions="c > 0 (the loss is unchanged under (c, y*) -> (-c, -y*)), k = 2 columns, real entries",
         notes=NOTES,
     )

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
-from dlncheck.derivations.krr_derivation import assemble, compare_polynomials
+from dlncheck.derivations.krr_derivation import compare_polynomials
 
 # width of W in the comparison with print (the corrected form is also confirmed for k = 2)
 WITNESS_WIDTH = 2
@@ -69,14 +69,12 @@ def symmetric_dynamics() -> Derivation:
             corrected,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("printed form", cmp, M_dot, printed)],
         claim_id="krr.sec6.sym",
         title="induced dynamics of M = W W^T",
-        steps=steps,
-        derived=M_dot,
-        printed=printed,
-        parts=(("printed form", cmp),),
         assumptions="d = k = 2, N = 1, X_1 (not symmetric) and W symbolic",
+        steps=steps,
         corrected=corrected,
     )
 
@@ -85,14 +83,12 @@ def symmetric_dynamics_closed() -> Derivation:
     """The part of the Sec. 6 claim that holds: M' depends on M only."""
     *_, M_dot, _, corrected = symmetric_factorization()
     closed = compare(M_dot, corrected)
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("closed in M", closed, M_dot, corrected)],
         claim_id="krr.sec6.sym",
         title="M' is a function of M = W W^T alone",
-        steps=(Step("M'", M_dot), Step("-(G + G^T) M - M (G + G^T), G = grad L~(M)", corrected)),
-        derived=M_dot,
-        printed=corrected,
-        parts=(("closed in M", closed),),
         assumptions="d = k = 2, N = 1",
+        steps=(Step("M'", M_dot), Step("-(G + G^T) M - M (G + G^T), G = grad L~(M)", corrected)),
     )
 
 
@@ -111,14 +107,17 @@ def lifted_model() -> Derivation:
         Step("X_bar = 1/2 [[0, X], [X^T, 0]]", X_bar),
         Step("<M_bar, X_bar>", sp.expand(lifted)),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("blocks", compare(M_bar, blocks), M_bar, blocks),
+            Part.of("<M_bar, X_bar> = <M, X>", compare(lifted, plain), lifted, plain),
+        ],
         claim_id="krr.sec6.lift",
         title="the lifted symmetric model",
+        assumptions="d = 2, k = 3 symbolic",
         steps=steps,
         derived=sp.Matrix([lifted]).col_join(sp.Matrix(list(M_bar))),
         printed=sp.Matrix([plain]).col_join(sp.Matrix(list(blocks))),
-        parts=(("blocks", compare(M_bar, blocks)), ("<M_bar, X_bar> = <M, X>", compare(lifted, plain))),
-        assumptions="d = 2, k = 3 symbolic",
     )
 
 
@@ -162,14 +161,17 @@ def diagonal_sensing_dynamics() -> Derivation:
         Step("(delta', Delta') along the flow U' = -grad_U L, V' = -grad_V L", derived),
         Step("printed: (-4 X^T r o Delta, -4 X^T r o delta), r_n = <M_bar, X_bar_n> - y_n", printed),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("dynamics", compare(derived, printed), derived, printed),
+            Part.of("lifted residual", compare(r_bar, r), r_bar, r),
+        ],
         claim_id="krr.thm4.proof",
         title="krr Appendix G: the (delta, Delta) dynamics",
+        assumptions="U, V in R^{2x3} arbitrary (the dynamics closes for any U, V); diagonal X_n",
         steps=steps,
         derived=derived,
         printed=printed,
-        parts=(("dynamics", compare(derived, printed)), ("lifted residual", compare(r_bar, r))),
-        assumptions="U, V in R^{2x3} arbitrary (the dynamics closes for any U, V); diagonal X_n",
     )
 
 
@@ -191,18 +193,17 @@ def eq67_solution() -> Derivation:
     init_delta = sp.Matrix([(U0 * V0.T)[i, i] for i in range(d)])
     init_Delta = sp.Matrix([sp.Rational(1, 2) * ((U0 * U0.T)[i, i] + (V0 * V0.T)[i, i]) for i in range(d)])
     M_bar0 = U0.col_join(V0) * U0.col_join(V0).T
-    init = compare(
-        sp.Matrix([at_zero, init_delta, init_Delta, sp.Matrix(list(M_bar0))]),
-        sp.Matrix(
-            [
-                sp.zeros(d, 1),
-                2 * mu**2 * sp.ones(d, 1),
-                sp.zeros(d, 1),
-                2 * mu**2 * sp.ones(d, 1),
-                sp.Matrix(list(2 * mu**2 * sp.eye(2 * d))),
-            ]
-        ),
+    initial = sp.Matrix([at_zero, init_delta, init_Delta, sp.Matrix(list(M_bar0))])
+    stated = sp.Matrix(
+        [
+            sp.zeros(d, 1),
+            2 * mu**2 * sp.ones(d, 1),
+            sp.zeros(d, 1),
+            2 * mu**2 * sp.ones(d, 1),
+            sp.Matrix(list(2 * mu**2 * sp.eye(2 * d))),
+        ]
     )
+    init = compare(initial, stated)
     steps = (
         Step(
             "krr (67): delta = 2 mu^2 sinh(-4 S), Delta = 2 mu^2 cosh(-4 S), S = X^T int_0^t r",
@@ -212,12 +213,12 @@ def eq67_solution() -> Derivation:
         Step("right-hand sides -4 X^T r o Delta, -4 X^T r o delta", rhs),
         Step("U(0) = [sqrt2 mu I, 0], V(0) = [0, sqrt2 mu I]: delta(0), Delta(0), M_bar(0)", M_bar0),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("ODE", ode, derived, rhs), Part.of("initial values", init, initial, stated)],
         claim_id="krr.thm4.proof",
         title="krr (67) solves the (delta, Delta) dynamics from the stated initialization",
+        assumptions="d = 2; S(0) = 0",
         steps=steps,
         derived=derived,
         printed=rhs,
-        parts=(("ODE", ode), ("initial values", init)),
-        assumptions="d = 2; S(0) = 0",
     )

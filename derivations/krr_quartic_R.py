@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
 
 a, b = sp.symbols("a b", real=True)  # w_+ / alpha, w_- / alpha
@@ -86,8 +86,6 @@ def quartic_by_elimination() -> Derivation:
     resultant = sp.Poly(sp.resultant(sp.expand(num_z), sp.expand(num_u), mu), u).monic().as_expr()
     by_resultant = compare(resultant, printed)
     on_curve = sp.factor(sp.together(printed.subs({u: r_of_mu(), z: z_of_mu()})))
-    outcomes = {cmp.outcome, by_resultant.outcome}
-    outcome = joint_outcome(outcomes, decided=on_curve == 0)
     steps = (
         Step("one coordinate of krr (9) with w0 = 1, scaled by alpha: constraint a^2 - b^2 = z", constraint),
         Step("Lagrange condition: (a - 1, b - 1) parallel to (a, -b)", parallel),
@@ -97,16 +95,18 @@ def quartic_by_elimination() -> Derivation:
         Step("second route: resultant in mu of z = z(mu), u = u(mu), monic in u", resultant),
         Step("p_{z(mu)}(u(mu)), factored: the branch -1 < mu < 1 lies on the curve p_z(u) = 0", on_curve),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of("Groebner eliminant", cmp, derived, printed),
+            Part.of("resultant in mu", by_resultant, resultant, printed),
+        ],
         claim_id="krr.R.quartic",
         title="the quartic p_z from the Lagrange conditions of (9)",
         steps=steps,
         derived=derived,
         printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=f"Groebner eliminant: {cmp.method}; resultant in mu: {by_resultant.method}",
         assumptions="w0 = 1, one coordinate; a, b, z real",
+        decided=on_curve == 0,
     )
 
 
@@ -149,20 +149,24 @@ def real_root_count() -> Derivation:
             "Lagrange point mu > 1, where a = 1/(1 - mu) < 0, which reflecting a -> -a improves"
         ),
     )
-    return Derivation(
+    count = Part(
+        "number of distinct real roots",
+        outcome,
+        derived,
+        derived - printed,
+        method,
+        {z: z_witness},
+        f"{count_witness} distinct real roots {[sp.sstr(r) for r in distinct_witness]}",
+        printed,
+    )
+    return Derivation.from_parts(
+        [count],
         claim_id="krr.R.quartic",
         title="number of real roots of p_z",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=derived - printed,
-        method=method,
         assumptions="z real",
-        witness_point={"z": sp.sstr(z_witness)},
-        witness_value=f"{count_witness} distinct real roots {[sp.sstr(r) for r in distinct_witness]}",
-        witness_instance={"params": {"alpha": "1", "mu": sp.sstr(WITNESS_MU)}},
         corrected=sp.Tuple(z_of_mu(), r_of_mu()),
+        instance={"params": {"alpha": "1", "mu": sp.sstr(WITNESS_MU)}},
     )
 
 
@@ -184,7 +188,6 @@ def alpha_scaling() -> Derivation:
     printed = r_of_mu()  # r(beta / alpha^2) = r(z(mu))
     point = {alpha: WITNESS_ALPHA, mu: WITNESS_MU}
     cmp = compare(derived, printed, [point])
-    outcome = cmp.outcome if monotone else Outcome.INCONCLUSIVE
     steps = (
         Step("krr (9), one coordinate, w_+ = alpha a, w_- = alpha b: objective", objective),
         Step("and constraint beta = w_+^2 - w_-^2", constraint),
@@ -194,23 +197,15 @@ def alpha_scaling() -> Derivation:
         Step("printed r(beta/alpha^2) = r(z(mu))", printed),
         Step("residual, factored", sp.factor(cmp.residual)),
     )
-    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("scale factor", cmp, derived, printed)],
         claim_id="krr.R.quartic",
         title="R_{alpha,1} = sum_i r(beta_i/alpha^2): the scale factor",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="alpha > 0, w0 = 1, one coordinate, beta = alpha^2 z(mu), -1 < mu < 1",
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        witness_instance={"params": {"alpha": sp.sstr(WITNESS_ALPHA), "mu": sp.sstr(WITNESS_MU)}}
-        if cmp.outcome == Outcome.DIFFERS
-        else None,
+        decided=monotone,
         corrected=alpha**2 * sp.Function("r")(beta / alpha**2),
+        instance={"params": {"alpha": sp.sstr(WITNESS_ALPHA), "mu": sp.sstr(WITNESS_MU)}},
     )
 
 
@@ -226,7 +221,6 @@ def r_is_convex() -> Derivation:
     closed = (1 - mu**2) ** 3 / (4 * (3 * mu**2 + 1))
     s_branch = sp.Symbol("s", positive=True)  # s = 1 - mu^2 > 0 on the branch
     positive = sp.cancel(d2r_dz2 - closed) == 0 and bool((s_branch**3 / (4 * (3 * mu**2 + 1))).is_positive)
-    outcome = cmp.outcome if positive else Outcome.INCONCLUSIVE
     steps = (
         Step("dr/dz = (dr/dmu)/(dz/dmu) on the branch -1 < mu < 1", dr_dz),
         Step("envelope theorem: the derivative of the value is the Lagrange multiplier", envelope),
@@ -236,16 +230,13 @@ def r_is_convex() -> Derivation:
             "(8) is a convex program (as for Q, where q'' = 1/sqrt(4 + z^2))"
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("r' = mu", cmp, dr_dz, envelope)],
         claim_id="krr.eq8",
         title="R_{alpha,1} is convex: r' = mu, r'' = (1 - mu^2)^3/(4(1 + 3 mu^2))",
         steps=steps,
-        derived=dr_dz,
-        printed=envelope,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method + "; sign of r'' on the branch",
         assumptions="w0 = 1, one coordinate, -1 < mu < 1",
+        decided=positive,
     )
 
 
@@ -319,7 +310,6 @@ def limits_match() -> Derivation:
     printed = sp.Matrix([beta**2 * c_Q / c_Q, Q["Q/ln(1/alpha^2) at alpha -> 0"]])
     cmp = compare(derived, printed)
     positive = bool(c_R.is_positive and c_Q.is_positive)
-    outcome = cmp.outcome if positive else Outcome.INCONCLUSIVE
     steps = (
         Step("alpha -> oo: alpha^2 R_{alpha,1}(beta) = beta^2 r(z)/z^2 -> beta^2 * lim r/z^2", c_R),
         Step("alpha -> oo: alpha^2 Q_{alpha,1}(beta) = beta^2 q(z)/z^2 -> beta^2 * lim q/z^2", c_Q),
@@ -331,16 +321,20 @@ def limits_match() -> Derivation:
             "even, so beta > 0 stands for |beta_i|); R uses the scale alpha^2 r(beta/alpha^2) of (9)"
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of(
+                "normalized limits (by SymPy; R through the parametrization z(mu), r(mu))",
+                cmp,
+                derived,
+                printed,
+            )
+        ],
         claim_id="krr.eq8",
         title="the alpha -> 0 and alpha -> oo limits of R_{alpha,1} and Q_{alpha,1} match",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method + "; limits by SymPy (R through the parametrization z(mu), r(mu))",
         assumptions="w0 = 1, one coordinate, beta > 0 (r, q even)",
+        decided=positive,
     )
 
 
@@ -366,7 +360,6 @@ def rates_to_l1() -> Derivation:
     derived = sp.Matrix([rate_R * alpha, rate_Q / sp.log(1 / alpha**2)])
     printed = derived  # the claim is about orders; the predicate below decides it
     decided = finite_nonzero and log_beats_powers == sp.oo and growth_r == 1 and growth_q == 1
-    outcome = Outcome.AGREES if decided else Outcome.INCONCLUSIVE
     steps = (
         Step(
             "lim_{alpha->0} (R_{alpha,1}(beta) - beta)/alpha: finite, nonzero (error linear in alpha)", rate_R
@@ -392,15 +385,19 @@ def rates_to_l1() -> Derivation:
             "against r(z)/z -> 1"
         ),
     )
-    return Derivation(
+    orders = Part(
+        "orders of the two errors",
+        Outcome.AGREES if decided else Outcome.INCONCLUSIVE,
+        derived,
+        sp.zeros(2, 1),
+        "SymPy limits: both leading coefficients finite and nonzero; growth of r and q at oo",
+        printed=printed,
+    )
+    return Derivation.from_parts(
+        [orders],
         claim_id="krr.R.vsQ",
         title="R_{alpha,1} -> ||beta||_1 at rate alpha, Q_{alpha,1}/ln(1/alpha^2) at rate 1/ln(1/alpha^2)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=sp.zeros(2, 1),
-        method="SymPy limits: both leading coefficients finite and nonzero; growth of r and q at oo",
         assumptions="w0 = 1, one coordinate, beta > 0; R_{alpha,1} = alpha^2 r(beta/alpha^2) from (9)",
     )
 
@@ -418,22 +415,25 @@ def q_and_r_differ_at_a_point() -> Derivation:
     q_value = q_hypentropy(zw)
     difference = q_value - r_value
     approx = difference.evalf(DIFFERENCE_DIGITS, strict=True)
-    outcome = Outcome.AGREES if abs(approx) > DIFFERENCE_FLOOR else Outcome.INCONCLUSIVE
+    nonzero = Part(
+        "q(32/9) - 10/9 != 0",
+        Outcome.AGREES if abs(approx) > DIFFERENCE_FLOOR else Outcome.INCONCLUSIVE,
+        difference,
+        sp.Integer(0),
+        "evalf(50, strict=True) of q(32/9) - 10/9",
+        printed=difference,
+    )
     steps = (
         Step("z = z(1/2)", zw),
         Step("r(z) = u(1/2) (the smaller root of p_z)", r_value),
         Step("q(z) from krr (21)", q_value),
         Step("q(z) - r(z) at 50 digits (strict evalf): nonzero, so the two potentials differ", approx),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [nonzero],
         claim_id="krr.R.vsQ",
         title="q and r differ: Q_{alpha,1} != R_{alpha,1}",
         steps=steps,
-        derived=difference,
-        printed=difference,
-        outcome=outcome,
-        residual=sp.Integer(0),
-        method="evalf(50, strict=True) of q(32/9) - 10/9",
         assumptions="w0 = 1",
     )
 
@@ -471,12 +471,10 @@ def linear_regression_flow_limit(n_samples: int = 2, dim: int = 3) -> Derivation
         Step("KKT matrix applied to det(X X^T) (flow limit, nu = 2c), expanded", derived),
         Step("det(X X^T) (2 alpha w0, y): equal, so the flow limit is the unique argmin", printed),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("KKT system", cmp, derived, printed)],
         claim_id="krr.eq8",
         title=f"linear regression: beta^infinity = beta^R (N = {n_samples}, d = {dim}, symbolic X, y, w0)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="X X^T invertible (generic symbolic X)",
     )

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
-from dlncheck.derivations.equality import Comparison, compare
-from dlncheck.derivations.krr_derivation import assemble
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
+from dlncheck.derivations.equality import compare
 
 c = sp.Symbol("c", positive=True)
 alpha = sp.Symbol("alpha", positive=True)
@@ -58,19 +57,19 @@ def homogeneity() -> Derivation:
     parts, steps, derived, printed = [], [], [], []
     for name, (f, params, degree) in models().items():
         scaled = f.xreplace({p: c * p for p in params})
-        cmp = compare(sp.powsimp(sp.expand(scaled, power_base=True, force=True), force=True), c**degree * f)
-        parts.append((name, cmp))
+        expanded = sp.powsimp(sp.expand(scaled, power_base=True, force=True), force=True)
+        parts.append(Part.of(name, compare(expanded, c**degree * f), expanded, c**degree * f))
         steps.append(Step(f"{name}: f(c w, x) against c^{degree} f(w, x)", scaled))
         derived.append(scaled)
         printed.append(c**degree * f)
-    return assemble(
+    return Derivation.from_parts(
+        parts,
         claim_id="krr.def.setup",
         title="D-homogeneity of the models (3), (10), u o v and UV^T",
+        assumptions="c > 0; w_+, w_- > 0 for (10) (the flow keeps them positive); d = 2",
         steps=steps,
         derived=sp.Matrix(derived),
         printed=sp.Matrix(printed),
-        parts=parts,
-        assumptions="c > 0; w_+, w_- > 0 for (10) (the flow keeps them positive); d = 2",
     )
 
 
@@ -91,14 +90,12 @@ def flow_time_scale() -> Derivation:
         Step("mil (7), L = 2, A = X, u = w_+, v = w_-: 1/2 ||A(u^2 - v^2) - y||^2", mil_loss),
         Step("grad L_krr = 2 grad L_mil: krr's flow at time t is mil's flow at time 2t"),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("gradients", cmp, derived, printed)],
         claim_id="krr.eq3",
         title="krr (3) is mil (7) with L = 2: L_krr = 2 L_mil",
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        parts=(("gradients", cmp),),
         assumptions="N = 2, d = 2 symbolic",
+        steps=steps,
     )
 
 
@@ -108,17 +105,16 @@ def model3_linear_predictor() -> Derivation:
     f = sum((wp[i] ** 2 - wm[i] ** 2) * x[i] for i in range(DIMENSION))  # krr (3), the sum
     beta = _pow(wp, 2) - _pow(wm, 2)
     inner = compare(f, beta.dot(x))
-    unbiased = compare(
-        f.subs({**{wp[i]: alpha * w0[i] for i in range(2)}, **{wm[i]: alpha * w0[i] for i in range(2)}}), 0
-    )
-    return assemble(
+    at_init = f.subs({**{wp[i]: alpha * w0[i] for i in range(2)}, **{wm[i]: alpha * w0[i] for i in range(2)}})
+    unbiased = compare(at_init, 0)
+    return Derivation.from_parts(
+        [Part.of("inner product", inner, f, beta.dot(x)), Part.of("F(alpha w0) = 0", unbiased, at_init)],
         claim_id="krr.eq3",
         title="krr (3): f(w, x) = <w_+^2 - w_-^2, x>, zero at the initialization",
+        assumptions="d = 2",
         steps=(Step("krr (3), the sum", f), Step("<beta_w, x>", beta.dot(x))),
         derived=f,
         printed=beta.dot(x),
-        parts=(("inner product", inner), ("F(alpha w0) = 0", unbiased)),
-        assumptions="d = 2",
     )
 
 
@@ -148,7 +144,7 @@ def kernel_scaling() -> Derivation:
         at_alpha_w0 = K.xreplace({p: alpha * v for p, v in w0.items()})
         lhs = sp.powsimp(sp.expand(at_alpha_w0, power_base=True, force=True), force=True)
         rhs = alpha ** (2 * (degree - 1)) * at_w0
-        parts.append((name, compare(lhs, rhs)))
+        parts.append(Part.of(name, compare(lhs, rhs), lhs, rhs))
         steps.append(Step(f"{name}: K at alpha w0", at_alpha_w0))
         derived.append(lhs)
         printed.append(rhs)
@@ -158,14 +154,14 @@ def kernel_scaling() -> Derivation:
             "features are (D-1)-homogeneous and K is 2(D-1)-homogeneous"
         )
     )
-    return assemble(
+    return Derivation.from_parts(
+        parts,
         claim_id="krr.sec3.ntk",
         title="K_{alpha w0} = alpha^{2(D-1)} K_{w0} for the models (3), (10), u o v, UV^T",
+        assumptions="alpha > 0, w0 > 0 entrywise (for the symbolic powers of (10)); d = 2",
         steps=steps,
         derived=sp.Matrix(derived),
         printed=sp.Matrix(printed),
-        parts=parts,
-        assumptions="alpha > 0, w0 > 0 entrywise (for the symbolic powers of (10)); d = 2",
     )
 
 
@@ -190,14 +186,12 @@ def kernel_at_uniform_init() -> Derivation:
             "regime minimizes ||beta||_2 subject to X beta = y"
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("kernel", cmp, at_init, printed)],
         claim_id="krr.sec4.ntk",
         title="the tangent kernel of model (3) at w0 = 1",
-        steps=steps,
-        derived=at_init,
-        printed=printed,
-        parts=(("kernel", cmp),),
         assumptions="d = 3 symbolic",
+        steps=steps,
     )
 
 
@@ -216,7 +210,8 @@ def saddle_at_zero() -> Derivation:
     critical = compare(grad0, sp.zeros(4, 1))
     hessian = compare(H0, expected_hessian)
     # opposite curvatures along e_{+,i} and e_{-,i}: indefinite exactly when X^T y != 0
-    trace_pairs = compare(sp.Matrix([H0[i, i] + H0[i + 2, i + 2] for i in range(2)]), sp.zeros(2, 1))
+    curvature_sums = sp.Matrix([H0[i, i] + H0[i + 2, i + 2] for i in range(2)])
+    trace_pairs = compare(curvature_sums, sp.zeros(2, 1))
     steps = (
         Step("L(w) for model (3), N = 2, d = 2", L),
         Step("grad L(0)", grad0),
@@ -228,14 +223,18 @@ def saddle_at_zero() -> Derivation:
             expected_hessian,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("critical point", critical, grad0, sp.zeros(4, 1)),
+            Part.of("Hessian", hessian, H0, expected_hessian),
+            Part.of("opposite curvatures", trace_pairs, curvature_sums, sp.zeros(2, 1)),
+        ],
         claim_id="krr.sec4.saddle",
         title="w = 0 is a saddle of L for model (3)",
-        steps=steps,
-        derived=sp.Matrix([grad0, sp.Matrix([H0[i, i] + H0[i + 2, i + 2] for i in range(2)])]),
-        printed=sp.zeros(6, 1),
-        parts=(("critical point", critical), ("Hessian", hessian), ("opposite curvatures", trace_pairs)),
         assumptions="N = 2, d = 2 symbolic",
+        steps=steps,
+        derived=sp.Matrix([grad0, curvature_sums]),
+        printed=sp.zeros(6, 1),
     )
 
 
@@ -248,10 +247,25 @@ def escape_time_linearized() -> Derivation:
     solution = sp.dsolve(sp.Eq(w(t).diff(t), 4 * g * w(t)), w(t), ics={w(0): alpha}).rhs
     escape = sp.solve(sp.Eq(solution, eps), t)[0]
     derivative = sp.diff(escape, alpha)
+    text = "monotone in alpha"
     decreasing = (
-        Comparison(Outcome.AGREES, sp.Integer(0), "SymPy decides d t_escape / d alpha < 0")
+        Part(
+            text,
+            Outcome.AGREES,
+            derivative,
+            sp.Integer(0),
+            "SymPy decides d t_escape / d alpha < 0",
+            printed=sp.Integer(0),
+        )
         if (-derivative).is_positive is True
-        else Comparison(Outcome.INCONCLUSIVE, derivative, "could not decide the sign of d t_escape / d alpha")
+        else Part(
+            text,
+            Outcome.INCONCLUSIVE,
+            derivative,
+            derivative,
+            "could not decide the sign of d t_escape / d alpha",
+            printed=sp.Integer(0),
+        )
     )
     steps = (
         Step("linearized flow along the unstable direction, w(0) = alpha", solution),
@@ -261,12 +275,10 @@ def escape_time_linearized() -> Derivation:
             derivative,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [decreasing],
         claim_id="krr.sec4.saddle",
         title="escape time from the saddle, linearized flow",
-        steps=steps,
-        derived=derivative,
-        printed=sp.Integer(0),
-        parts=(("monotone in alpha", decreasing),),
         assumptions="the linearization w' = -H(0) w; g = |[X^T y]_i| > 0",
+        steps=steps,
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
-from dlncheck.derivations.krr_derivation import assemble, compare_polynomials
+from dlncheck.derivations.krr_derivation import compare_polynomials
 
 N_SAMPLES = 2
 DIMENSION = 2
@@ -107,14 +107,14 @@ def magnitude_rate() -> Derivation:
             corrected,
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [Part.of("(11)", against11, left, right11), Part.of("(12)", against12, left, right12)],
         claim_id="krr.appC",
         title="krr (11)-(12): the rate of |u|",
+        assumptions="u_i != 0 (|u_i| differentiable); compared at u > 0; N = 2, d = 2 symbolic",
         steps=steps,
         derived=derived.col_join(derived),
         printed=printed11.col_join(printed12),
-        parts=(("(11)", against11), ("(12)", against12)),
-        assumptions="u_i != 0 (|u_i| differentiable); compared at u > 0; N = 2, d = 2 symbolic",
         corrected=corrected.col_join(corrected),
     )
 
@@ -125,7 +125,8 @@ def balance_invariant() -> Derivation:
     rate = sp.Matrix([2 * u[i] * u_dot[i] - 2 * v[i] * v_dot[i] for i in range(DIMENSION)])
     invariant = compare_polynomials(rate, sp.zeros(DIMENSION, 1), ())
     at_rest = u_dot.col_join(v_dot).subs({u[0]: 0, v[0]: 0})
-    rest = compare(sp.Matrix([at_rest[0], at_rest[DIMENSION]]), sp.zeros(2, 1))
+    first_unit = sp.Matrix([at_rest[0], at_rest[DIMENSION]])
+    rest = compare(first_unit, sp.zeros(2, 1))
     steps = (
         Step("d/dt (u_i^2 - v_i^2) = 2 u_i u_i' - 2 v_i v_i' along the flow", rate),
         Step("u_1' and v_1' at u_1 = v_1 = 0", sp.Matrix([at_rest[0], at_rest[DIMENSION]])),
@@ -134,12 +135,15 @@ def balance_invariant() -> Derivation:
             "by uniqueness a unit that starts nonzero never reaches 0, so its signs never flip"
         ),
     )
-    return assemble(
+    return Derivation.from_parts(
+        [
+            Part.of("u_i^2 - v_i^2 conserved", invariant, rate, sp.zeros(DIMENSION, 1)),
+            Part.of("0 is at rest", rest, first_unit, sp.zeros(2, 1)),
+        ],
         claim_id="krr.appC",
         title="balancedness u_i^2 - v_i^2 and sign invariance",
+        assumptions="N = 2, d = 2 symbolic",
         steps=steps,
         derived=rate,
         printed=sp.zeros(DIMENSION, 1),
-        parts=(("u_i^2 - v_i^2 conserved", invariant), ("0 is at rest", rest)),
-        assumptions="N = 2, d = 2 symbolic",
     )

@@ -6,7 +6,7 @@ import sympy as sp
 
 from dlncheck.derivations import coordinate_functions as cf
 from dlncheck.derivations import factorized_gradients as fg
-from dlncheck.derivations.derivation import Outcome, joint_outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, joint_outcome, witness_instance
 from dlncheck.derivations.equality import compare, rational_points, reduce_to_zero
 from dlncheck.derivations.hypentropy import q_antiderivative
 
@@ -86,3 +86,24 @@ def test_joint_outcome_of_parts():
     assert joint_outcome([agrees], decided=False) == open_
     assert joint_outcome([differs], decided=False) == differs
     assert joint_outcome([]) == open_  # nothing shown is not agreement
+
+
+def test_from_parts_reads_outcome_residual_and_witness_off_the_deciding_part():
+    n = sp.Symbol("n", integer=True, positive=True)
+    agrees = Part.of("first", compare(x**2, x * x), x**2, x * x)
+    differs = Part.of("second", compare(x + n, x + n + 1, rational_points({x, n})), x + n, x + n + 1)
+    both = Derivation.from_parts([agrees, differs], claim_id="ex", title="t")
+    assert both.outcome == Outcome.DIFFERS
+    assert (both.derived, both.printed, both.residual) == (x + n, x + n + 1, -1)
+    assert both.method == f"second: {differs.method}"
+    assert both.witness_point == {str(s): str(v) for s, v in differs.witness_point.items()}
+    # the default claim instance: integers for integer symbols, exact rationals as strings
+    assert both.witness_instance == witness_instance(differs.witness_point)
+    assert isinstance(both.witness_instance["params"]["n"], int)
+    bare = Derivation.from_parts([agrees, differs], claim_id="ex", title="t", instance=None)
+    assert bare.witness_instance is None
+    alone = Derivation.from_parts([agrees], claim_id="ex", title="t")
+    assert (alone.outcome, alone.witness_instance, alone.method) == (Outcome.AGREES, None, agrees.method)
+    assert [s.text for s in alone.steps] == [f"first: agrees ({agrees.method})"]
+    undecided = Derivation.from_parts([agrees], claim_id="ex", title="t", decided=False)
+    assert undecided.outcome == Outcome.INCONCLUSIVE
