@@ -15,7 +15,7 @@ from itertools import combinations, permutations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 CASES = ((3, 0), (3, 1), (3, 2), (3, 3), (4, 2))  # (N, s)
@@ -48,8 +48,8 @@ def best_s_term_error() -> Derivation:
     derived, printed = sp.Matrix(derived_rows), sp.Matrix(printed_rows)
     unresolved = [e for e in derived_rows if e.has(sp.Min)]
     cmp = compare(derived, printed)
-    outcome = cmp.outcome if not unresolved else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def.sigma",
         title="σ_s(x)_1 is the sum of the N - s smallest |x_i| "
         "(N = 3, s = 0..3; N = 4, s = 2; all orderings)",
@@ -58,12 +58,10 @@ def best_s_term_error() -> Derivation:
             Step("outer minimum over |T| <= s, magnitudes in sorted order with gaps p_i >= 0", derived),
             Step("sum of the N - s smallest magnitudes", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
         assumptions="|x_(1)| <= ... <= |x_(N)| written with nonnegative gaps, every permutation of positions",
-        method=cmp.method if not unresolved else f"SymPy left {len(unresolved)} Min unresolved",
+        notes=[f"SymPy left {len(unresolved)} Min unresolved"] if unresolved else (),
+        decided=not unresolved,
+        instance=None,
     )
 
 
@@ -76,14 +74,11 @@ def sparse_vectors_have_zero_error() -> Derivation:
     derived = sp.Matrix(derived_rows)
     printed = sp.zeros(len(derived_rows), 1)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def.sigma",
         title="σ_s(x)_1 = 0 for s-sparse x",
         steps=(Step("σ_s by the definition with N - s zero entries", derived),),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="x has s nonzero entries m_i (placed first; σ_s is permutation invariant)",
-        method=cmp.method,
+        instance=None,
     )

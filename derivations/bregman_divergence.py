@@ -26,7 +26,7 @@ from dlncheck.derivations.bregman_potentials import (
     gradient,
     potential,
 )
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 
@@ -89,14 +89,13 @@ def definition_consequences() -> Derivation:
         Step("grad_p D_F(p, q)", grad_p),
         Step("Hess_p D_F(p, q): D_F(., q) - F is affine", hess_p),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def2.3",
         title="Definition 2.3: D_F(p, p) = 0, gradient and Hessian in p (general F)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="F twice differentiable, N = 2",
+        instance=None,
     )
 
 
@@ -125,14 +124,13 @@ def first_order_term_is_directional_derivative() -> Derivation:
         Step("<grad F(q), p - q>, the term subtracted in (20)", printed),
         Step("hence D_F(p, q) = phi(1) - phi(0) - phi'(0) >= 0"),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lem2.4",
         title="Lemma 2.4: D_F >= 0 from the first-order condition of convexity (general F)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="F convex and differentiable, N = 2",
+        instance=None,
     )
 
 
@@ -150,14 +148,13 @@ def strict_convexity_in_first_argument() -> Derivation:
         Step("its Hessian in p: zero, i.e. it is affine in p", derived),
         Step("strictly convex F plus an affine function is strictly convex"),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lem2.4",
         title="Lemma 2.4: p -> D_F(p, q) is F plus an affine function (general F)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="F differentiable, N = 2",
+        instance=None,
     )
 
 
@@ -189,17 +186,15 @@ def nonnegativity_for_potential(depth) -> Derivation:
         ),
         Step("D_F(p, q) = sum of nonnegative coordinate terms, zero only at p = q"),
     )
-    outcome = cmp.outcome if convex or cmp.outcome == Outcome.DIFFERS else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("psi(1) and psi'(1) against 0", cmp, derived, printed)],
         claim_id="mil.lem2.4",
         title=f"Lemma 2.4 for F of (21): D_F >= 0 ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if convex else "SymPy could not show psi'' > 0",
+        notes=() if convex else ["SymPy could not show psi'' > 0"],
         assumptions="p, q > 0; " + case(depth),
+        decided=convex,
+        instance=None,
     )
 
 
@@ -213,17 +208,16 @@ def closed_form(depth) -> Derivation:
     derived = divergence_of_potential(depth, z, x)
     printed = closed_form_printed(depth, z, x)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lem2.5.DF",
         title=f"closed form of D_F(z, x) ({case(depth)})",
         steps=(
             Step("D_F(z, x) from (20) with F of (21)", derived),
             Step("printed closed form (proof of Lemma 2.5)", printed),
         ),
-        derived=derived,
-        printed=printed,
         assumptions=f"z, x > 0, N = 3 ({case(depth)}); z log z = 0 at z = 0 extends it to z >= 0",
+        instance=None,
     )
 
 
@@ -282,17 +276,15 @@ def coercivity(depth, claim_id: str = "mil.lem2.5.DF") -> Derivation:
             "stays bounded (the others are bounded below), hence each x~_n stays bounded"
         ),
     )
-    outcome = cmp.outcome if bounded or cmp.outcome == Outcome.DIFFERS else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("lim 1/h and d(D_F - c h)/dx against 0", cmp, derived, printed)],
         claim_id=claim_id,
         title=f"coercivity of D_F(z, .) ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if bounded else "SymPy could not show h bounded below",
+        notes=() if bounded else ["SymPy could not show h bounded below"],
         assumptions="x > 0, z >= 0; " + case(depth),
+        decided=bounded,
+        instance=None,
     )
 
 
@@ -309,8 +301,8 @@ def divergence_continuous_in_depth() -> Derivation:
     d_2 = divergence_of_potential(2, sp.Matrix([z]), sp.Matrix([x]))
     derived = sp.limit(d_L, delta, 0, "+")
     cmp = compare(derived, d_2)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, d_2)],
         claim_id="mil.eq21",
         title="D_F for L > 2 tends to D_F for L = 2 as L -> 2+",
         steps=(
@@ -318,9 +310,8 @@ def divergence_continuous_in_depth() -> Derivation:
             Step("limit delta -> 0+", derived),
             Step("one coordinate of D_F(z, x), L = 2", d_2),
         ),
-        derived=derived,
-        printed=d_2,
         assumptions="x, z > 0",
+        instance=None,
     )
 
 
@@ -339,15 +330,14 @@ def split_over_signs(depth) -> Derivation:
     derived = bregman_divergence(F_pm, sp.Matrix.vstack(zp, zm), sp.Matrix.vstack(u, v))
     printed = divergence_of_potential(depth, zp, u) + divergence_of_potential(depth, zm, v)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.thm3.1.split",
         title=f"D_(F^±) splits over the signs ({case(depth)})",
         steps=(
             Step("D_{F^±} from (20) with F^± of (34) on R^{2N}", derived),
             Step("D_F(z+, u) + D_F(z-, v)", printed),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="z+, z-, u, v > 0, N = 2; " + case(depth),
+        instance=None,
     )

@@ -20,7 +20,7 @@ import sympy as sp
 
 from dlncheck.derivations.bregman_divergence import bregman_divergence, divergence_of_potential
 from dlncheck.derivations.bregman_potentials import case, coordinates, gradient, hessian_printed, potential
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import Comparison, compare
 from dlncheck.derivations.factorized_gradients import half_squared_residual, symbolic_data
 
@@ -97,14 +97,13 @@ def reduced_gradient() -> Derivation:
             "identical factors moves with -(1/L) grad L (Lemma A.2 finding), i.e. (15) runs L times faster"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq18",
         title="(18): gradient of the reduced loss (6) (symbolic L)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="x > 0, L > 0 symbolic; A 2 x 3, y symbolic",
+        instance=None,
     )
 
 
@@ -147,14 +146,13 @@ def sign_preservation(depth) -> Derivation:
     )
     if not regular and cmp.outcome == Outcome.AGREES:
         cmp = Comparison(Outcome.INCONCLUSIVE, cmp.residual, "x_1'/x_1^{L-1} is singular at x_1 = 0")
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.sec2.sign",
         title=f"the flow (15) preserves the sign of each entry ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"x > 0 (x_1 -> 0 as a limit); A 2 x 3, y symbolic; {case(depth)}",
+        instance=None,
     )
 
 
@@ -190,14 +188,13 @@ def mirror_flow_form(depth) -> Derivation:
         Step("printed middle form (1/L) x̃^{⊙(-2+2/L)} ⊙ x̃': derived column 2"),
         Step("printed final form -L A^T (A x̃ - y): both columns of printed"),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lem2.6.gradF",
         title=f"mirror-flow form of (15) ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"x > 0; A 2 x 3, y symbolic; {case(depth)}",
+        instance=None,
     )
 
 
@@ -235,14 +232,13 @@ def divergence_rate(depth) -> Derivation:
             "finding) it is -||A x̃ - y||^2, without the factor L"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lem2.6",
         title=f"Lemma 2.6: rate of D_F(z, x̃(t)) ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"x > 0, z >= 0 with A z = y; A 2 x 2 symbolic; {case(depth)}",
+        instance=None,
     )
 
 
@@ -293,12 +289,11 @@ def signed_divergence_rate(depth) -> Derivation:
         Step("printed -||A(ũ - ṽ) - y||^2 (= -2 L^±(...), checked)", norm_line),
         Step("compared as d/dt D = L x (printed): expand then decides without rational functions of delta"),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.thm3.1.deriv",
         title=f"Theorem 3.1: rate of D_(F^±) ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions=f"u, v > 0, z+, z- >= 0 with A(z+ - z-) = y; A 2 x 2 symbolic; {case(depth)}",
+        instance=None,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.derivations.coordinate_functions import L_SYMBOLIC, delta
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 N_COORDINATES = 3
@@ -79,14 +79,13 @@ def potential_forms(depth) -> Derivation:
     derived = potential_inner_product_form(depth, x)
     printed = potential(depth, x)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq21",
         title=f"the two forms of F in (21) ({case(depth)})",
         steps=(Step("first form of (21)", derived), Step("second (sum) form of (21)", printed)),
-        derived=derived,
-        printed=printed,
         assumptions=f"x > 0, N = {N_COORDINATES}; " + case(depth),
+        instance=None,
     )
 
 
@@ -106,17 +105,15 @@ def potential_hessian(depth) -> Derivation:
         Step("printed: diag((1/L) x_n^{-2+2/L})", printed),
         Step(f"diagonal entries positive for x > 0 (SymPy: {positive}), so F is strictly convex on x > 0"),
     )
-    outcome = cmp.outcome if positive or cmp.outcome == Outcome.DIFFERS else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("Hessian against printed", cmp, H, printed)],
         claim_id="mil.eq21.hess",
         title=f"Hessian of F ({case(depth)})",
         steps=steps,
-        derived=H,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if positive else cmp.method + "; SymPy could not show the entries positive",
+        notes=() if positive else ["SymPy could not show the entries positive"],
         assumptions=f"x > 0, N = {N_COORDINATES}; " + case(depth),
+        decided=positive,
+        instance=None,
     )
 
 
@@ -138,17 +135,15 @@ def product_potential_hessian(depth) -> Derivation:
             "so D_{F^±} is well defined there"
         ),
     )
-    outcome = cmp.outcome if positive or cmp.outcome == Outcome.DIFFERS else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("Hessian against printed", cmp, H, printed)],
         claim_id="mil.eq34",
         title=f"F^± is strictly convex ({case(depth)})",
         steps=steps,
-        derived=H,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if positive else cmp.method + "; SymPy could not show the entries positive",
+        notes=() if positive else ["SymPy could not show the entries positive"],
         assumptions="u, v > 0, N = 2; " + case(depth),
+        decided=positive,
+        instance=None,
     )
 
 

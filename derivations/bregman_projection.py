@@ -25,7 +25,7 @@ from dlncheck.derivations.bregman_potentials import L_SYMBOLIC, case, coordinate
 from dlncheck.derivations.coordinate_functions import g_printed
 from dlncheck.derivations.coordinate_functions import x as g_x
 from dlncheck.derivations.coordinate_functions import z as g_z
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
 
 # The depth as an integer symbol, for instances that a formula audit can replay (L >= 2).
@@ -111,20 +111,14 @@ def entrywise_decomposition(depth) -> Derivation:
             "weighted functions gives the same bound (16)"
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq27",
         title=f"(27): D_F(z, x̃0) as a sum of g ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="z, x̃0 > 0, one coordinate (both sides are sums over n); " + case(depth),
-        witness_point={sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value),
-        witness_instance=_params(cmp.witness_point, depth) if cmp.outcome == Outcome.DIFFERS else None,
         corrected=corrected if check_corrected.outcome == Outcome.AGREES else None,
+        instance=lambda point: _params(point, depth),
     )
 
 
@@ -179,17 +173,15 @@ def argmin_chain_first_steps(depth) -> Derivation:
             f"middle - c (F(z) - <grad F(x̃0), z>) with c = {sp.sstr(c)} (positive: {positive})", derived[-1]
         ),
     )
-    outcome = cmp.outcome if positive or cmp.outcome == Outcome.DIFFERS else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("middle objective against c (F(z) - <grad F(x̃0), z>)", cmp, derived, printed)],
         claim_id="mil.thm2.2.algebra",
         title=f"Theorem 2.2, argmin chain, first two steps ({case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if positive else "SymPy could not show the factor positive",
+        notes=() if positive else ["SymPy could not show the factor positive"],
         assumptions="z, x̃0 > 0, N = 3; " + case(depth),
+        decided=positive,
+        instance=None,
     )
 
 
@@ -199,14 +191,13 @@ def argmin_chain_last_step_l2() -> Derivation:
     derived = _second_line_printed(2, z, x)
     printed = g_vector_printed(2, z, x)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.thm2.2.algebra",
         title="Theorem 2.2, argmin chain, last step (L = 2)",
         steps=(Step("middle objective", derived), Step("g_{x̃0}(z), L = 2", printed)),
-        derived=derived,
-        printed=printed,
         assumptions="z, x̃0 > 0, N = 3; L = 2",
+        instance=None,
     )
 
 
@@ -266,31 +257,18 @@ def argmin_chain_last_step(depth=L_SYMBOLIC) -> Derivation:
         ),
     )
     corrected = sp.Matrix(projection) if projection else None
-    outcome = cmp.outcome if g_ok else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("slope of D_F at g's minimizer against 0", cmp, derived, printed)],
         claim_id="mil.thm2.2.algebra",
         title="Theorem 2.2, argmin chain, last step (L > 2, symbolic L = 2 + delta)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if g_ok else "SymPy could not confirm g's minimizer on the segment",
+        notes=() if g_ok else ["SymPy could not confirm g's minimizer on the segment"],
         assumptions="A = [1 1], y = 1, x̃0 > 0; L = 2 + delta",
-        witness_point={sp.sstr(k): sp.sstr(v) for k, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value),
-        witness_instance=(
-            {
-                "params": {
-                    "L": int(2 + cmp.witness_point[delta]),
-                    "x_1": str(cmp.witness_point[x1]),
-                    "x_2": str(cmp.witness_point[x2]),
-                }
-            }
-            if cmp.outcome == Outcome.DIFFERS
-            else None
-        ),
+        decided=g_ok,
         corrected=corrected,
+        instance=lambda point: {
+            "params": {"L": int(2 + point[delta]), "x_1": str(point[x1]), "x_2": str(point[x2])}
+        },
     )
 
 
@@ -311,14 +289,13 @@ def g_vector_is_coordinate_sum(depth) -> Derivation:
     derived = sum(coordinate_g(depth, zi, xi) for zi, xi in zip(z, x, strict=True))
     printed = g_vector_printed(depth, z, x)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def.g",
         title=f"g_x(z) = sum_n of (28) ({case(depth)})",
         steps=(Step("sum over n of (28)", derived), Step("vector form before Theorem 2.2", printed)),
-        derived=derived,
-        printed=printed,
         assumptions="z, x > 0, N = 3; " + case(depth),
+        instance=None,
     )
 
 
@@ -329,14 +306,13 @@ def g_continuous_in_depth() -> Derivation:
     derived = sp.limit(g_L / delta, delta, 0, "+")
     printed = coordinate_g(2, g_z, g_x)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def.g",
         title="g for L > 2, divided by L - 2, tends to g for L = 2",
         steps=(Step("g_x(z), L = 2 + delta", g_L), Step("limit of g / delta as delta -> 0+", derived)),
-        derived=derived,
-        printed=printed,
         assumptions="x > 0, z > 0",
+        instance=None,
     )
 
 
@@ -381,8 +357,8 @@ def pythagoras_constancy(depth) -> Derivation:
     derived = sp.Matrix([difference, self_divergence])
     printed = sp.zeros(2, 1)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq23",
         title=f"(23)-(24): Δ_z constant on S₊ and Δ at the limit ({case(depth)})",
         steps=(
@@ -393,7 +369,6 @@ def pythagoras_constancy(depth) -> Derivation:
             Step("the same with b = c + Aᵀw", difference),
             Step("D_F(x̃∞, x̃∞)", self_divergence),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="N = 3, A = (a1 a2 a3), z1 > 0; " + case(depth),
+        instance=None,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 x = sp.Symbol("x", positive=True)  # (x̃_0)_n
@@ -73,17 +73,22 @@ def minimum(depth) -> Derivation:
         Step(f"phi''(w) (SymPy: positive = {convex}) -> strictly convex, so w* is the minimizer", second),
         Step("g_min = x phi(w*), attained at z = x w*", sp.Matrix([derived, x * w_star])),
     )
-    outcome = cmp.outcome if convex else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of(
+                "(g_min, its location) against printed",
+                cmp,
+                sp.Matrix([derived, x * w_star]),
+                sp.Matrix([printed, x]),
+            )
+        ],
         claim_id="mil.eq.gmin",
         title=f"minimum of g ({_case(depth)})",
         steps=steps,
-        derived=sp.Matrix([derived, x * w_star]),
-        printed=sp.Matrix([printed, x]),
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if convex else "SymPy could not show phi'' > 0",
+        notes=() if convex else ["SymPy could not show phi'' > 0"],
         assumptions="x > 0; " + _case(depth),
+        decided=convex,
+        instance=None,
     )
 
 
@@ -106,17 +111,15 @@ def positive_zero(depth) -> Derivation:
         Step(f"d/dw (phi(w)/w) (SymPy: positive = {increasing}) -> at most one positive zero", dratio),
         Step("the positive zero c_n = x w_c", x * w_c),
     )
-    outcome = cmp.outcome if increasing else Outcome.INCONCLUSIVE
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("zeros of g against printed", cmp, derived, printed)],
         claim_id="mil.eq30",
         title=f"zeros of g ({_case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=cmp.residual,
-        method=cmp.method if increasing else "SymPy could not show phi(w)/w increasing",
+        notes=() if increasing else ["SymPy could not show phi(w)/w increasing"],
         assumptions="x > 0; " + _case(depth),
+        decided=increasing,
+        instance=None,
     )
 
 
@@ -133,14 +136,13 @@ def slope_at_zero(depth) -> Derivation:
         Step("w_c", w_c),
         Step("g'(c_n) = phi'(w_c)", derived),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq31",
         title=f"slope of g at c_n ({_case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="x > 0; " + _case(depth),
+        instance=None,
     )
 
 
@@ -171,14 +173,13 @@ def constant_c_L(depth) -> Derivation:
                 sp.limit((L_SYMBOLIC / 2) ** (L_SYMBOLIC / delta), delta, 0, "+"),
             )
         )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq10",
         title=f"c_L ({_case(depth)})",
         steps=tuple(steps),
-        derived=derived,
-        printed=printed,
         assumptions=_case(depth),
+        instance=None,
     )
 
 
@@ -193,12 +194,11 @@ def constant_c_L_values() -> Derivation:
     )
     printed = sp.Matrix(list(PRINTED_VALUES.values()))
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq10",
         title="c_3 and c_4 in exact arithmetic",
         steps=(Step("derived c_L at L = 3, 4", derived), Step("catalogue: 4.875 and 6", printed)),
-        derived=derived,
-        printed=printed,
         assumptions="L = 3, 4",
+        instance=None,
     )

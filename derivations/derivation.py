@@ -106,6 +106,14 @@ InstanceMaker = Callable[[Mapping[sp.Symbol, Any]], dict[str, Any]]
 _DEFAULT_INSTANCE: InstanceMaker = witness_instance
 
 
+def _residual(deciding: Part, outcome: Outcome, count: int) -> Any:
+    """The derivation's residual: the deciding part's, and 0 when several parts all agree (a
+    sign part keeps its certificate where an identity keeps its zero residual)."""
+    if outcome == Outcome.AGREES and count > 1:
+        return sp.Integer(0)
+    return deciding.residual
+
+
 def _printed_side(part: Part) -> Any:
     return 0 if part.printed is None else part.printed
 
@@ -148,7 +156,7 @@ class Derivation:
         * outcome: :func:`joint_outcome` of the parts (``decided``: the side conditions held);
         * the *deciding* part: the first whose outcome is the derivation's (the last when all
           agree); its expression and printed side are ``derived`` and ``printed`` unless given,
-          and its residual is the derivation's;
+          and its residual is the derivation's (0 when several parts all agree);
         * method: every part's, joined, when all agree; else the deciding part's;
         * steps: one per part (its text, outcome and method) unless ``steps`` is given, then
           ``notes`` as verbal steps;
@@ -186,7 +194,7 @@ class Derivation:
             derived=deciding.expr if derived is _FROM_PARTS else derived,
             printed=_printed_side(deciding) if printed is _FROM_PARTS else printed,
             outcome=outcome,
-            residual=deciding.residual,
+            residual=_residual(deciding, outcome, len(parts)),
             assumptions=assumptions,
             method=method,
             witness_point=witness_point,

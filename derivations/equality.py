@@ -163,3 +163,32 @@ def rational_points(
                 point[s] = sp.Rational(rng.randint(lo_n, hi_n), den)
         points.append(point)
     return points
+
+
+def compare_polynomials(derived, printed, points) -> Comparison:
+    """:func:`compare` without its slow general reductions, where expansion decides.
+
+    If the expanded difference is 0 the two agree.  Otherwise a rational point at which the
+    difference evaluates exactly to a nonzero rational is a witness that they differ (sound
+    for any expression, and the usual case for polynomials, where a nonzero expansion is
+    never identically 0).  When neither happens, :func:`compare` decides as usual.
+    """
+    difference = derived - printed
+    entries = list(difference) if isinstance(difference, sp.MatrixBase) else [difference]
+    expanded = [sp.expand(sp.powsimp(e, force=True)) for e in entries]
+    if all(e == 0 for e in expanded):
+        zero = sp.zeros(*difference.shape) if isinstance(difference, sp.MatrixBase) else sp.Integer(0)
+        return Comparison(Outcome.AGREES, zero, "expand")
+    residual = (
+        sp.Matrix(difference.shape[0], difference.shape[1], expanded)
+        if isinstance(difference, sp.MatrixBase)
+        else expanded[0]
+    )
+    for point in points:
+        for entry in expanded:
+            value = entry.xreplace(dict(point))
+            if value.is_Rational and value != 0:
+                return Comparison(
+                    Outcome.DIFFERS, residual, "expanded; exact rational arithmetic", dict(point), value
+                )
+    return compare(derived, printed, points)

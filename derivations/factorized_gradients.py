@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
 
 N_COLUMNS = 3
@@ -73,14 +73,13 @@ def lemma_a1_concrete_depths() -> Derivation:
     steps.append(Step("gradients with respect to every factor k = 1..L, one column per (L, k)", derived))
     steps.append(Step("mil (39) typed in: [A^T(A x̃ - y)] ⊙ x̃_{k^c}, same layout", printed))
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lemA.1",
         title="Lemma A.1 for L = 2, 3, 4 (N = 3, M = 2)",
         steps=tuple(steps),
-        derived=derived,
-        printed=printed,
         assumptions="A, y, factors real; N = 3, M = 2 with symbolic entries",
+        instance=None,
     )
 
 
@@ -147,14 +146,13 @@ def lemma_a1_symbolic_depth() -> Derivation:
         Step("derivative with respect to x[k, n] (SymPy resolves d/dx[k,n] of the Product)", derived),
         Step("mil (39) typed in, x̃_{k^c} = Product_{l<k} x[l,n] * Product_{l>k} x[l,n]", printed),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.lemA.1",
         title="Lemma A.1 for symbolic depth L (N = 3, M = 2)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="L = k + j with integers k >= 1, j >= 0; A, y real",
+        instance=None,
     )
 
 
@@ -203,14 +201,13 @@ def lemma_a2_balancedness() -> Derivation:
             "solution started in the subspace stays there for all t >= 0"
         ),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, velocity, other)],
         claim_id="mil.lemA.2",
         title="Lemma A.2: identical factors stay identical (symbolic L)",
         steps=steps,
-        derived=velocity,
-        printed=other,
         assumptions="L = k + j >= k >= 1 symbolic; X > 0; N = 3, M = 2",
+        instance=None,
     )
 
 
@@ -226,9 +223,6 @@ def lemma_a2_reduced_dynamics() -> Derivation:
     domains = {L: (2, 5)}
     symbols = velocity.free_symbols | printed.free_symbols
     cmp = compare(velocity, printed, rational_points(symbols, count=6, seed=2, domains=domains))
-    witness_instance = None
-    if cmp.outcome == Outcome.DIFFERS:
-        witness_instance = _witness_instance(cmp.witness_point, A, y, X, L)
     steps = (
         Step("velocity of the common factor X (Lemma A.1 at identical factors)", velocity),
         Step("mil (6): reduced loss L(X) = 1/2 ||A X^{⊙L} - y||^2", reduced_loss),
@@ -236,21 +230,14 @@ def lemma_a2_reduced_dynamics() -> Derivation:
         Step("residual velocity - printed, factored", cmp.residual.applyfunc(sp.factor)),
         Step("the velocity equals -(1/L) grad L(X): the reduced flow runs on the time scale t/L", corrected),
     )
-    witness_point = {sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()}
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("velocity against -grad L", cmp, velocity, printed)],
         claim_id="mil.lemA.2",
         title="Lemma A.2: reduced dynamics x'(t) = -grad L(x)",
         steps=steps,
-        derived=velocity,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="L >= 2 symbolic; X > 0; N = 3, M = 2",
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value),
-        witness_instance=witness_instance,
         corrected=corrected,
+        instance=lambda point: _witness_instance(point, A, y, X, L),
     )
 
 

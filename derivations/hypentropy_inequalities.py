@@ -20,12 +20,12 @@ certainly negative), else *inconclusive*, never *agrees* by default.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, joint_outcome
+from dlncheck.derivations.derivation import Outcome, Part, joint_outcome
 from dlncheck.derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
 
 
@@ -201,53 +201,7 @@ def product_of(text: str, gap: sp.Expr, factor: sp.Expr, parts: Sequence[Part]) 
         )
     if sp.sympify(factor).is_nonnegative is not True:
         return Part(text, Outcome.INCONCLUSIVE, gap, factor, "sign of the factor undecided")
-    outcome = combined_outcome(parts)
+    outcome = joint_outcome(p.outcome for p in parts)
     return Part(
         text, outcome, gap, 0, f"{sp.sstr(factor)} times a product of {len(parts)} gaps >= 0 ({split.method})"
-    )
-
-
-def combined_outcome(parts: Sequence[Part]) -> Outcome:
-    return joint_outcome(p.outcome for p in parts)
-
-
-def conclude(
-    claim_id: str,
-    title: str,
-    parts: Sequence[Part],
-    *,
-    assumptions: str,
-    notes: Sequence[str] = (),
-    corrected: Any = None,
-    witness_instance: Callable[[Mapping[sp.Symbol, Any]], dict] | None = None,
-) -> Derivation:
-    """One derivation from its parts; the first part that differs supplies the witness."""
-    outcome = combined_outcome(parts)
-    steps = [Step(f"{p.text}: {p.outcome} ({p.method})", p.expr) for p in parts]
-    steps += [Step(n) for n in notes]
-    deciding = next((p for p in parts if p.outcome == outcome), parts[0])
-    if outcome == Outcome.AGREES:
-        deciding = parts[-1]
-    printed = deciding.printed if deciding.printed is not None else 0
-    instance = None
-    if outcome == Outcome.DIFFERS and witness_instance is not None:
-        instance = witness_instance(deciding.witness_point)
-    return Derivation(
-        claim_id=claim_id,
-        title=title,
-        steps=tuple(steps),
-        derived=deciding.expr,
-        printed=printed,
-        outcome=outcome,
-        residual=deciding.residual if outcome != Outcome.AGREES else sp.Integer(0),
-        assumptions=assumptions,
-        method="; ".join(f"{p.text}: {p.method}" for p in parts)
-        if outcome == Outcome.AGREES
-        else deciding.method,
-        witness_point={sp.sstr(s): sp.sstr(v) for s, v in deciding.witness_point.items()}
-        if outcome == Outcome.DIFFERS
-        else {},
-        witness_value=sp.sstr(deciding.witness_value) if outcome == Outcome.DIFFERS else "",
-        witness_instance=instance,
-        corrected=corrected,
     )

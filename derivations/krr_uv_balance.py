@@ -13,8 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.derivations.derivation import Derivation, Part, Step
-from dlncheck.derivations.equality import compare, rational_points
-from dlncheck.derivations.krr_derivation import compare_polynomials
+from dlncheck.derivations.equality import compare, compare_polynomials, rational_points
 
 N_SAMPLES = 2
 DIMENSION = 2

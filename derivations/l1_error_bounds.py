@@ -21,7 +21,7 @@ from functools import cache
 import sympy as sp
 
 from dlncheck.derivations import coordinate_functions as cf
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, joint_outcome, witness_instance
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.sign_definite import decide_inequality
 
@@ -64,9 +64,14 @@ def _witness_slope(arg: sp.Expr) -> sp.Expr:
 
 def _both(claim_id: str, title: str, first: Derivation, second: Derivation, printed) -> Derivation:
     """|u| <= v as u <= v and -u <= v."""
-    outcome = joint_outcome([first.outcome, second.outcome])
-    worst = first if first.outcome != Outcome.AGREES else second
-    return Derivation(
+
+    def part(text: str, d: Derivation) -> Part:
+        return Part(
+            text, d.outcome, d.derived, d.residual, d.method, d.witness_point, d.witness_value or None
+        )
+
+    return Derivation.from_parts(
+        [part("u <= v", first), part("-u <= v", second)],
         claim_id=claim_id,
         title=title,
         steps=(
@@ -75,12 +80,8 @@ def _both(claim_id: str, title: str, first: Derivation, second: Derivation, prin
         ),
         derived=sp.Matrix([first.derived, second.derived]),
         printed=printed,
-        outcome=outcome,
-        residual=sp.Matrix([first.residual, second.residual]),
         assumptions=first.assumptions,
-        method=worst.method if outcome != Outcome.AGREES else first.method,
-        witness_point=worst.witness_point,
-        witness_value=worst.witness_value,
+        instance=None,
     )
 
 
@@ -262,16 +263,22 @@ def eq43_chain_steps() -> Derivation:
     slacks = {xt: c + d, Gz: -b, Gx: gamma * d + s}
     margins = sp.Matrix([sp.factor(sp.simplify((hi - lo).xreplace(slacks))) for _, lo, hi in chain])
     ok = all(mg.is_nonnegative for mg in margins)
-    return Derivation(
+    how = "each margin is nonnegative in nonnegative slack variables" if ok else "sign undecided"
+    return Derivation.from_parts(
+        [
+            Part(
+                "margins of the three steps",
+                Outcome.AGREES if ok else Outcome.INCONCLUSIVE,
+                margins,
+                sp.zeros(3, 1) if ok else margins,
+                how,
+                printed=sp.Matrix([0, 0, 0]),
+            )
+        ],
         claim_id="mil.eq43",
         title="(43): the three steps of the printed chain",
         steps=tuple(Step(text, margins[i]) for i, (text, _, _) in enumerate(chain)),
-        derived=margins,
-        printed=sp.Matrix([0, 0, 0]),
-        outcome=Outcome.AGREES if ok else Outcome.INCONCLUSIVE,
-        residual=sp.zeros(3, 1) if ok else margins,
         assumptions="0 <= z <= c < x̃; g(z) = -b, g(x̃) = g'(c)(x̃ - c) + s; b, s, d >= 0",
-        method="each margin is nonnegative in nonnegative slack variables" if ok else "sign undecided",
     )
 
 
@@ -323,20 +330,23 @@ def lemma_2_7_counterexample(claim_id: str = "mil.lem2.7") -> Derivation:
         ),
     )
     holds = bool(cmp_margin < 0) and bool(hypothesis.xreplace(point))
-    return Derivation(
+    found = Part(
+        "(26) along the family",
+        Outcome.DIFFERS if holds else Outcome.INCONCLUSIVE,
+        on_family,
+        right - on_family,
+        "exact rational arithmetic" if holds else "the family did not produce a violation",
+        point,
+        cmp_margin,
+        right,
+    )
+    return Derivation.from_parts(
+        [found],
         claim_id=claim_id,
         title="Lemma 2.7 (26) under (25), N = 2 copies of the paper's g at L = 4",
         steps=steps,
-        derived=on_family,
-        printed=right,
-        outcome=Outcome.DIFFERS if holds else Outcome.INCONCLUSIVE,
-        residual=right - on_family,
         assumptions="g_1 = g_2 = (28) at L = 4 with (x̃_0)_n = 1 (strictly convex, zeros 0 and 4, min -2)",
-        method="exact rational arithmetic" if holds else "the family did not produce a violation",
-        witness_point={sp.sstr(k_): sp.sstr(v) for k_, v in point.items()},
-        witness_value=sp.sstr(cmp_margin),
-        witness_instance=witness_instance(point) if holds else None,
-        corrected=None,
+        instance=witness_instance,
     )
 
 
@@ -421,9 +431,9 @@ def theorem_2_1_middle_term(depth) -> Derivation:
     cmp = replace(per_unit, residual=sp.factor(x0 * per_unit.residual))
     if per_unit.witness_point:
         cmp = replace(cmp, witness_value=per_unit.witness_value * per_unit.witness_point[x0])
-    inst = witness_instance(cmp.witness_point) if cmp.outcome == Outcome.DIFFERS and depth != 2 else None
     corrected = c_n_printed + depth / sp.Integer(2) * x0  # = (x̃_0)_n (c_n/(x̃_0)_n + L/2)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.thm2.1.final",
         title=f"proof of Thm 2.1: c_n - g_min/g'(c_n) against (x̃_0)_n (c_n + L/2) ({cf._case(depth)})",
         steps=(
@@ -433,16 +443,9 @@ def theorem_2_1_middle_term(depth) -> Derivation:
             Step("residual (derived - printed), factored", cmp.residual),
             Step("what holds: (x̃_0)_n (c_n/(x̃_0)_n + L/2)", corrected),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="(x̃_0)_n > 0; " + cf._case(depth),
-        method=cmp.method,
-        witness_point={sp.sstr(k_): sp.sstr(v) for k_, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        witness_instance=inst,
         corrected=corrected,
+        instance=witness_instance if depth != 2 else None,
     )
 
 
@@ -457,7 +460,15 @@ def theorem_2_1_endpoints(depth) -> Derivation:
     printed_1 = cf.c_L_printed(depth) * sum(sp.Abs(xi) for xi in x_tilde0)  # c_L ||x̃_0||_1
     printed_L = cf.c_L_printed(depth) * sum(sp.Abs(Xi) ** L for Xi in X)  # c_L ||x_0||_L^L
     cmp = compare(sp.Matrix([derived, derived]), sp.Matrix([printed_1, printed_L]))
-    return Derivation(
+    return Derivation.from_parts(
+        [
+            Part.of(
+                "derived against printed",
+                cmp,
+                sp.Matrix([derived, derived]),
+                sp.Matrix([printed_1, printed_L]),
+            )
+        ],
         claim_id="mil.thm2.1.final",
         title="proof of Thm 2.1: sum_n c_n - g_min/g'(c_n) = c_L ||x̃_0||_1 = c_L ||x_0||_L^L "
         f"({cf._case(depth)})",
@@ -466,12 +477,8 @@ def theorem_2_1_endpoints(depth) -> Derivation:
             Step("summed over n = 1..3 with (x̃_0)_n = (x_0)_n^L", derived),
             Step("printed c_L ||x̃_0||_1 and c_L ||x_0||_L^L", sp.Matrix([printed_1, printed_L])),
         ),
-        derived=sp.Matrix([derived, derived]),
-        printed=sp.Matrix([printed_1, printed_L]),
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="x_0 > 0 (N = 3); " + cf._case(depth),
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -485,7 +492,8 @@ def equation_17(depth) -> Derivation:
     derived = sp.simplify((c_n - g_min / slope) / x0)
     printed = cf.c_L_printed(depth)  # (17), typed in: identical to (10)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq17",
         title=f"c_L of (17) ({cf._case(depth)})",
         steps=(
@@ -493,12 +501,8 @@ def equation_17(depth) -> Derivation:
             Step("(c_n - g_min/g'(c_n))/(x̃_0)_n", derived),
             Step("(17) as printed", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions=cf._case(depth),
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -517,7 +521,8 @@ def equation_11() -> Derivation:
     derived = rhs_9.doit()
     printed = 2 * c_L * alpha**L * N  # (11)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.eq11",
         title="(11) as (9) at u_0 = v_0 = α1 (N, L symbolic)",
         steps=(
@@ -525,12 +530,8 @@ def equation_11() -> Derivation:
             Step("the sums evaluated", derived),
             Step("printed (11)", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="α > 0; N, L positive integers",
-        method=cmp.method,
+        instance=None,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 t = sp.Symbol("t", nonnegative=True)
@@ -49,7 +49,8 @@ def gradient_flow_one_row() -> Derivation:
     kernel = sp.Matrix.hstack(*a.nullspace())
     derived = sp.Matrix([*ode, *x0, *_min_norm_checks(a, y, x_inf.xreplace({sigma: norm2}), kernel)])
     cmp = compare(derived, sp.zeros(derived.rows, 1))
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.zeros(derived.rows, 1))],
         claim_id="mil.sec1.lsq",
         title="L_quad gradient flow from 0, M = 1, N = 3: limit a^T y/|a|^2 = argmin_{az=y} ||z||_2",
         steps=(
@@ -61,12 +62,8 @@ def gradient_flow_one_row() -> Derivation:
                 _min_norm_checks(a, y, x_inf.xreplace({sigma: norm2}), kernel),
             ),
         ),
-        derived=derived,
-        printed=sp.zeros(derived.rows, 1),
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="a != 0 (S nonempty for every y), M = 1, N = 3",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -88,7 +85,8 @@ def gradient_descent_one_row() -> Derivation:
     derived = sp.Matrix([*recursion, *x_at(0).xreplace({rho: 1 - eta * sigma})])
     cmp = compare(derived, sp.zeros(derived.rows, 1))
     interval_ok = contraction == sp.Interval.open(0, 2 / sigma)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against 0", cmp, derived, sp.zeros(derived.rows, 1))],
         claim_id="mil.sec1.lsq",
         title="L_quad gradient descent from 0, M = 1: closed form, and convergence iff 0 < η < 2/||A||^2",
         steps=(
@@ -96,12 +94,10 @@ def gradient_descent_one_row() -> Derivation:
             Step("x_{k+1} - (x_k - η grad L_quad(x_k)) and x_0", derived),
             Step("{η > 0 : |1 - ησ| < 1} (then ρ^k -> 0 and x_k -> a^T y/σ, the flow's limit)", contraction),
         ),
-        derived=derived,
-        printed=sp.zeros(derived.rows, 1),
-        outcome=cmp.outcome if interval_ok else Outcome.INCONCLUSIVE,
-        residual=cmp.residual,
         assumptions="M = 1, N = 3, σ = |a|^2 = ||A||^2 > 0",
-        method=cmp.method if interval_ok else f"step-size set came out as {contraction}",
+        notes=() if interval_ok else [f"step-size set came out as {contraction}"],
+        decided=interval_ok,
+        instance=None,
     )
 
 
@@ -127,7 +123,8 @@ def gradient_flow_two_rows() -> Derivation:
     solves = (K * w_inf - Q * eta).applyfunc(lambda e: sp.trigsimp(sp.expand(e)))  # K w_∞ = y
     derived = sp.Matrix([*orthogonal, *ode, *omega.xreplace({t: 0}), *solves])
     cmp = compare(derived, sp.zeros(derived.rows, 1))
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.zeros(derived.rows, 1))],
         claim_id="mil.sec1.lsq",
         title="L_quad gradient flow from 0, M = 2 (full row rank): x(t) = A^T w(t) -> A^T (A A^T)^{-1} y",
         steps=(
@@ -143,12 +140,8 @@ def gradient_flow_two_rows() -> Derivation:
                 "the minimum-norm solution"
             ),
         ),
-        derived=derived,
-        printed=sp.zeros(derived.rows, 1),
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="M = 2, rank A = 2 (K positive definite: κ1, κ2 > 0, any rotation θ)",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -183,7 +176,8 @@ def spectral_coordinates_any_rank() -> Derivation:
     )
     cmp = compare(derived, sp.zeros(derived.rows, 1))
     interval_ok = steps_converging == sp.Interval.open(0, 2 / kappa)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against 0", cmp, derived, sp.zeros(derived.rows, 1))],
         claim_id="mil.sec1.lsq",
         title="L_quad flow and descent from 0 for any A (M, rank arbitrary), coordinate by eigen-coordinate",
         steps=(
@@ -194,10 +188,8 @@ def spectral_coordinates_any_rank() -> Derivation:
             Step("κ = 0: y in range(A) ⊥ ker(A A^T) gives η = 0, so ω stays 0"),
             Step("x_∞ = A^T w_∞ ∈ (ker A)^⊥ solves A x = y: the minimum-norm solution"),
         ),
-        derived=derived,
-        printed=sp.zeros(derived.rows, 1),
-        outcome=cmp.outcome if interval_ok else Outcome.INCONCLUSIVE,
-        residual=cmp.residual,
         assumptions="spectral theorem for A A^T; S nonempty (y in range A)",
-        method=cmp.method if interval_ok else f"step-size set came out as {steps_converging}",
+        notes=() if interval_ok else [f"step-size set came out as {steps_converging}"],
+        decided=interval_ok,
+        instance=None,
     )

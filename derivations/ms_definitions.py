@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.ms_sign_certificates import Term, entropy_tangent, inequality
 from dlncheck.numerics import conventions
@@ -59,8 +59,8 @@ def loss_as_sum_over_rows() -> Derivation:
     derived = sp.Matrix([by_rows, reparam])
     target = sp.Matrix([norm, printed])
     cmp = compare(derived, target)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, target)],
         claim_id="ms.def.setup",
         title="L as a sum over the rows a_i, and L~(u) = L(u^{⊙2})",
         steps=(
@@ -69,9 +69,8 @@ def loss_as_sum_over_rows() -> Derivation:
             Step("L(u^{⊙2}) from the row sum", reparam),
             Step("printed L~(u) = ||A u^{⊙2} - y||^2", printed),
         ),
-        derived=derived,
-        printed=target,
         assumptions="A (2 x 3), y, x, u real and symbolic",
+        instance=None,
     )
 
 
@@ -91,8 +90,8 @@ def flow_time_scale_against_mil() -> Derivation:
     derived = sp.Matrix.vstack(ms_velocity, ms_velocity)
     printed = sp.Matrix.vstack(closed, factor * mil_velocity)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.def.setup",
         title="gradient flow of L~ (no 1/2) is mil's flow (15), L = 2, at twice the time",
         steps=(
@@ -110,9 +109,8 @@ def flow_time_scale_against_mil() -> Derivation:
                 "x(0) = u_0^{⊙2} = alpha^2 1 for u_0 = alpha 1",
             ),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="A (2 x 3), y, u real and symbolic",
+        instance=None,
     )
 
 
@@ -151,8 +149,8 @@ def least_squares_flow_limit() -> Derivation:
     derived = sp.Matrix.vstack(ansatz_residual, sp.Matrix([lyapunov, pythagoras]), limit)
     printed = sp.Matrix.vstack(sp.zeros(d, 1), sp.zeros(2, 1), minimum_norm)
     cmp = compare(derived, printed, rational_points(derived.free_symbols | printed.free_symbols, count=3))
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.intro.lsq",
         title="flow of L from 0 converges to the minimal-norm solution",
         steps=(
@@ -176,10 +174,9 @@ def least_squares_flow_limit() -> Derivation:
             ),
             Step("KKT of min |x|^2 s.t. Ax = y, solved by SymPy", minimum_norm),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="A (2 x 3) symbolic; the KKT comparison takes det A A^T != 0, the other identities hold "
         "for every A; x(0) = 0",
+        instance=None,
     )
 
 
@@ -208,8 +205,8 @@ def entropy_bregman_closed_form() -> Derivation:
     derived = sp.Matrix([*grad_E, bregman, at_alpha, zero_log_zero])
     printed = sp.Matrix([*x.applyfunc(sp.log), closed, closed_alpha, 0])
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.def.bregman",
         title="B_E in closed form from the definition",
         steps=(
@@ -219,9 +216,8 @@ def entropy_bregman_closed_form() -> Derivation:
             Step("at x0 = alpha 1", at_alpha),
             Step("lim_{s -> 0+} s log s (the convention 0 log 0 = 0 is continuity)", zero_log_zero),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="x, x0 > 0 entrywise, d = 3",
+        instance=None,
     )
 
 
@@ -266,7 +262,18 @@ def lemma_iii3_first_order_condition() -> Derivation:
     printed_summand = m[i] * sp.log(X[i] / alpha)
     derived_summand = derivative.function if isinstance(derivative, sp.Sum) else derivative
     cmp = compare(derived_summand, printed_summand)
-    return Derivation(
+    summand_by_summand = Part(
+        "summand against printed summand",
+        cmp.outcome,
+        derived_summand,
+        cmp.residual,
+        cmp.method + " (summand by summand over the same range i = 1..d)",
+        cmp.witness_point,
+        cmp.witness_value,
+        printed_summand,
+    )
+    return Derivation.from_parts(
+        [summand_by_summand],
         claim_id="ms.lem3.3",
         title="first-order condition d/dt B_E(x^inf + t ñ, alpha 1)|_0 = sum ñ_i log(x^inf_i/alpha), "
         "symbolic d",
@@ -275,13 +282,9 @@ def lemma_iii3_first_order_condition() -> Derivation:
             Step("d/dt at t = 0 (SymPy differentiates under the finite Sum)", derivative),
             Step("printed summand ñ_i log(x^inf_i / alpha)", printed_summand),
         ),
-        derived=derived_summand,
-        printed=printed_summand,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method + " (summand by summand over the same range i = 1..d)",
         assumptions="d symbolic; x^inf_i > 0 wherever ñ_i != 0 (Lemma III.2), so each summand is "
         "differentiable",
+        instance=None,
     )
 
 
@@ -305,8 +308,8 @@ def lemma_iii3_split(support: int = 3, off_support: int = 2) -> Derivation:
     derived = sp.Matrix([condition, *kernel, *(x_inf[support:, 0] - n[support:, 0])])
     printed = sp.Matrix([rhs - lhs, *([0] * A.rows), *([0] * off_support)])
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.lem3.3",
         title=f"Lemma III.3 split over S and S^c (|S| = {support}, |S^c| = {off_support})",
         steps=(
@@ -321,8 +324,7 @@ def lemma_iii3_split(support: int = 3, off_support: int = 2) -> Derivation:
                 "(Lemma III.1(i)) and then x^inf_{S^c} != 0 (Lemma III.2)"
             ),
         ),
-        derived=derived,
-        printed=printed,
         assumptions=f"x*_S > 0, |S| = {support}, |S^c| = {off_support}; "
         "x^inf_i > 0 where ñ_i != 0 (Lemma III.2)",
+        instance=None,
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 from dlncheck.derivations.ms_definitions import D_COLUMNS, design, ms_loss
 
@@ -41,8 +41,8 @@ def conservation_law() -> Derivation:
     derived = sp.Matrix([*log_rate, (A * n)[0], (A * n)[1], law])
     printed = sp.Matrix([*mirror, 0, 0, 0])
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.intro.step1",
         title="along ms's flow d/dt log x = -8 A^T(Ax - y), so n^T log x(t) is constant for n in ker A",
         steps=(
@@ -52,7 +52,6 @@ def conservation_law() -> Derivation:
             Step("n = a_1 x a_2 (rows of A): An = 0", n),
             Step("d/dt n^T log x", law),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="A (2 x 3), y real and symbolic, u > 0",
+        instance=None,
     )

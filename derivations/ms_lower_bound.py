@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step, witness_instance
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.ms_sign_certificates import (
     Term,
@@ -116,8 +116,8 @@ def iii9_from_upper_bound() -> Derivation:
     derived = (bound / lam).subs(alpha, eps * lam)
     printed = theorem_C() / 2 * eps ** (1 - rho)
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.eqIII.9",
         title="(III.9)(i): (II.3) divided by min_S x*, with C of Theorem II.2(b)",
         steps=(
@@ -129,9 +129,8 @@ def iii9_from_upper_bound() -> Derivation:
             Step("divided by lambda, alpha = eps lambda", derived),
             Step("printed (C/2) eps^{1-rho}, C = 2(1 + rho~)|S^c| kappa^{rho^-} (Theorem II.2(b))", printed),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="eps, lambda, kappa > 0; rho, rho^-, rho~ real",
+        instance=None,
     )
 
 
@@ -154,8 +153,8 @@ def recalled_constant() -> Derivation:
     symbols = derived.free_symbols | printed.free_symbols
     points = rational_points(symbols, count=8, seed=11, domains=RECALLED_C_DOMAINS)
     cmp = compare(derived, printed, points)
-    instance = witness_instance(cmp.witness_point) if cmp.outcome == Outcome.DIFFERS else None
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.eqIII.9",
         title="the constant C recalled before (III.9)",
         steps=(
@@ -166,16 +165,9 @@ def recalled_constant() -> Derivation:
                 "is the smaller one and (III.9)(i) would not follow from (II.3) with it"
             ),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="kappa_* > 0; rho, rho^-, rho~ real; |S^c| >= 1",
-        witness_point={sp.sstr(s): sp.sstr(v) for s, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        witness_instance=instance,
         corrected=derived,
+        instance=witness_instance,
     )
 
 
@@ -255,7 +247,18 @@ def ftc_display() -> Derivation:
     )
     integrals = sum(sp.integrate(m[i] * n[i] / (xs[i] + t * n[i]), (t, 0, 1)) for i in range(SUPPORT))
     ftc_cmp = compare(difference, -integrals)
-    ftc = Derivation(
+    ftc_part = Part(
+        "FTC",
+        ftc_cmp.outcome,
+        difference,
+        ftc_cmp.residual,
+        ftc_cmp.method + " (the difference is minus the integral: equal absolute values)",
+        ftc_cmp.witness_point,
+        ftc_cmp.witness_value,
+        -integrals,
+    )
+    ftc = Derivation.from_parts(
+        [ftc_part],
         claim_id="ms.eqIII.FTC",
         title="(i) fundamental theorem of calculus",
         steps=(
@@ -265,11 +268,7 @@ def ftc_display() -> Derivation:
             ),
             Step("sum_S int_0^1 m_i n_i/(x*_i + t n_i) dt (SymPy)", integrals),
         ),
-        derived=difference,
-        printed=-integrals,
-        outcome=ftc_cmp.outcome,
-        residual=ftc_cmp.residual,
-        method=ftc_cmp.method + " (the difference is minus the integral: equal absolute values)",
+        instance=None,
     )
     mi, ni = sp.Symbol("m_i", real=True), sp.Symbol("n_i", real=True)
     e, b = sp.symbols("e b", nonnegative=True)
@@ -335,13 +334,12 @@ def iii11_chain_at_maximum() -> Derivation:
         sp.Max(-m[i], 0) * sp.log(xs_g[i] / lam) for i in range(SUPPORT)
     )
     split_cmp = compare(lhs0, split)
-    split_d = Derivation.from_comparison(
-        split_cmp,
+    split_d = Derivation.from_parts(
+        [Part.of("derived against printed", split_cmp, lhs0, split)],
         claim_id="ms.eqIII.11",
         title="split at lambda = ||x*||_inf",
         steps=(Step("sum_S (-m_i) log(x*_i/alpha)", lhs0),),
-        derived=lhs0,
-        printed=split,
+        instance=None,
     )
     keep_neg = inequality(
         claim_id="ms.eqIII.11",
@@ -519,16 +517,13 @@ def iii11_division() -> Derivation:
     if follows.outcome != Outcome.DIFFERS:
         return follows
     if not monotone:
-        return Derivation(
-            claim_id="ms.eqIII.11",
-            title=follows.title,
-            steps=follows.steps,
-            derived=derived,
-            printed=printed,
-            outcome=Outcome.INCONCLUSIVE,
-            residual=follows.residual,
-            method="differs symbolically, but SymPy could not decide the slopes that make t_lo a bracket: "
-            f"g' = {g_slope}, d/dt l.h.s. = {lhs_slope}",
+        how = (
+            "differs symbolically, but SymPy could not decide the slopes that make t_lo a bracket: "
+            f"g' = {g_slope}, d/dt l.h.s. = {lhs_slope}"
+        )
+        undecided = Part(follows.title, Outcome.INCONCLUSIVE, derived, follows.residual, how, printed=printed)
+        return Derivation.from_parts(
+            [undecided], claim_id="ms.eqIII.11", title=follows.title, steps=follows.steps, instance=None
         )
     a = sp.Rational(ce.alpha.numerator, ce.alpha.denominator)
     tl = sp.Rational(ce.t_lo.numerator, ce.t_lo.denominator)
@@ -554,20 +549,24 @@ def iii11_division() -> Derivation:
         Step("l.h.s.(III.7)(t_lo) / ||m_{S^c}||_1", lhs_iii7(tl, a).evalf(30)),
         Step("printed right side of (III.11) on the instance", printed_iii11_on_counterexample(a).evalf(30)),
     )
-    return Derivation(
+    on_instance = Part(
+        follows.title,
+        Outcome.DIFFERS,
+        derived,
+        follows.residual,
+        follows.method,
+        follows.witness_point,
+        follows.witness_value,
+        printed,
+    )
+    return Derivation.from_parts(
+        [on_instance],
         claim_id="ms.eqIII.11",
         title=follows.title,
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=Outcome.DIFFERS,
-        residual=follows.residual,
         assumptions="M_S = ||m_S||_1 >= 0, M_c = ||m_{S^c}||_1 > 0, CE = C eps^{1-rho} >= 0",
-        method=follows.method,
-        witness_point=follows.witness_point,
-        witness_value=follows.witness_value,
-        witness_instance=witness_instance(at_instance),
         corrected=iii11_corrected_bound(),
+        instance=witness_instance(at_instance),
     )
 
 
@@ -644,8 +643,8 @@ def iii12() -> Derivation:
     derived = sp.Matrix([small, limit, (1 - rho_of_n) * sum(nC)])
     target = sp.Matrix([printed_small, printed, printed])
     cmp = compare(derived, target)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, target)],
         claim_id="ms.eqIII.12",
         title="(III.12): one-sided directional derivative of ||.||_1 at x*",
         steps=(
@@ -658,9 +657,8 @@ def iii12() -> Derivation:
                 "l1 minimizer, so the quotient is > 0; if ñ_{S^c} = 0 the same holds for -ñ, a contradiction"
             ),
         ),
-        derived=derived,
-        printed=target,
         assumptions="x*_S > 0, ñ_{S^c} >= 0 (ñ in N), |S| = 3, |S^c| = 2",
+        instance=None,
     )
 
 
@@ -749,22 +747,25 @@ def ii4_on_counterexample() -> Derivation:
         Step("upper bound - printed bound at the instance (negative: (II.4) fails)", value),
     )
     decided = increasing and all(h is sp.true for h in hypotheses)
-    outcome = Outcome.DIFFERS if decided and value < 0 else Outcome.INCONCLUSIVE
-    return Derivation(
+    on_instance = Part(
+        "(II.4) at the instance",
+        Outcome.DIFFERS if decided and value < 0 else Outcome.INCONCLUSIVE,
+        upper,
+        margin,
+        "evalf(50, strict=True) at the instance" if decided else "hypotheses or slope undecided",
+        point,
+        value,
+        printed,
+    )
+    return Derivation.from_parts(
+        [on_instance],
         claim_id="ms.thm2.2b",
         title="(II.4) on a 2 x 3 instance with rho~ = 41/2 > 1",
         steps=steps,
-        derived=upper,
-        printed=printed,
-        outcome=outcome,
-        residual=margin,
         assumptions="the instance of COUNTEREXAMPLE; t_hi = 84/100000 brackets t(alpha) from above",
-        method="evalf(50, strict=True) at the instance" if decided else "hypotheses or slope undecided",
-        witness_point={k.name: str(v) for k, v in point.items()},
-        witness_value=str(value),
-        witness_instance=witness_instance(point),
         corrected=1
         - sp.Rational(ce.rho_tilde.numerator, ce.rho_tilde.denominator)
         * sp.Integer(int(ce.C))
         * sp.sqrt(alpha),
+        instance=witness_instance,
     )

@@ -26,7 +26,7 @@ from typing import Any
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, joint_outcome
 from dlncheck.derivations.equality import WITNESS_DIGITS, WITNESS_ZERO_THRESHOLD, compare
 
 
@@ -157,43 +157,39 @@ def inequality(
     facts = {t.fact.text: t.fact for t in certificate if t.fact is not None}
     for f in facts.values():
         steps.append(Step(f"sign lemma ({'decided' if f.decided else 'NOT decided'}): {f.text}", f.expr))
-    common = dict(claim_id=claim_id, title=title, steps=tuple(steps), derived=lesser, printed=greater)
-    if identity.outcome == Outcome.AGREES and not undecided:
-        return Derivation(
-            **common,
-            outcome=Outcome.AGREES,
-            residual=-total,
+
+    def decided(part: Part, fix: Any = None) -> Derivation:
+        return Derivation.from_parts(
+            [part],
+            claim_id=claim_id,
+            title=title,
+            steps=steps,
+            derived=lesser,
+            printed=greater,
             assumptions=assumptions,
-            method=f"printed - derived = certificate ({identity.method}); every certificate term >= 0"
-            + (f" (sign lemmas: {'; '.join(facts)})" if facts else " (signs read off the assumptions)"),
+            corrected=fix,
+            instance=None,
         )
+
+    if identity.outcome == Outcome.AGREES and not undecided:
+        how = f"printed - derived = certificate ({identity.method}); every certificate term >= 0" + (
+            f" (sign lemmas: {'; '.join(facts)})" if facts else " (signs read off the assumptions)"
+        )
+        return decided(Part(title, Outcome.AGREES, lesser, -total, how, printed=greater))
     for point in points:
         if not admissible(point, hypotheses):
             continue
         value = _value(gap, point)
         if value is not None and value < 0:
-            return Derivation(
-                **common,
-                outcome=Outcome.DIFFERS,
-                residual=-gap,
-                assumptions=assumptions,
-                method="printed bound - quantity < 0 at an admissible point",
-                witness_point={sp.sstr(k): sp.sstr(v) for k, v in point.items()},
-                witness_value=sp.sstr(-value),
-                corrected=corrected,
-            )
+            how = "printed bound - quantity < 0 at an admissible point"
+            return decided(Part(title, Outcome.DIFFERS, lesser, -gap, how, point, -value, greater), corrected)
     reasons = []
     if identity.outcome != Outcome.AGREES:
         reasons.append(f"gap - certificate did not reduce to 0 ({identity.method})")
     if undecided:
         reasons.append(f"SymPy could not decide the sign of the certificate terms {undecided}")
-    return Derivation(
-        **common,
-        outcome=Outcome.INCONCLUSIVE,
-        residual=-gap,
-        assumptions=assumptions,
-        method="could not simplify: " + "; ".join(reasons),
-    )
+    how = "could not simplify: " + "; ".join(reasons)
+    return decided(Part(title, Outcome.INCONCLUSIVE, lesser, -gap, how, printed=greater))
 
 
 def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: str = "") -> Derivation:
@@ -203,34 +199,40 @@ def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: s
     for p in parts:
         steps.append(Step(f"[{p.title}] {p.outcome}: {p.method}"))
         steps.extend(p.steps)
-    if all(p.outcome == Outcome.AGREES for p in parts):
-        return Derivation(
+    links = [
+        Part(
+            p.title,
+            p.outcome,
+            p.derived,
+            p.residual,
+            p.method,
+            p.witness_point,
+            p.witness_value or None,
+            p.printed,
+        )
+        for p in parts
+    ]
+    outcome = joint_outcome(p.outcome for p in parts)
+    if outcome == Outcome.AGREES:
+        return Derivation.from_parts(
+            links,
             claim_id=claim_id,
             title=title,
-            steps=tuple(steps),
+            steps=steps,
             derived=sp.Matrix([sp.sympify(p.derived) for p in parts]),
             printed=sp.Matrix([sp.sympify(p.printed) for p in parts]),
-            outcome=Outcome.AGREES,
-            residual=sp.zeros(len(parts), 1),
             assumptions=assumptions,
-            method="; ".join(f"{p.title}: {p.method}" for p in parts),
+            instance=None,
         )
-    differing = [p for p in parts if p.outcome == Outcome.DIFFERS]
-    first = differing[0] if differing else next(p for p in parts if p.outcome != Outcome.AGREES)
-    return Derivation(
+    first = next(p for p in parts if p.outcome == outcome)
+    return Derivation.from_parts(
+        links,
         claim_id=claim_id,
         title=f"{title}: {first.title}",
-        steps=tuple(steps),
-        derived=first.derived,
-        printed=first.printed,
-        outcome=first.outcome,
-        residual=first.residual,
+        steps=steps,
         assumptions=assumptions or first.assumptions,
-        method=first.method,
-        witness_point=first.witness_point,
-        witness_value=first.witness_value,
-        witness_instance=first.witness_instance,
         corrected=first.corrected,
+        instance=first.witness_instance,
     )
 
 
@@ -298,18 +300,21 @@ def indexed_sum_inequality(
         Step(f"sign lemma ({'decided' if fact.decided else 'NOT decided'}): {fact.text}", fact.expr),
     )
     ok = residual == 0 and signed
-    return Derivation(
-        claim_id=claim_id,
-        title=title,
-        steps=all_steps,
-        derived=lesser,
-        printed=greater,
-        outcome=Outcome.AGREES if ok else Outcome.INCONCLUSIVE,
-        residual=-sp.Sum(c_i, (index, lo, hi)) if ok else residual,
-        assumptions=assumptions,
-        method="printed - derived = sum_i c_i over the symbolic range (one Sum, doit, simplify); "
+    how = (
+        "printed - derived = sum_i c_i over the symbolic range (one Sum, doit, simplify); "
         f"c_i >= 0 by the sign lemma {fact.text}"
         if ok
         else "could not simplify: "
-        + ("residual not reduced to 0" if residual != 0 else "sign of the certificate terms not decided"),
+        + ("residual not reduced to 0" if residual != 0 else "sign of the certificate terms not decided")
+    )
+    certified = Part(
+        title,
+        Outcome.AGREES if ok else Outcome.INCONCLUSIVE,
+        lesser,
+        -sp.Sum(c_i, (index, lo, hi)) if ok else residual,
+        how,
+        printed=greater,
+    )
+    return Derivation.from_parts(
+        [certified], claim_id=claim_id, title=title, steps=all_steps, assumptions=assumptions, instance=None
     )

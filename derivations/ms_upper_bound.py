@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 from dlncheck.derivations.ms_sign_certificates import (
     Term,
@@ -99,13 +99,12 @@ def right_side_chain() -> Derivation:
         -n_S[i] * sp.log(xs_l[i] / lam) for i in range(SUPPORT)
     )
     split_cmp = compare(before, split)
-    split_d = Derivation.from_comparison(
-        split_cmp,
+    split_d = Derivation.from_parts(
+        [Part.of("derived against printed", split_cmp, before, split)],
         claim_id="ms.eqIII.3",
         title="(III.3) first line: log(x*_i/alpha) = log(lambda/alpha) + log(x*_i/lambda)",
         steps=(Step("sum_S (-n_i) log(x*_i/alpha)", before),),
-        derived=before,
-        printed=split,
+        instance=None,
     )
     step_i_greater = sp.log(lam / alpha) * sum(-v for v in n_S) + sum(
         _neg_part(n_S[i]) * sp.log(xs_l[i] / lam) for i in range(SUPPORT)
@@ -212,8 +211,8 @@ def exponentiation_and_ii3() -> Derivation:
     derived = sp.Matrix([derived_first, printed_first, derived_ii3])
     printed = sp.Matrix([printed_first, printed_second, printed_ii3])
     cmp = compare(derived, printed)
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="ms.eqIII.5",
         title="(III.5): exponentiation, and (III.1) x (III.5) = (II.3)",
         steps=(
@@ -228,9 +227,8 @@ def exponentiation_and_ii3() -> Derivation:
             Step("(1 + rho~) * (III.5) / alpha^{1-rho}", derived_ii3),
             Step("printed right side of (II.3)", printed_ii3),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="alpha, lambda = min_S x*, kappa_* > 0; rho, rho^-, rho~ real; k = |S^c|",
+        instance=None,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from dlncheck.derivations.best_s_term import sigma_by_definition
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
 from dlncheck.derivations.sign_definite import decide_inequality
 
@@ -87,8 +87,19 @@ def final_constant() -> Derivation:
     cmp = compare(derived, printed)
     point = {C: 1, d: 1, dp: 1, s: 1, s_star: 1}
     value = (derived - printed).xreplace(point)
-    outcome = Outcome.DIFFERS if cmp.outcome == Outcome.DIFFERS or value != 0 else cmp.outcome
-    return Derivation(
+    differs = cmp.outcome == Outcome.DIFFERS or value != 0
+    at_point = Part(
+        "C' against printed",
+        Outcome.DIFFERS if differs else cmp.outcome,
+        derived,
+        sp.simplify(derived - printed),
+        "exact rational arithmetic" if differs else cmp.method,
+        point,
+        value,
+        printed,
+    )
+    return Derivation.from_parts(
+        [at_point],
         claim_id="mil.A3.final",
         title="A.3: the constant C' with the σ step corrected",
         steps=(
@@ -96,17 +107,9 @@ def final_constant() -> Derivation:
             Step("coefficient of ||e||_2", derived),
             Step("printed C'", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=outcome,
-        residual=sp.simplify(derived - printed),
         assumptions="(44), (45), (46); s = c s_*",
-        method="exact rational arithmetic" if outcome == Outcome.DIFFERS else cmp.method,
-        witness_point={sp.sstr(k): sp.sstr(v) for k, v in point.items()}
-        if outcome == Outcome.DIFFERS
-        else {},
-        witness_value=sp.sstr(value) if outcome == Outcome.DIFFERS else "",
         corrected=derived,
+        instance=None,
     )
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare, rational_points
 
 lam = sp.Symbol("lambda", positive=True)
@@ -91,19 +91,14 @@ def bound_scaling(
         fixed = compare(left_factor, corrected_factor)
         steps.append(Step(f"corrected right side ({fixed.outcome} with the left)", corrected_right))
         corrected = corrected_right
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("left(λ)/left against right(λ)/right", cmp, left_factor, right_factor)],
         claim_id=claim_id,
         title=f"scale consistency: {title}",
-        steps=tuple(steps),
-        derived=left_factor,
-        printed=right_factor,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
+        steps=steps,
         assumptions=assumptions,
-        witness_point={s.name: sp.sstr(v) for s, v in cmp.witness_point.items()} if differs else {},
-        witness_value=sp.sstr(cmp.witness_value) if differs else "",
         corrected=corrected,
+        instance=None,
     )
 
 
@@ -261,19 +256,14 @@ def ms_bregman_prior() -> Derivation:
         Step("argmin B_E(x, 1 α) (printed): factor", printed_factor),
         Step(f"argmin B_E(x, 1 α²) (x_0 = u_0^{{⊙2}}): factor ({fixed.outcome})", corrected_factor),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("flow's factor against the printed projection's", cmp, derived, printed_factor)],
         claim_id="ms.intro.step1",
         title="scale consistency: x^inf(α) = argmin B_E(x, 1α) with u_0 = α 1",
         steps=steps,
-        derived=derived,
-        printed=printed_factor,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A = [1 2], y > 0; ms Section I: u_0 = α 1, x = u^{⊙2}",
-        witness_point={str(k): sp.sstr(v) for k, v in cmp.witness_point.items()} if differs else {},
-        witness_value=sp.sstr(cmp.witness_value) if differs else "",
         corrected=sp.Symbol("argmin B_E(x, alpha**2*1)") if differs else None,
+        instance=None,
     )
 
 
@@ -518,8 +508,8 @@ def wn_error_19() -> Derivation:
         sp.simplify(sp.powdenest(printed_s, force=True)),
         rational_points(plain.free_symbols | printed.free_symbols, count=6, seed=2, domains=ranges),
     )
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, plain, printed)],
         claim_id="wn.thm2.1",
         title="(19): the error (16) of the plain flow started at γ x_0 (Lemma 3.8) "
         "equals ε(ρ^{-L}β_1, ρ^{-L}β_min)",
@@ -527,9 +517,8 @@ def wn_error_19() -> Derivation:
             Step("(16) with the weights of γ x_0: β_1, β_min -> γ², Q -> γ^{2-L} Q", plain),
             Step("(19) typed in, ρ^{-L} = γ^L", printed),
         ),
-        derived=plain,
-        printed=printed,
         assumptions="L > 2 symbolic; γ = 1/ρ > 0",
+        instance=None,
     )
 
 

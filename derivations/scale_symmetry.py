@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 N_COLUMNS = 3
@@ -67,7 +67,8 @@ def flow_scaling() -> Derivation:
     derived = (lam * kappa * base_velocity).applyfunc(_normal)
     printed = required.applyfunc(_normal)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.rem1.2.scale",
         title="Remark 1.2: the flow of Theorem 1.1 maps to itself under λ-scaling with time λ^{2L-2} t",
         steps=(
@@ -75,12 +76,8 @@ def flow_scaling() -> Derivation:
             Step("-grad L^±(u, v; λ^L y) at (u, v) = (λU, λV)", printed),
             Step("d/dt [λ U(λ^{2L-2} t)] = λ^{2L-1} U'(τ) with U' = -grad_U L^±(U, V; y)", derived),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="λ > 0, L > 0 symbolic; U, V > 0; N = 3, M = 2 with symbolic A, y",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -96,7 +93,8 @@ def limit_and_solution_set_scaling() -> Derivation:
     derived = sp.Matrix([*x_tilde_scaled, *residual_scaled, l1_scaled]).applyfunc(_normal)
     printed = sp.Matrix([*(lam**L * x_tilde), *(lam**L * (A * zvec - y)), lam**L * l1]).applyfunc(_normal)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.rem1.2.scale",
         title="Remark 1.2: x̃ -> λ^L x̃, S -> λ^L S, ||.||_1 -> λ^L ||.||_1",
         steps=(
@@ -105,12 +103,8 @@ def limit_and_solution_set_scaling() -> Derivation:
                 "λ^L times the unscaled quantities: the limit (8) and argmin_S ||z||_1 scale by λ^L", printed
             ),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="λ > 0, L > 0 symbolic; U, V > 0; z real; N = 3, M = 2",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -129,19 +123,16 @@ def bound_9_scaling() -> Derivation:
     derived = sp.Matrix([lhs_scaled, rhs_scaled]).applyfunc(_normal)
     printed = sp.Matrix([lam**L * (lhs_x - lhs_min), lam**L * rhs]).applyfunc(_normal)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.rem1.2.scale",
         title="Remark 1.2: both sides of (9) are multiplied by λ^L",
         steps=(
             Step("right side of (9) at (λu_0, λv_0)", rhs_scaled),
             Step("left side of (9) with x̃_∞ -> λ^L x̃_∞ and min_S -> λ^L min_S", lhs_scaled),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="λ > 0, L > 0; u_0, v_0 > 0 (N = 3)",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -181,20 +172,15 @@ def theorem_1_4_scale_consistency() -> Derivation:
     from dlncheck.derivations.equality import rational_points
 
     cmp = compare(derived, printed, rational_points({L}, count=3, domains={L: (2, 5)}))
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.thm1.4",
         title="Theorem 1.4: scale exponent of the term C'||e||_2 ||x̃_∞ - x_*||_1 "
         "against that of the left side",
         steps=tuple(Step(f"exponent of λ in {k}", v) for k, v in exps.items()),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="scaling of Remark 1.2 with x_* -> λ^L x_*, e -> λ^L e",
-        method=cmp.method,
-        witness_point={sp.sstr(k): sp.sstr(v) for k, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
         corrected=exps["A.3 final term C'||e||_2"],
+        instance=None,
     )
 
 
@@ -209,16 +195,13 @@ def dimension_linearity() -> Derivation:
     derived = sp.Matrix([N * sp.diff(bound, N), sp.diff(bound, N, 2)])
     printed = sp.Matrix([bound, 0])
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.rem1.2.dim",
         title="Remark 1.2: the bound of (11) is proportional to N",
         steps=(Step("(11) right side", bound), Step("N dB/dN and d^2B/dN^2", derived)),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="α, c_L > 0 fixed; N as a real variable",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -236,7 +219,8 @@ def depth_growth() -> Derivation:
     derived = ratio_limit
     printed = sp.Integer(1)  # "c_L grows approximately linearly in L" (catalogue: c_L/L -> 1)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.rem1.2.depth",
         title="Remark 1.2: c_L / L -> 1 as L -> oo",
         steps=(
@@ -247,12 +231,8 @@ def depth_growth() -> Derivation:
                 bound_limits,
             ),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L -> oo through L > 2",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -261,14 +241,11 @@ def depth_offset() -> Derivation:
     c_L = c_L_symbolic(L)
     derived = sp.limit(c_L - L - sp.log(L / 2), L, sp.oo)
     cmp = compare(derived, sp.Integer(0))
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
         claim_id="mil.rem1.2.depth",
         title="Remark 1.2: c_L = L + log(L/2) + o(1)",
         steps=(Step("lim (c_L - L - log(L/2)) as L -> oo", derived),),
-        derived=derived,
-        printed=sp.Integer(0),
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L -> oo through L > 2",
-        method=cmp.method,
+        instance=None,
     )

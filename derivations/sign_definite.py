@@ -20,7 +20,7 @@ from typing import Any
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import WITNESS_DIGITS
 
 
@@ -79,18 +79,23 @@ def decide_inequality(
         in_slacks = sp.factor(sp.simplify(in_slacks))
     sign = margin_sign(in_slacks, simplify)
     all_steps = [*steps, Step("margin right - left in the slack variables", in_slacks)]
-    if sign is True:
-        return Derivation(
+
+    def decided(part: Part, fix: Any = None) -> Derivation:
+        return Derivation.from_parts(
+            [part],
             claim_id=claim_id,
             title=title,
-            steps=tuple(all_steps),
+            steps=all_steps,
             derived=in_slacks,
             printed=printed,
-            outcome=Outcome.AGREES,
-            residual=sp.Integer(0),
             assumptions=assumptions,
-            method="margin is a nonnegative expression in nonnegative slack variables (SymPy is_nonnegative)",
+            corrected=fix,
+            instance=witness_instance,
         )
+
+    if sign is True:
+        how = "margin is a nonnegative expression in nonnegative slack variables (SymPy is_nonnegative)"
+        return decided(Part(title, Outcome.AGREES, in_slacks, sp.Integer(0), how))
     for point in witnesses:
         if not admissible(point, hypotheses):
             continue
@@ -100,29 +105,6 @@ def decide_inequality(
             how = (
                 "exact rational arithmetic" if value.is_Rational else f"evalf({WITNESS_DIGITS}, strict=True)"
             )
-            return Derivation(
-                claim_id=claim_id,
-                title=title,
-                steps=tuple(all_steps),
-                derived=in_slacks,
-                printed=printed,
-                outcome=Outcome.DIFFERS,
-                residual=in_slacks,
-                assumptions=assumptions,
-                method=how,
-                witness_point={sp.sstr(s): sp.sstr(v) for s, v in point.items()},
-                witness_value=sp.sstr(value),
-                witness_instance=witness_instance,
-                corrected=corrected,
-            )
-    return Derivation(
-        claim_id=claim_id,
-        title=title,
-        steps=tuple(all_steps),
-        derived=in_slacks,
-        printed=printed,
-        outcome=Outcome.INCONCLUSIVE,
-        residual=in_slacks,
-        assumptions=assumptions,
-        method="could not decide the sign of the margin; no admissible witness made it negative",
-    )
+            return decided(Part(title, Outcome.DIFFERS, in_slacks, in_slacks, how, point, value), corrected)
+    how = "could not decide the sign of the margin; no admissible witness made it negative"
+    return decided(Part(title, Outcome.INCONCLUSIVE, in_slacks, in_slacks, how))

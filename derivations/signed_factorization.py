@@ -18,7 +18,7 @@ from functools import cache
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare, rational_points
 from dlncheck.derivations.factorized_gradients import half_squared_residual
 
@@ -79,7 +79,8 @@ def losses_reduce_at_identical_factors() -> Derivation:
     derived = sp.Matrix([over_at_x, over_pm_at_uv, over_depth_1])
     printed = sp.Matrix([half_squared_residual(A, y, _power(x, L)), signed_reduced_loss(A, y, u, v), quad])
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.def.losses",
         title="(4) and (5) at identical factors are (6) and (7); (4) at depth 1 is (3)",
         steps=(
@@ -90,12 +91,8 @@ def losses_reduce_at_identical_factors() -> Derivation:
             ),
             Step("(6), (7) and (3) as printed", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L symbolic positive integer; x, u, v > 0; N = 2, M = 2 with symbolic A, y",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -115,16 +112,13 @@ def signed_partial_gradients() -> Derivation:
         L * back.multiply_elementwise(_power(u, L - 1)), -L * back.multiply_elementwise(_power(v, L - 1))
     )
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.A1.pm",
         title="A.1: grad_u L^± and grad_v L^± (L symbolic)",
         steps=(Step("(7)", loss), Step("gradients by differentiation", derived), Step("printed", printed)),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L symbolic; u, v > 0; N = 2, M = 2",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -162,7 +156,8 @@ def signed_factor_balancedness() -> Derivation:
     flow = signed_factor_velocity()
     other = flow.velocity.subs(k, sp.Symbol("k'", integer=True, positive=True))
     cmp = compare(flow.velocity, other)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, flow.velocity, other)],
         claim_id="mil.lemA.2.intro",
         title="(5): factors u^(k), v^(k) have k-independent velocities at identical factors (L symbolic)",
         steps=(
@@ -176,12 +171,8 @@ def signed_factor_balancedness() -> Derivation:
                 "so by uniqueness identical initial factors stay identical"
             ),
         ),
-        derived=flow.velocity,
-        printed=other,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L symbolic; u, v > 0; N = 2, M = 2",
-        method=cmp.method,
+        instance=None,
     )
 
 
@@ -206,16 +197,18 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
         Step(f"L * velocity - (-grad L^±) reduces to 0 ({scaled.method})", scaled.residual),
     ]
     if scaled.outcome != Outcome.AGREES:
-        return Derivation(
+        how = "could not reduce L * velocity + grad L^± to 0"
+        undecided = Part(
+            "L * velocity against -grad L^±", Outcome.INCONCLUSIVE, flow.velocity, scaled.residual, how
+        )
+        return Derivation.from_parts(
+            [undecided],
             claim_id=claim_id,
             title="(5) with identical factors against gradient flow on (7)",
-            steps=tuple(steps),
-            derived=flow.velocity,
+            steps=steps,
             printed=printed,
-            outcome=Outcome.INCONCLUSIVE,
-            residual=scaled.residual,
             assumptions="L symbolic (>= 2); u, v > 0; N = 2, M = 2",
-            method="could not reduce L * velocity + grad L^± to 0",
+            instance=None,
         )
     residual = (1 / L - 1) * printed  # velocity - printed, by the reduced identity
     symbols = residual.free_symbols
@@ -226,27 +219,28 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
         if nonzero:
             witness, value = point, nonzero[0]
             break
-    outcome = Outcome.DIFFERS if witness else Outcome.INCONCLUSIVE
     steps.append(Step("residual velocity - printed = (1/L - 1)(-grad L^±)", residual))
     steps.append(
         Step("the factor velocity is (1/L)(-grad L^±): the reduced flow (7) at time t/L", printed / L)
     )
-    from dlncheck.derivations.derivation import witness_instance
-
-    return Derivation(
+    at_witness = Part(
+        "velocity against -grad L^±",
+        Outcome.DIFFERS if witness else Outcome.INCONCLUSIVE,
+        flow.velocity,
+        residual,
+        "exact rational arithmetic at the witness" if witness else "no rational point made it nonzero",
+        witness,
+        value,
+        printed,
+    )
+    return Derivation.from_parts(
+        [at_witness],
         claim_id=claim_id,
         title="(5) with identical factors against gradient flow on (7)",
-        steps=tuple(steps),
-        derived=flow.velocity,
-        printed=printed,
-        outcome=outcome,
-        residual=residual,
+        steps=steps,
         assumptions="L symbolic (>= 2); u, v > 0; N = 2, M = 2",
-        method="exact rational arithmetic at the witness" if witness else "no rational point made it nonzero",
-        witness_point={sp.sstr(s_): sp.sstr(val) for s_, val in witness.items()},
-        witness_value=sp.sstr(value) if value is not None else "",
-        witness_instance=witness_instance(witness) if witness else None,
         corrected=printed / L,
+        instance=witness_instance,
     )
 
 
@@ -256,7 +250,8 @@ def signed_flow_equivalence_up_to_time() -> Derivation:
     derived = L * flow.velocity  # velocity in the time τ = t/L: d/dτ = L d/dt
     printed = _reduced_velocity(flow)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="mil.A1.pm",
         title="A.1: with identical factors, (5)'s flow in the time τ = t/L is the flow on (7)",
         steps=(
@@ -264,11 +259,7 @@ def signed_flow_equivalence_up_to_time() -> Derivation:
             Step("in time τ = t/L: d/dτ = L d/dt", derived),
             Step("-grad L^± of (7)", printed),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
         assumptions="L symbolic; u, v > 0; N = 2, M = 2; "
         "'equivalent' read as equal up to the time change t -> t/L",
-        method=cmp.method,
+        instance=None,
     )

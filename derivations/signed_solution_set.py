@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 
 p = sp.Symbol("p", nonnegative=True)  # |z_n|
 
@@ -45,16 +45,21 @@ def decomposition_identities() -> Derivation:
             residuals.append(value)
     residual = sp.Matrix(residuals)
     agrees = all(r == 0 for r in residuals)
-    return Derivation(
+    simplified = Part(
+        "the identities at z_n = ±p",
+        Outcome.AGREES if agrees else Outcome.INCONCLUSIVE,
+        residual,
+        residual,
+        "SymPy simplify of Max at a signed argument",
+        printed=sp.zeros(len(residuals), 1),
+    )
+    return Derivation.from_parts(
+        [simplified],
         claim_id="mil.def.S",
         title="(32)-(33): the decomposition z = z+ - z- entrywise",
-        steps=tuple(steps),
-        derived=residual,
-        printed=sp.zeros(len(residuals), 1),
-        outcome=Outcome.AGREES if agrees else Outcome.INCONCLUSIVE,
-        residual=residual,
+        steps=steps,
         assumptions="z_n real, split by sign: z_n = p or z_n = -p with p >= 0",
-        method="SymPy simplify of Max at a signed argument",
+        instance=None,
     )
 
 
@@ -75,19 +80,24 @@ def difference_map_onto_solution_set() -> Derivation:
     into = sp.expand(A * (a - b) - y - (A * a - A * b - y))
     residual = sp.Matrix.vstack(onto, into)
     agrees = all(sp.simplify(r) == 0 for r in residual)
-    return Derivation(
+    simplified = Part(
+        "A(z+ - z-) - Az and A(a - b) - (Aa - Ab)",
+        Outcome.AGREES if agrees else Outcome.INCONCLUSIVE,
+        residual,
+        residual,
+        "SymPy simplify (Piecewise rewrite of Max)",
+        printed=sp.zeros(residual.rows, 1),
+    )
+    return Derivation.from_parts(
+        [simplified],
         claim_id="mil.def.S",
         title="(33) represents S: (a, b) -> a - b maps S± onto S, z -> (z+, z-) is a section",
         steps=(
             Step("A(z+ - z-) - y - (Az - y), A symbolic 2 x 3", onto),
             Step("A(a - b) - y - (Aa - Ab - y) for (a, b) >= 0", into),
         ),
-        derived=residual,
-        printed=sp.zeros(residual.rows, 1),
-        outcome=Outcome.AGREES if agrees else Outcome.INCONCLUSIVE,
-        residual=residual,
         assumptions="A ∈ R^{2x3}, y ∈ R^2, z ∈ R^3 symbolic; a, b >= 0",
-        method="SymPy simplify (Piecewise rewrite of Max)",
+        instance=None,
     )
 
 
@@ -101,17 +111,22 @@ def l1_over_the_representation() -> Derivation:
     )
     equality = tuple(sp.simplify(sum(_parts(z)) - sp.Abs(z)) for z in (p, -p))
     decided = all(m.is_nonnegative for m in margins) and all(e == 0 for e in equality)
-    return Derivation(
+    signs = Part(
+        "margins and equality",
+        Outcome.AGREES if decided else Outcome.INCONCLUSIVE,
+        sp.Matrix([*margins, *equality]),
+        sp.Integer(0) if decided else sp.Matrix(margins),
+        "SymPy is_nonnegative of 2 min(a_n, b_n) in each order; simplify of the equality",
+        printed=sp.Matrix([sp.Symbol(">= 0"), sp.Symbol(">= 0"), 0, 0]),
+    )
+    return Derivation.from_parts(
+        [signs],
         claim_id="mil.def.S",
         title="min over S of ||z||_1 equals min over S± of 1ᵀ(a + b)",
         steps=(
             Step("(a_n + b_n) - |a_n - b_n| in both orders of a_n, b_n >= 0", sp.Matrix(margins)),
             Step("z+ + z- - |z| at z_n = ±p", sp.Matrix(equality)),
         ),
-        derived=sp.Matrix([*margins, *equality]),
-        printed=sp.Matrix([sp.Symbol(">= 0"), sp.Symbol(">= 0"), 0, 0]),
-        outcome=Outcome.AGREES if decided else Outcome.INCONCLUSIVE,
-        residual=sp.Integer(0) if decided else sp.Matrix(margins),
         assumptions="a, b >= 0 entrywise",
-        method="SymPy is_nonnegative of 2 min(a_n, b_n) in each order; simplify of the equality",
+        instance=None,
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Step
+from dlncheck.derivations.derivation import Derivation, Part, Step
 from dlncheck.derivations.equality import compare
 
 N_COLUMNS = 3
@@ -121,19 +121,6 @@ def _simplify_powers(e: sp.Expr) -> sp.Expr:
     return sp.powsimp(sp.expand_power_base(sp.expand(e), force=True), force=True)
 
 
-def _derivation(claim_id, title, steps, derived, printed, assumptions, points=(), **extra) -> Derivation:
-    return Derivation.from_comparison(
-        compare(derived, printed, points),
-        claim_id=claim_id,
-        title=title,
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        assumptions=assumptions,
-        **extra,
-    )
-
-
 # ------------------------------------------------------------------------------ (23)-(25)
 
 
@@ -144,17 +131,17 @@ def gradient_of_loss_23() -> Derivation:
     f = loss(A, b, x)
     derived = sp.Matrix([sp.diff(f, xi) for xi in x]).applyfunc(_simplify_powers)
     printed = gradient_23(A, b, x).applyfunc(sp.expand)
-    return _derivation(
-        "wn.eq23",
-        "(23): gradient of the loss (9) (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.eq23",
+        title="(23): gradient of the loss (9) (symbolic L)",
+        steps=(
             Step("wn (9): L(x) = 1/(2L) ||A x^{⊙L} - b||^2", f),
             Step("∂L/∂x_n by SymPy; the factor L of d/dx x^L cancels the 1/(2L) with the 2", derived),
             Step("wn (23) typed in", printed),
         ),
-        derived,
-        printed,
-        "L > 0 symbolic, x > 0, A (2 x 3) and b real symbolic",
+        assumptions="L > 0 symbolic, x > 0, A (2 x 3) and b real symbolic",
+        instance=None,
     )
 
 
@@ -166,17 +153,17 @@ def gradients_in_r_u_24_25() -> Derivation:
     derived = name_norm(sp.Matrix([grads.grad_r, *grads.grad_u]), u).applyfunc(_simplify_powers)
     p_r, p_u = printed_24_25(A, b, r, u)
     printed = name_norm(sp.Matrix([p_r, *p_u]), u).applyfunc(_simplify_powers)
-    return _derivation(
-        "wn.eq23",
-        "(24), (25): gradients of L̃(r, u) (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.eq23",
+        title="(24), (25): gradients of L̃(r, u) (symbolic L)",
+        steps=(
             Step("wn (11): L̃(r, u) = L(r u/||u||) with L of (9)", wn_loss(A, b, r, u)),
             Step("[∂_r L̃, ∂_u L̃] by SymPy", derived),
             Step("wn (24), (25) typed in (with (23) for ∇L)", printed),
         ),
-        derived,
-        printed,
-        "L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        assumptions="L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        instance=None,
     )
 
 
@@ -192,10 +179,11 @@ def flow_normalization_time_scale() -> Derivation:
     grad_9 = sp.Matrix([sp.diff(loss(A, b, x), xi) for xi in x])
     derived = grad_9.applyfunc(_simplify_powers)
     printed = (grad_half / L).applyfunc(_simplify_powers)
-    return _derivation(
-        "wn.def.flows",
-        "(9) vs (6): ∇ of the 1/(2L)-loss is 1/L times ∇ of the 1/2-loss",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.def.flows",
+        title="(9) vs (6): ∇ of the 1/(2L)-loss is 1/L times ∇ of the 1/2-loss",
+        steps=(
             Step("wn (6) (1/2-loss), differentiated", grad_half),
             Step("wn (9) (1/(2L)-loss), differentiated", grad_9),
             Step(
@@ -203,9 +191,8 @@ def flow_normalization_time_scale() -> Derivation:
                 "with (12)-(13) both η_r and η_u scale alike, so the ratio η̃ is unaffected"
             ),
         ),
-        derived,
-        printed,
-        "L > 0 symbolic, x > 0, N = 3, M = 1",
+        assumptions="L > 0 symbolic, x > 0, N = 3, M = 1",
+        instance=None,
     )
 
 
@@ -227,16 +214,16 @@ def flow_written_out_29_30() -> Derivation:
     u_dot_line3 = -eta_u * (r / c) * g - eta_u * (r * r_dot_29 / (eta_r * c**2)) * u  # wn (30), 3rd line
     derived = name_norm(sp.Matrix.vstack(F, F[1:, :]), u).applyfunc(_simplify_powers)
     printed = name_norm(sp.Matrix([r_dot_29, *u_dot_line2, *u_dot_line3]), u).applyfunc(_simplify_powers)
-    return _derivation(
-        "wn.lem3.3",
-        "(29), (30): the flow (12), (13) written out (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.lem3.3",
+        title="(29), (30): the flow (12), (13) written out (symbolic L)",
+        steps=(
             Step("[r', u'] = [-η_r ∂_r L̃, -η_u ∂_u L̃] by SymPy from (11)", F),
             Step("wn (29), (30) (second and third lines) typed in, stacked as [r', u', u']", printed),
         ),
-        derived,
-        printed,
-        "L > 0 symbolic, r > 0, u > 0, η_r, η_u > 0, N = 2, M = 1",
+        assumptions="L > 0 symbolic, r > 0, u > 0, η_r, η_u > 0, N = 2, M = 1",
+        instance=None,
     )
 
 
@@ -263,10 +250,11 @@ def rescaled_learning_rate_3_1() -> Derivation:
     x = r * u / norm(u)
     derived_x = sp.Matrix.vstack(derived, x_a)
     printed_x = sp.Matrix.vstack(printed, x)
-    return _derivation(
-        "wn.lem3.1",
-        "Lemma 3.1: the vector field at (r, a u) with rates (η_r, a² η_u) is (r', a u') (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived_x, printed_x), derived_x, printed_x)],
+        claim_id="wn.lem3.1",
+        title="Lemma 3.1: the vector field at (r, a u) with rates (η_r, a² η_u) is (r', a u') (symbolic L)",
+        steps=(
             Step("vector field of (12), (13) with rates (η_r, a²η_u), at (r, a u)", derived),
             Step("(27), (28): [r', a u'] from the field at (r, u) with rates (η_r, η_u)", printed),
             Step(
@@ -275,9 +263,8 @@ def rescaled_learning_rate_3_1() -> Derivation:
             ),
             Step("and x^(a) = r a u/||a u|| equals x = r u/||u|| (a > 0): last N rows", x_a),
         ),
-        derived_x,
-        printed_x,
-        "a > 0, L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        assumptions="a > 0, L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        instance=None,
     )
 
 
@@ -290,16 +277,16 @@ def constant_norm_3_2() -> Derivation:
     u = positive_vector("u")
     F = flow_vector_field(A, b, r, u, eta_r, eta_u)
     derived = _simplify_powers(2 * (u.T * F[1:, :])[0, 0])
-    return _derivation(
-        "wn.lem3.2",
-        "Lemma 3.2: d/dt ||u||^2 = 0 along (13) (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, sp.Integer(0)), derived, sp.Integer(0))],
+        claim_id="wn.lem3.2",
+        title="Lemma 3.2: d/dt ||u||^2 = 0 along (13) (symbolic L)",
+        steps=(
             Step("u' = -η_u ∂_u L̃ by SymPy from (11)", F[1:, :]),
             Step("d/dt ||u||^2 = 2 u^T u'", derived),
         ),
-        derived,
-        sp.Integer(0),
-        "L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        assumptions="L > 0 symbolic, r > 0, u > 0, N = 3, M = 1",
+        instance=None,
     )
 
 
@@ -329,10 +316,11 @@ def constant_sign_3_3() -> Derivation:
     printed = name_norm(sp.Matrix([r * g_r, *(u[n] * g_u[n] for n in range(len(u)))]), u).applyfunc(
         _simplify_powers
     )
-    return _derivation(
-        "wn.lem3.3",
-        "Lemma 3.3: r' = r g_r(r, u) and u_n' = u_n g_n(r, u), L = 2 + k, k >= 0 integer",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.lem3.3",
+        title="Lemma 3.3: r' = r g_r(r, u) and u_n' = u_n g_n(r, u), L = 2 + k, k >= 0 integer",
+        steps=(
             Step("[r', u'] by SymPy from (11), L = 2 + k", F),
             Step(
                 "g_r, g_n: only nonnegative integer powers r^k, u_n^k, and ||u|| > 0 (Lemma 3.2) in "
@@ -341,9 +329,8 @@ def constant_sign_3_3() -> Derivation:
             ),
             Step("for L = 1 (k = -1) u_n^k = 1/u_n and u_n' ≠ 0 at u_n = 0: L >= 2 is needed"),
         ),
-        derived,
-        printed,
-        "L = 2 + k, k >= 0 integer symbolic; r > 0, u > 0; N = 2, M = 1",
+        assumptions="L = 2 + k, k >= 0 integer symbolic; r > 0, u > 0; N = 2, M = 1",
+        instance=None,
     )
 
 
@@ -368,16 +355,16 @@ def loss_decrease_3_4() -> Derivation:
     sign_form = -eta_r * G[0] ** 2 - eta_u * sum(gi**2 for gi in G[1:])
     if sign_form.is_nonpositive is not True:
         raise RuntimeError("SymPy could not decide the sign of -η_r G_r^2 - η_u ||G_u||^2")
-    return _derivation(
-        "wn.lem3.4",
-        "Lemma 3.4: dL̃/dt along (12), (13) (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", compare(derived, printed), derived, printed)],
+        claim_id="wn.lem3.4",
+        title="Lemma 3.4: dL̃/dt along (12), (13) (symbolic L)",
+        steps=(
             Step("d/dt L̃(r(t), u(t)) by SymPy's chain rule", total),
             Step("substitute r' = -η_r ∂_r L̃, u' = -η_u ∇_u L̃", derived),
             Step("Lemma 3.4 typed in", printed),
             Step("sign: SymPy decides -η_r G_r^2 - η_u ||G_u||^2 <= 0 for real G, η > 0", sign_form),
         ),
-        derived,
-        printed,
-        "L > 0 symbolic, η_r, η_u > 0, N = 2, M = 1",
+        assumptions="L > 0 symbolic, η_r, η_u > 0, N = 2, M = 1",
+        instance=None,
     )

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare
 from dlncheck.derivations.wn_invariants import (
-    _instance,
     design,
     gradient,
     on_unit_sphere,
@@ -38,17 +37,6 @@ DEPTHS = (2, 3, 4, 5)
 
 # a point on the unit sphere for witnesses (||u|| = 1 with rational entries)
 SPHERE_POINT = {"u_1": sp.Rational(1, 3), "u_2": sp.Rational(2, 3), "u_3": sp.Rational(2, 3)}
-
-
-def _cmp_fields(cmp) -> dict:
-    differs = cmp.outcome == Outcome.DIFFERS
-    return {
-        "outcome": cmp.outcome,
-        "residual": cmp.residual,
-        "method": cmp.method,
-        "witness_point": {s.name: sp.sstr(v) for s, v in cmp.witness_point.items()} if differs else {},
-        "witness_value": sp.sstr(cmp.witness_value) if differs else "",
-    }
 
 
 # ------------------------------------------------------------------ Lemma 3.13, Corollary 3.14
@@ -130,17 +118,15 @@ def lemma_3_13(with_plus: bool = False) -> Derivation:
             cmp.residual,
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.13",
         title="Lemma 3.13: x' for x = r u/||u|| "
         + ("against (53) with '+'" if with_plus else "against (53) as printed"),
         steps=steps + ((Step("corrected (53)", corrected),) if differs else ()),
-        derived=derived,
-        printed=printed,
         assumptions="||u|| = 1; r, u > 0; ∇L(x) = g arbitrary (the chain rule holds for any loss); N = 3",
-        witness_instance=_instance(cmp.witness_point) if differs else None,
         corrected=corrected,
-        **_cmp_fields(cmp),
+        instance=witness_instance,
     )
 
 
@@ -162,14 +148,13 @@ def corollary_3_14() -> Derivation:
         Step("||x||² = r² (x = r u/||u||)", norm_sq),
         Step("(54): -||x||² ∇L(x)", printed),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, flow.velocity, printed)],
         claim_id="wn.cor3.14",
         title="Corollary 3.14: x' = -||x||² ∇L(x) for (η_r, η_u) = (r², 1)",
         steps=steps,
-        derived=flow.velocity,
-        printed=printed,
         assumptions="||u|| = 1; r, u > 0; ∇L(x) = g arbitrary; N = 3",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -220,16 +205,15 @@ def definition_3_15(depth) -> Derivation:
             "D_F >= 0 and p -> D_F(p, q) strictly convex (Lemma 3.16); D_F is a sum over coordinates"
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.def3.15",
         title=f"Definition 3.15 / Lemma 3.16 for F of (57) ({_case(depth)})",
         steps=steps,
-        derived=derived,
-        printed=printed,
+        notes=() if positive else ["SymPy could not show F'' > 0"],
         assumptions="p, q > 0; " + ("L = 2" if depth == 2 else "L = 2 + delta, delta > 0"),
-        outcome=cmp.outcome if positive else Outcome.INCONCLUSIVE,
-        residual=cmp.residual,
-        method=cmp.method if positive else "SymPy could not show F'' > 0",
+        decided=positive,
+        instance=None,
     )
 
 
@@ -239,14 +223,13 @@ def potential_matches_mil() -> Derivation:
     wn = sp.Matrix([sp.Rational(1, 2) * (q * sp.log(q) - q), L / (2 * (2 - L)) * q ** (2 / L)])  # wn (57)
     mil = sp.Matrix([sp.Rational(1, 2) * q * sp.log(q) - q / 2, L / (2 * (2 - L)) * q ** (2 / L)])  # mil (21)
     cmp = compare(wn, mil)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, wn, mil)],
         claim_id="wn.def3.15",
         title="F of wn (57) is F of mil (21)",
         steps=(Step("wn (57)", wn), Step("mil (21)", mil)),
-        derived=wn,
-        printed=mil,
         assumptions="one coordinate; L symbolic for L > 2",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -273,15 +256,14 @@ def lemma_3_17(depth) -> Derivation:
         Step("∂_t D_F by the chain rule", derived),
         Step("(56): -2L ||x||² L(x)", printed),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.17",
         title=f"Lemma 3.17: (56) ({'L = 2' if depth == 2 else 'L symbolic, L != 2'})",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="x > 0, z > 0 with b = A z; A 2 x 3 symbolic; "
         + ("L = 2" if depth == 2 else "L != 2 symbolic"),
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -303,14 +285,13 @@ def lemma_3_18_divergence_display(depth) -> Derivation:
             - 1 / (2 - depth_expr) * q ** (2 / depth_expr - 1) * z
         )
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.18",
         title=f"Lemma 3.18: the D_F display ({'L = 2' if depth == 2 else 'L symbolic'})",
         steps=(Step("(55) with F of (57), one coordinate", derived), Step("printed display", printed)),
-        derived=derived,
-        printed=printed,
         assumptions="z, x̃ > 0, one coordinate (D_F is a sum over coordinates)",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -337,14 +318,13 @@ def lemma_3_18_blow_up() -> Derivation:
             sp.Matrix(zero_z),
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.18",
         title="Lemma 3.18: D_F(z, x̃) -> +∞ as x̃ -> 0 when z != 0",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="z_n > 0 (resp. z_n = 0); L = 2 or L = 2 + delta, delta > 0",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -367,14 +347,13 @@ def lemma_3_18_integrated_rate() -> Derivation:
             printed,
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, integrated, derived)],
         claim_id="wn.lem3.18",
         title="Lemma 3.18: (58) by integrating (56)",
         steps=steps,
-        derived=integrated,
-        printed=derived,
         assumptions="D differentiable in t",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -408,21 +387,19 @@ def lemma_3_18_needs_positive_direction() -> Derivation:
             "the lemma states neither"
         ),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.18",
         title="Lemma 3.18 without u(0) > 0: an invariant face on which the loss stays 1/(2L)",
         steps=steps,
-        derived=derived,
-        printed=printed,
         assumptions="N = 2, A = [0 1], b = 1, u(0) = (1, 0), r(0) > 0, L = 2, 3, 4, 5",
-        witness_instance={
+        corrected=sp.Symbol("u(0) > 0 added to the hypotheses"),
+        instance={
             "A": [["0", "1"]],
             "y": ["1"],
             "depth": 2,
             "params": {"r0": "1", "direction": ["1", "0"], "z": ["0", "1"]},
         },
-        corrected=sp.Symbol("u(0) > 0 added to the hypotheses"),
-        **_cmp_fields(cmp),
     )
 
 
@@ -449,7 +426,8 @@ def wn_c_L_threshold() -> Derivation:
     depth = 2 + delta
     printed = sp.Matrix([1, (depth / 2) ** (depth / (depth - 2))])  # wn (15)
     cmp = compare(derived, printed)
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.thm.from7",
         title="c_L of (15): the threshold on Q/β_1 for the denominator of (16) (L = 2; L = 2 + delta)",
         steps=(
@@ -460,10 +438,8 @@ def wn_c_L_threshold() -> Derivation:
                 "(and is not scale-consistent, see derivations.scale_consistency)"
             ),
         ),
-        derived=derived,
-        printed=printed,
         assumptions="Q, β_1 > 0; L = 2, or L = 2 + delta with delta > 0",
-        **_cmp_fields(cmp),
+        instance=None,
     )
 
 
@@ -480,7 +456,8 @@ def wn_c_L_against_mil() -> Derivation:
     wn = wn_c_L_threshold().derived
     difference = (mil - wn).applyfunc(sp.simplify)
     cmp = compare(mil, wn, [{delta: sp.Integer(1)}])
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, mil, wn)],
         claim_id="wn.thm.from7",
         title="c_L of wn (15) against c_L of mil (10)",
         steps=(
@@ -488,8 +465,6 @@ def wn_c_L_against_mil() -> Derivation:
             Step("wn (15), derived as the threshold of (16)", wn),
             Step("mil - wn: e (L = 2), L/2 (L > 2): different constants of different bounds", difference),
         ),
-        derived=mil,
-        printed=wn,
         assumptions="L = 2; L = 2 + delta",
-        **_cmp_fields(cmp),
+        instance=None,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
 from dlncheck.derivations.weight_normalized_flow import differentiate_wn_loss
 
@@ -47,8 +47,15 @@ def quadratic_form_identity() -> Derivation:
     printed = -(G.T * (eta_r * P + eta_u * r**2 * (sp.eye(2) - P)) * G)[0, 0]
     split = ((P * G).T * (P * G))[0, 0] + (((sp.eye(2) - P) * G).T * ((sp.eye(2) - P) * G))[0, 0]
     cmp = compare(sp.Matrix([derived, split]), sp.Matrix([printed, (G.T * G)[0, 0]]))
-    return Derivation.from_comparison(
-        cmp,
+    return Derivation.from_parts(
+        [
+            Part.of(
+                "derived against printed",
+                cmp,
+                sp.Matrix([derived, split]),
+                sp.Matrix([printed, (G.T * G)[0, 0]]),
+            )
+        ],
         claim_id="wn.lem3.5",
         title="Lemma 3.5, proof: the loss rate as a quadratic form in ∇L; ||PG||^2 + ||(I-P)G||^2 = ||G||^2",
         steps=(
@@ -60,9 +67,8 @@ def quadratic_form_identity() -> Derivation:
                 split,
             ),
         ),
-        derived=sp.Matrix([derived, split]),
-        printed=sp.Matrix([printed, (G.T * G)[0, 0]]),
         assumptions="N = 2, u = ((1 - s^2), 2 s)/(1 + s^2) (||u|| = 1), G real",
+        instance=None,
     )
 
 
@@ -179,20 +185,14 @@ def rate_31() -> Derivation:
         Step("at the witness: (31)'s κ, larger, so (31) fails for t slightly above t0", printed.subs(at)),
         Step("at the witness: the proof's κ, smaller than the decay rate", derived.subs(at)),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.5",
         title="Lemma 3.5: the rate in (31)",
         steps=steps,
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="M = 1, N = 2, I = {1, 2}, ||u|| = 1; L >= 2",
-        witness_point={sp.sstr(k_): sp.sstr(v) for k_, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
-        witness_instance=witness_instance,
         corrected=derived,
+        instance=witness_instance,
     )
 
 
@@ -210,7 +210,8 @@ def singular_value_step() -> Derivation:
     printed = sigma_min_sq * (e.T * e)[0, 0]
     cmp = compare(derived, printed, [{e2: sp.Integer(1)}])
     corrected = sp.Symbol("lambda_min(A_I A_I^T)") * (e.T * e)[0, 0]
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.5",
         title="Lemma 3.5, proof: ||A_I^T e||^2 >= σ_min^2(A_I) ||e||^2 with A_I of full column rank",
         steps=(
@@ -220,13 +221,7 @@ def singular_value_step() -> Derivation:
                 "the bound holds with λ_min(A_I A_I^T), positive only when rank A_I = M (|I| >= M)", corrected
             ),
         ),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="A = I_2, I = {1}",
-        witness_point={sp.sstr(k_): sp.sstr(v) for k_, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if cmp.witness_value is not None else "",
         corrected=corrected,
+        instance=None,
     )

@@ -10,21 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
-
-
-def _result(claim_id, title, steps, derived, printed, cmp, assumptions, **extra) -> Derivation:
-    return Derivation.from_comparison(
-        cmp,
-        claim_id=claim_id,
-        title=title,
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        assumptions=assumptions,
-        **extra,
-    )
 
 
 def _inconclusive_unless(cmp, decided: bool, why: str, residual):
@@ -59,10 +46,11 @@ def conserved_sums_3_9() -> Derivation:
     derived = sp.Matrix([*(P * one), ((sp.eye(3) - P) * v).dot(one) - v.dot(one), d_power, d_log])
     printed = sp.zeros(6, 1)
     cmp = compare(derived.applyfunc(lambda t: sp.powsimp(sp.expand(t), force=True)), printed)
-    return _result(
-        "wn.lem3.9",
-        "Lemma 3.9: P_A 1 = 0 and the conserved sums Σ log x (L = 2), Σ x^{2-L} (symbolic L)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.9",
+        title="Lemma 3.9: P_A 1 = 0 and the conserved sums Σ log x (L = 2), Σ x^{2-L} (symbolic L)",
+        steps=(
             Step("P_A 1 with A 1 = 0 (A 2 x 3 symbolic)", P * one),
             Step("so <(I - P_A) v, 1> = <v, 1>: an invariant (I - P_A) v fixes <v, 1>", derived[3]),
             Step("d/dt Σ x_n^{2-L} along (10)", d_power),
@@ -75,10 +63,8 @@ def conserved_sums_3_9() -> Derivation:
                 "times (r e^{-r^2/(2η̃)})^{2-L}, bounded while r stays in a compact subset of (0, ∞)"
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "A 2 x 3 with rows summing to 0, symbolic; x > 0; L > 0 symbolic",
+        assumptions="A 2 x 3 with rows summing to 0, symbolic; x > 0; L > 0 symbolic",
+        instance=None,
     )
 
 
@@ -96,18 +82,17 @@ def printed_sum_3_9() -> Derivation:
     point.update({x[0]: sp.Integer(1), x[1]: sp.Integer(2), x[2]: sp.Integer(3)})
     cmp = compare(derived, sp.Integer(0), [point])
     corrected = sum((2 - depth) * x[n] ** (1 - depth) * x_dot[n] for n in range(3))
-    return _result(
-        "wn.lem3.9",
-        "Lemma 3.9, proof: Σ x^{2/L - 1} is not conserved along (10) (L = 3)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
+        claim_id="wn.lem3.9",
+        title="Lemma 3.9, proof: Σ x^{2/L - 1} is not conserved along (10) (L = 3)",
+        steps=(
             Step("d/dt Σ x_n^{2/L-1} along (10), L = 3, A 1 = 0", derived),
             Step("the conserved sum is Σ x_n^{2-L} = Σ x̃_n^{2/L-1}: its derivative", sp.expand(corrected)),
         ),
-        derived,
-        sp.Integer(0),
-        cmp,
-        "L = 3, A 2 x 3 with rows summing to 0",
+        assumptions="L = 3, A 2 x 3 with rows summing to 0",
         corrected=sp.Symbol("Sum(x_n**(2 - L))"),
+        instance=None,
     )
 
 
@@ -133,10 +118,11 @@ def uniqueness_steps_3_10() -> Derivation:
     cmp = compare(derived, printed)
     signs = all(t.is_nonnegative for t in (gap_large_closed, gap_small_closed)) and printed[3].is_positive
     cmp = _inconclusive_unless(cmp, bool(signs), "SymPy could not decide the signs", printed)
-    return _result(
-        "wn.lem3.10",
-        "Lemma 3.10, proof: (47), the fact 1/b - 1/a >= min(b, δ)/(2b^2), and ξ >= ψ(Δ) increasing",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.10",
+        title="Lemma 3.10, proof: (47), the fact 1/b - 1/a >= min(b, δ)/(2b^2), and ξ >= ψ(Δ) increasing",
+        steps=(
             Step("ξ_n - (47) with x̃1 = m + Δ, m = min (log-expanded)", derived[0]),
             Step("δ = b + e >= b: (1/b - 1/a) - 1/(2b), closed form >= 0", gap_large_closed),
             Step("δ = b q/(1+q) <= b: (1/b - 1/a) - δ/(2b^2), closed form >= 0", gap_small_closed),
@@ -145,10 +131,8 @@ def uniqueness_steps_3_10() -> Derivation:
                 printed[3],
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "m, Δ, M, b > 0; e > 0, q > 0 parametrize the two cases",
+        assumptions="m, Δ, M, b > 0; e > 0, q > 0 parametrize the two cases",
+        instance=None,
     )
 
 
@@ -168,17 +152,16 @@ def entropy_minimum_3_11() -> Derivation:
     cmp = compare(derived, printed)
     decided = len(critical) == 1 and all(convex_there) and ends == (0, sp.oo)
     cmp = _inconclusive_unless(cmp, decided, "critical point, convexity or end limits not decided", derived)
-    return _result(
-        "wn.lem3.11",
-        "Lemma 3.11, proof: ξ^2 log ξ >= -1/(2e)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.11",
+        title="Lemma 3.11, proof: ξ^2 log ξ >= -1/(2e)",
+        steps=(
             Step("critical points of ξ^2 log ξ", sp.Matrix(critical)),
             Step("value there; f'' > 0 there, f -> 0 at 0+ and -> ∞ at ∞: the global minimum", derived),
         ),
-        derived,
-        printed,
-        cmp,
-        "ξ > 0",
+        assumptions="ξ > 0",
+        instance=None,
     )
 
 
@@ -203,10 +186,11 @@ def bound_50_3_11() -> Derivation:
     printed = sp.Matrix([gap_closed, final_printed])
     cmp = compare(derived, printed)
     cmp = _inconclusive_unless(cmp, bool(gap_closed.is_positive), "sign of the gap not decided", gap_closed)
-    return _result(
-        "wn.lem3.11",
-        "Lemma 3.11, proof: (50) and the final inequality (L = 2)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.11",
+        title="Lemma 3.11, proof: (50) and the final inequality (L = 2)",
+        steps=(
             Step("lower bound from ξ^2 log ξ >= -1/(2e) and ||u|| = 1", derived_bound),
             Step("(50) typed in: eN/2 in place of N/(2e)", printed_bound),
             Step("derived minus printed: r^2 N (e - 1/e)/2 > 0, so (50) holds (weaker than derived)", gap),
@@ -225,10 +209,8 @@ def bound_50_3_11() -> Derivation:
                 "e^{-r^2/2η̃}, bounded as the last term -> 0"
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "r, N, η̃ > 0; B_1, B_2, C, ||P_A 1||_1 >= 0",
+        assumptions="r, N, η̃ > 0; B_1, B_2, C, ||P_A 1||_1 >= 0",
+        instance=None,
     )
 
 
@@ -241,14 +223,13 @@ def projection_identities_3_11() -> Derivation:
     derived = sp.Matrix([v.dot(P * w), *(P * P), *P.T])
     printed = sp.Matrix([(P * v).dot(P * w), *P, *P])
     cmp = compare(derived, printed)
-    return _result(
-        "wn.lem3.11",
-        "Lemma 3.11, proof: P_A symmetric idempotent, <v, P_A w> = <P_A v, P_A w>",
-        (Step("P_A = A^T (A A^T)^{-1} A", P),),
-        derived,
-        printed,
-        cmp,
-        "A 1 x 3 symbolic, A ≠ 0",
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.11",
+        title="Lemma 3.11, proof: P_A symmetric idempotent, <v, P_A w> = <P_A v, P_A w>",
+        steps=(Step("P_A = A^T (A A^T)^{-1} A", P),),
+        assumptions="A 1 x 3 symbolic, A ≠ 0",
+        instance=None,
     )
 
 
@@ -276,10 +257,11 @@ def uniqueness_chain_power_3_10() -> Derivation:
     cmp = compare(derived, printed)
     decided = dg_closed.is_nonnegative and all(s.is_positive for s in slopes) and (p - 1).is_negative
     cmp = _inconclusive_unless(cmp, bool(decided), "SymPy could not decide a sign", printed)
-    return _result(
-        "wn.lem3.10",
-        "Lemma 3.10, proof for L > 2: ξ = Δ(1/b - 1/a), a - b >= p M^{p-1} Δ, ξ >= φ(Δ) increasing",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.lem3.10",
+        title="Lemma 3.10, proof for L > 2: ξ = Δ(1/b - 1/a), a - b >= p M^{p-1} Δ, ξ >= φ(Δ) increasing",
+        steps=(
             Step("ξ with x̃2 = x_min, x̃1 = x_min + Δ, against Δ(1/b - 1/a), b = x̃2^p, a = x̃1^p", xi),
             Step("g(Δ) = a - b - p x̃1^{p-1} Δ: g(0) = 0 and g'(Δ) = -p(p-1) x̃1^{p-2} Δ >= 0", dg_closed),
             Step("so a - b >= p x̃1^{p-1} Δ >= p M^{p-1} Δ (p - 1 < 0, x̃1 <= M)"),
@@ -289,8 +271,6 @@ def uniqueness_chain_power_3_10() -> Derivation:
                 sp.Matrix(slopes),
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "p = 1/(1 + v) in (0, 1), v > 0 (L > 2 symbolic); x_min, Δ, m, M > 0",
+        assumptions="p = 1/(1 + v) in (0, 1), v > 0 (L > 2 symbolic); x_min, Δ, m, M > 0",
+        instance=None,
     )

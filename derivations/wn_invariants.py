@@ -31,7 +31,7 @@ from functools import cache
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare
 
 M_ROWS = 2
@@ -123,12 +123,6 @@ def on_unit_sphere(expr: sp.Expr, u: sp.Matrix) -> sp.Expr:
     return sp.cancel(normal_form(numerator) / normal_form(denominator))
 
 
-def _outcome(cmp, steps, **fields) -> Derivation:
-    return Derivation(
-        steps=tuple(steps), outcome=cmp.outcome, residual=cmp.residual, method=cmp.method, **fields
-    )
-
-
 def _in_row_space_test(n: sp.Matrix, v: sp.Matrix) -> sp.Expr:
     """n^T v: zero iff (I - A^†A) v = 0."""
     return sp.expand((n.T * v)[0])
@@ -161,16 +155,15 @@ def lemma_3_6(depth_case: str) -> Derivation:
         Step(f"d/dt of the vector inside h_0 ({depth_case}) by the chain rule", inner_rate),
         Step("n^T (d/dt inside): zero iff d/dt h_0 = (I - A^†A) d/dt(inside) = 0", derived),
     )
-    return _outcome(
-        cmp,
-        steps,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.lem3.6",
         title="Lemma 3.6: h_0 of (32) is constant along (10) "
         + ("(L = 2)" if depth_case == "L = 2" else "(L != 2, L symbolic)"),
-        derived=derived,
-        printed=printed,
+        steps=steps,
         assumptions="x > 0; A full-rank 2 x 3, b symbolic; "
         + ("L = 2" if depth_case == "L = 2" else "L symbolic"),
+        instance=None,
     )
 
 
@@ -244,15 +237,14 @@ def lemma_3_7(depth_case: str) -> Derivation:
         Step(f"d/dt of the vector inside (33) ({depth_case}), chain rule (first entry shown)", rate[0]),
         Step("n^T (d/dt inside) (zero iff d/dt h_η̃ = 0)", derived),
     )
-    return _outcome(
-        cmp,
-        steps,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
         claim_id="wn.lem3.7",
         title=f"Lemma 3.7: h_η̃ of (33) is constant along (12)-(13) ({depth_case})",
-        derived=derived,
-        printed=sp.Integer(0),
+        steps=steps,
         assumptions="(η_r, η_u) = (η̃, 1); ||u|| = 1; r, u > 0; A full-rank 2 x 3; "
         + ("L = 2" if depth_case == "L = 2" else "L symbolic"),
+        instance=None,
     )
 
 
@@ -304,14 +296,13 @@ def proof_of_lemma_3_7_steps() -> Derivation:
         ),
         Step("the rows: (34a), (34b), (35) entrywise, (35) projected, (36), (38); each left - right"),
     )
-    return _outcome(
-        cmp,
-        steps,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.eq34",
         title="(34)-(38): the steps of the proof of Lemma 3.7 (symbolic L)",
-        derived=derived,
-        printed=printed,
+        steps=steps,
         assumptions="(η_r, η_u) = (η̃, 1); ||u|| = 1; r, u > 0; A full-rank 2 x 3; L symbolic",
+        instance=None,
     )
 
 
@@ -414,31 +405,26 @@ def lemma_3_8(depth_case: str) -> Derivation:
     point = _named_point(symbols, LEMMA_3_8_POINT)
     cmp = compare(derived, printed, [point])
     differs = cmp.outcome == Outcome.DIFFERS
-    witness_point = {s.name: sp.sstr(v) for s, v in {**cmp.witness_point, **fixed}.items()}
-    return Derivation(
+    compared = Part(
+        "derived against printed",
+        cmp.outcome,
+        derived,
+        cmp.residual,
+        cmp.method,
+        {**cmp.witness_point, **fixed},
+        cmp.witness_value,
+        printed,
+    )
+    return Derivation.from_parts(
+        [compared],
         claim_id="wn.lem3.8",
         title=f"Lemma 3.8: the limit of the projected WN invariant, ({40 if depth_case == 'L = 2' else 42})",
         steps=steps + ((Step("corrected (42): [γ x_wn(0)]^{⊙(2-L)}", corrected),) if differs else ()),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="||u_0|| = 1, r_0, r_inf > 0, u_0 > 0; A full-rank 2 x 3; "
         + ("L = 2" if depth_case == "L = 2" else "derived for symbolic L, compared at L = 3"),
-        witness_point=witness_point,
-        witness_value=sp.sstr(cmp.witness_value) if differs else "",
-        witness_instance=_instance({**cmp.witness_point, **fixed})
-        if differs and depth_case != "L = 2"
-        else None,
         corrected=corrected if differs else None,
+        instance=witness_instance if depth_case != "L = 2" else None,
     )
-
-
-def _instance(point) -> dict:
-    from dlncheck.derivations.derivation import witness_instance
-
-    return witness_instance(point)
 
 
 def lemma_3_8_audit_sides() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
@@ -451,14 +437,13 @@ def lemma_3_8_corrected() -> Derivation:
     """The corrected (42), [γ(r_0, r_inf) x_wn(0)]^{⊙(2-L)}, against the derivation."""
     derived, _, corrected = lemma_3_8_audit_sides()
     cmp = compare(derived, corrected)
-    return _outcome(
-        cmp,
-        (Step("derived limit, along n", derived), Step("corrected (42), along n", corrected)),
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, corrected)],
         claim_id="wn.lem3.8",
         title="Lemma 3.8: corrected (42) with x_wn(0) in place of x_wn(0)^{⊙L}",
-        derived=derived,
-        printed=corrected,
+        steps=(Step("derived limit, along n", derived), Step("corrected (42), along n", corrected)),
         assumptions="as in (42); L symbolic",
+        instance=None,
     )
 
 
@@ -472,14 +457,13 @@ def lemma_3_8_plain_flow() -> Derivation:
     pieces = [lemma_3_6("L = 2"), lemma_3_6("L != 2")]
     derived = sp.Matrix([p.residual for p in pieces])
     cmp = compare(derived, sp.zeros(2, 1))
-    return _outcome(
-        cmp,
-        tuple(Step(p.title, p.derived) for p in pieces),
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, sp.zeros(2, 1))],
         claim_id="wn.lem3.8",
         title="Lemma 3.8: (39) and (41) from the invariance of h_0 (Lemma 3.6)",
-        derived=derived,
-        printed=sp.zeros(2, 1),
+        steps=tuple(Step(p.title, p.derived) for p in pieces),
         assumptions="as Lemma 3.6",
+        instance=None,
     )
 
 
@@ -501,20 +485,14 @@ def gamma_tilde_derivatives() -> Derivation:
         Step("printed: (-1/r² + 1/η̃) e^{r²/(2η̃)}, (2/r³ + r/η̃) e^{r²/(2η̃)}", printed),
         Step("residual", cmp.residual.applyfunc(sp.factor)),
     )
-    return Derivation(
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: γ~' and γ~''",
         steps=steps + ((Step("corrected γ~''", corrected[1]),) if differs else ()),
-        derived=derived,
-        printed=printed,
-        outcome=cmp.outcome,
-        residual=cmp.residual,
-        method=cmp.method,
         assumptions="r, η̃ > 0",
-        witness_point={s.name: sp.sstr(v) for s, v in cmp.witness_point.items()},
-        witness_value=sp.sstr(cmp.witness_value) if differs else "",
-        witness_instance=_instance(cmp.witness_point) if differs else None,
         corrected=corrected if differs else None,
+        instance=witness_instance,
     )
 
 
@@ -546,14 +524,13 @@ def gamma_tilde_convex_with_minimum() -> Derivation:
             "(monotone between the minimizer and r_inf); squared, this is (20)"
         ),
     )
-    return _outcome(
-        cmp,
-        steps,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: γ~ convex, minimum at sqrt(η̃), γ <= 1 between sqrt(η̃) and r_inf",
-        derived=derived,
-        printed=printed,
+        steps=steps,
         assumptions="r, η̃ > 0",
+        instance=None,
     )
 
 
@@ -568,14 +545,13 @@ def smallest_gamma() -> Derivation:
         Step("γ(r_0, r_inf) = γ~(r_0)/γ~(r_inf) at the minimizer r_0 = sqrt(η̃)", derived),
         Step("printed forms, with r_0 = sqrt(η̃)", printed),
     )
-    return _outcome(
-        cmp,
-        steps,
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, sp.Matrix([derived, derived]), printed)],
         claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: the smallest γ",
-        derived=sp.Matrix([derived, derived]),
-        printed=printed,
+        steps=steps,
         assumptions="r_0 = sqrt(η̃) (the minimizer); r_inf, η̃ > 0",
+        instance=None,
     )
 
 
@@ -586,12 +562,11 @@ def rescaled_initialization_norm() -> Derivation:
     derived = sum((g * v) ** L for v in x0)
     printed = g**L * sum(v**L for v in x0)
     cmp = compare(derived, printed)
-    return _outcome(
-        cmp,
-        (Step("||(γ x_0)^{⊙L}||_1", derived), Step("γ^L ||x_0^{⊙L}||_1", printed)),
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
         claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: the argument ||x~_0||_1 of (7) is reduced by γ^L",
-        derived=derived,
-        printed=printed,
+        steps=(Step("||(γ x_0)^{⊙L}||_1", derived), Step("γ^L ||x_0^{⊙L}||_1", printed)),
         assumptions="γ, x_0 > 0; N = 3; L symbolic",
+        instance=None,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dlncheck.derivations.derivation import Derivation, Outcome, Step
+from dlncheck.derivations.derivation import Derivation, Outcome, Part, Step
 from dlncheck.derivations.equality import compare
 
 r0, r_inf, eta = sp.symbols("r_0 r_inf eta", positive=True)
@@ -27,19 +27,6 @@ kappa = sp.Symbol("kappa", positive=True)  # a factor < 1 applied to η̃ in rem
 def rho_printed(radius0=r0, radius_inf=r_inf, ratio=eta) -> sp.Expr:
     """wn (17), typed in."""
     return (radius0 / radius_inf) * sp.exp((radius_inf**2 - radius0**2) / (2 * ratio))
-
-
-def _result(claim_id, title, steps, derived, printed, cmp, assumptions, **extra) -> Derivation:
-    return Derivation.from_comparison(
-        cmp,
-        claim_id=claim_id,
-        title=title,
-        steps=steps,
-        derived=derived,
-        printed=printed,
-        assumptions=assumptions,
-        **extra,
-    )
 
 
 # ------------------------------------------------------------------------------ (17)
@@ -55,10 +42,11 @@ def rho_is_inverse_gamma() -> Derivation:
     derived = sp.Matrix([sp.exp(-log_factor), 1 / gamma])
     printed = sp.Matrix([rho_printed(), rho_printed()])
     cmp = compare(derived, printed)
-    return _result(
-        "wn.eq20",
-        "(17): ρ = 1/γ(r0, r_∞)",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.eq20",
+        title="(17): ρ = 1/γ(r0, r_∞)",
+        steps=(
             Step(
                 "log of the rescaling of x_wn(0) read off (37): (log r - r^2/2η̃) at r_∞ minus at r0",
                 log_factor,
@@ -67,10 +55,8 @@ def rho_is_inverse_gamma() -> Derivation:
             Step("x̃ scales by γ^L, so ρ^{-L} in (19) is γ^L: ρ = 1/γ", derived),
             Step("(17) typed in", printed[0]),
         ),
-        derived,
-        printed,
-        cmp,
-        "r0, r_∞, η̃ > 0; r_∞ = lim r(t) as in Lemma 3.8",
+        assumptions="r0, r_∞, η̃ > 0; r_∞ = lim r(t) as in Lemma 3.8",
+        instance=None,
     )
 
 
@@ -94,10 +80,11 @@ def magnification_region_20() -> Derivation:
     sign = dD_closed.subs(S_between, sp.Symbol("S_0", positive=True)).is_nonpositive
     if cmp.outcome == Outcome.AGREES and sign is not True:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, dD_closed, "SymPy could not decide the sign of dD/dθ")
-    return _result(
-        "wn.eq20",
-        "(20): ρ >= 1 for r0^2 between η̃ and r_∞^2",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.eq20",
+        title="(20): ρ >= 1 for r0^2 between η̃ and r_∞^2",
+        steps=(
             Step("log ρ in S = r^2 (derived from (17))", log_rho),
             Step("= h(S_∞) - h(S_0), h(S) = S/(2η̃) - log(S)/2 (printed column: this form)", printed[0]),
             Step("r0^2 in [min(η̃, r_∞^2), max(η̃, r_∞^2)] ⇔ S_0 = η̃ + θ(S_∞ - η̃), θ ∈ [0, 1]", S_between),
@@ -112,10 +99,8 @@ def magnification_region_20() -> Derivation:
                 "(e.g. all r0 <= r_∞ when r_∞^2 <= η̃)"
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "η̃, r0, r_∞ > 0",
+        assumptions="η̃, r0, r_∞ > 0",
+        instance=None,
     )
 
 
@@ -139,10 +124,11 @@ def error_reduction_remark() -> Derivation:
     limit = sp.limit(on_uniform, rho, sp.oo)
     if cmp.outcome == Outcome.AGREES and limit != 0:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, limit, f"ε does not tend to 0 as ρ -> ∞: {limit}")
-    return _result(
-        "wn.rem.err",
-        "remark 'Error reduction due to ρ': ε at L = 2",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.rem.err",
+        title="remark 'Error reduction due to ρ': ε at L = 2",
+        steps=(
             Step("(16), L = 2, at (ρ^{-2} β_1, ρ^{-2} β_min)", derived),
             Step("the remark typed in", printed),
             Step("with x0 = α1, r0 = 1: α = 1/sqrt(N), w = 1, β_1 = N α^2 = 1, β_min = α^2", on_uniform),
@@ -153,10 +139,8 @@ def error_reduction_remark() -> Derivation:
                 "minimal-ℓ1 solution is nonnegative)"
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "β_1, β_min, Q, ρ > 0",
+        assumptions="β_1, β_min, Q, ρ > 0",
+        instance=None,
     )
 
 
@@ -181,10 +165,11 @@ def rho_versus_eta() -> Derivation:
     if monotone.outcome != Outcome.AGREES:
         cmp = monotone
     witness = {"params": {"r_0": "2", "r_inf": "1", "eta": "1", "kappa": "1/2"}}
-    return _result(
-        "wn.rem.dep",
-        "remark 'Dependence': ρ against η̃ at fixed r0, r_∞",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.rem.dep",
+        title="remark 'Dependence': ρ against η̃ at fixed r0, r_∞",
+        steps=(
             Step("∂ρ/∂η̃ by SymPy", drho),
             Step("= ρ (r0^2 - r_∞^2)/(2η̃^2): the sign of r0 - r_∞, for every η̃ > 0", drho_closed),
             Step("r0 = r_∞ + d > r_∞: ρ at the printed maximizer η̃ -> 0+", at_zero),
@@ -194,11 +179,8 @@ def rho_versus_eta() -> Derivation:
                 "for r0 > r_∞, ρ increases in η̃, from 0 (η̃ -> 0+) to r0/r_∞ (η̃ -> ∞)"
             ),
         ),
-        derived,
-        printed,
-        cmp,
-        "r0 = r_∞ + d, d > 0; η̃ > 0",
-        witness_instance=witness if cmp.outcome == Outcome.DIFFERS else None,
+        assumptions="r0 = r_∞ + d, d > 0; η̃ > 0",
+        instance=witness,
         corrected=sp.Piecewise((sp.oo, r0 < r_inf), (1, sp.Eq(r0, r_inf)), (r0 / r_inf, True)),
     )
 
@@ -211,18 +193,17 @@ def rho_versus_r0() -> Derivation:
     cmp = compare(sp.Matrix(critical), sp.Matrix([sp.sqrt(eta)]))
     if cmp.outcome == Outcome.AGREES and second.is_negative is not True:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, second, "SymPy could not decide the sign of ρ'' at sqrt(η̃)")
-    return _result(
-        "wn.rem.dep",
-        "remark 'Dependence': argmax over r0 of ρ at fixed η̃, r_∞",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, sp.Matrix(critical), sp.Matrix([sp.sqrt(eta)]))],
+        claim_id="wn.rem.dep",
+        title="remark 'Dependence': argmax over r0 of ρ at fixed η̃, r_∞",
+        steps=(
             Step("∂ρ/∂r0 = ρ (1/r0 - r0/η̃)", drho),
             Step("the one positive critical point", sp.Matrix(critical)),
             Step("ρ'' there (negative; ρ -> 0 as r0 -> 0 and r0 -> ∞): the maximum", second),
         ),
-        sp.Matrix(critical),
-        sp.Matrix([sp.sqrt(eta)]),
-        cmp,
-        "r0, r_∞, η̃ > 0",
+        assumptions="r0, r_∞, η̃ > 0",
+        instance=None,
     )
 
 
@@ -239,18 +220,17 @@ def radius_limit_21() -> Derivation:
     derived = sp.Matrix([r_sq, r_sq])
     printed = sp.Matrix([sum((v ** (1 / L)) ** 2 for v in xt), quasi_norm ** (2 / L)])
     cmp = compare(derived, printed)
-    return _result(
-        "wn.eq21",
-        "(21): r_∞^2 = ||x̃_∞^{⊙1/L}||_2^2 = ||x̃_∞||_{2/L}^{2/L}",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.eq21",
+        title="(21): r_∞^2 = ||x̃_∞^{⊙1/L}||_2^2 = ||x̃_∞||_{2/L}^{2/L}",
+        steps=(
             Step("r^2 = ||r u||^2 = ||x||^2 (||u|| = 1), x = x̃^{⊙1/L}", r_sq),
             Step("||x̃||_{2/L}^{2/L} with ||z||_p = (Σ |z_n|^p)^{1/p}", printed[1]),
             Step("x̃_∞ ∈ S_+ is feasible, so the value is >= min over S_+ (attained: closed set, coercive)"),
         ),
-        derived,
-        printed,
-        cmp,
-        "L > 0 symbolic, x̃_∞ > 0, N = 3",
+        assumptions="L > 0 symbolic, x̃_∞ > 0, N = 3",
+        instance=None,
     )
 
 
@@ -262,18 +242,17 @@ def radius_in_theorem_2_1() -> Derivation:
     printed = sp.sqrt(sum(v**2 for v in xt))  # Theorem 2.1
     point = {L: sp.Integer(2), xt[0]: sp.Rational(9, 25), xt[1]: sp.Rational(16, 25)}  # x_∞ = (3/5, 4/5)
     cmp = compare(derived, printed, [point])
-    return _result(
-        "wn.eq21",
-        "r_∞ in Theorem 2.1: ||x̃_∞||_2 against lim r(t) = ||x̃_∞^{⊙1/L}||_2",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.eq21",
+        title="r_∞ in Theorem 2.1: ||x̃_∞||_2 against lim r(t) = ||x̃_∞^{⊙1/L}||_2",
+        steps=(
             Step("lim r(t) = ||x_∞||_2 = ||x̃_∞^{⊙1/L}||_2 (||u|| = 1; used in Lemma 3.8 and (21))", derived),
             Step("Theorem 2.1 typed in: r_∞ = ||x̃_∞||_2", printed),
         ),
-        derived,
-        printed,
-        cmp,
-        "L >= 2, x̃_∞ > 0, N = 2",
+        assumptions="L >= 2, x̃_∞ > 0, N = 2",
         corrected=derived,
+        instance=None,
     )
 
 
@@ -300,18 +279,17 @@ def signed_model_shift() -> Derivation:
     derived = sp.Matrix([loss_pm(shift(u), shift(v)), u_of_z**L - v_of_z**L])
     printed = sp.Matrix([loss_pm(u, v), z_plus - z_minus])
     cmp = compare(derived, printed)
-    return _result(
-        "wn.rem.pm",
-        "(22): L_± is invariant under u^L -> u^L + ζ, v^L -> v^L + ζ; u, v > 0 reach every z",
-        (
+    return Derivation.from_parts(
+        [Part.of("derived against printed", cmp, derived, printed)],
+        claim_id="wn.rem.pm",
+        title="(22): L_± is invariant under u^L -> u^L + ζ, v^L -> v^L + ζ; u, v > 0 reach every z",
+        steps=(
             Step("L_± at the shifted pair", derived[0]),
             Step(
                 "z = z_+ - z_-: u = (z_+ + ζ)^{1/L}, v = (z_- + ζ)^{1/L} > 0 give u^L - v^L = z", derived[1]
             ),
             Step("so (u, v) is not determined by u^L - v^L: a one-parameter family per entry"),
         ),
-        derived,
-        printed,
-        cmp,
-        "L > 0 symbolic, ζ > 0, N = 2, M = 1",
+        assumptions="L > 0 symbolic, ζ > 0, N = 2, M = 1",
+        instance=None,
     )

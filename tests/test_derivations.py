@@ -107,3 +107,27 @@ def test_from_parts_reads_outcome_residual_and_witness_off_the_deciding_part():
     assert [s.text for s in alone.steps] == [f"first: agrees ({agrees.method})"]
     undecided = Derivation.from_parts([agrees], claim_id="ex", title="t", decided=False)
     assert undecided.outcome == Outcome.INCONCLUSIVE
+
+
+def test_every_derivation_is_built_by_from_parts():
+    """One constructor (issue 13): no module calls ``Derivation(...)`` itself, and no other
+    class of derivation parts is declared."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    calls, parts = [], []
+    for folder in ("derivations", "checks", "numerics", "tests"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.relative_to(root).as_posix() == "derivations/derivation.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                    if name == "Derivation":
+                        calls.append(f"{path.relative_to(root)}:{node.lineno}")
+                if isinstance(node, ast.ClassDef) and node.name == "Part":
+                    parts.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert calls == [], "build derivations with Derivation.from_parts: " + ", ".join(calls)
+    assert parts == [], "derivation.Part is the one part type: " + ", ".join(parts)

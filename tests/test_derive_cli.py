@@ -8,7 +8,7 @@ import sympy as sp
 
 from dlncheck.checks import derive_command
 from dlncheck.checks.cli import main
-from dlncheck.derivations.derivation import Derivation, Outcome
+from dlncheck.derivations.derivation import Derivation, Outcome, Part
 
 
 def _run(capsys, *argv):
@@ -49,14 +49,19 @@ def test_derive_unknown_id_is_a_one_line_error(capsys):
 
 
 def test_an_undecided_derivation_makes_derive_fail_loudly(capsys, monkeypatch):
-    undecided = Derivation(
+    undecided = Derivation.from_parts(
+        [
+            Part(
+                "a residual SymPy cannot reduce",
+                Outcome.INCONCLUSIVE,
+                sp.Integer(1),
+                sp.Symbol("r"),
+                printed=sp.Integer(1),
+            )
+        ],
         claim_id="mil.eq31",
         title="a residual SymPy cannot reduce",
         steps=(),
-        derived=sp.Integer(1),
-        printed=sp.Integer(1),
-        outcome=Outcome.INCONCLUSIVE,
-        residual=sp.Symbol("r"),
     )
     monkeypatch.setattr(
         derive_command,

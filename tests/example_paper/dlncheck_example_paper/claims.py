@@ -15,7 +15,7 @@ from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search, solution_set_hypothesis
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
-from dlncheck.derivations.derivation import Derivation, Step, witness_instance
+from dlncheck.derivations.derivation import Derivation, Part, Step, witness_instance
 from dlncheck.derivations.equality import compare
 
 a, b = sp.symbols("a b", real=True)
@@ -28,13 +28,11 @@ def derive_square() -> Derivation:
     """(a + b)² expanded by SymPy, against the printed a² + 2ab + b²."""
     derived = sp.expand((a + b) ** 2)
     printed = a**2 + 2 * a * b + b**2
-    return Derivation.from_comparison(
-        compare(derived, printed),
+    return Derivation.from_parts(
+        [Part.of("(a + b)^2 against (1)", compare(derived, printed), derived, printed)],
         claim_id="ex.identity",
         title="(1)",
         steps=(Step("expand (a + b)^2", derived),),
-        derived=derived,
-        printed=printed,
         assumptions="a, b real",
     )
 
@@ -54,16 +52,15 @@ def derive_minimum() -> Derivation:
     (stationary,) = sp.solve(sp.diff(f, x), x)
     derived = f.subs(x, stationary)
     printed = sp.Integer(3)
-    return Derivation.from_comparison(
-        compare(derived, printed, points=[{x: stationary}]),  # the residual 2 - 3, at the minimizer
+    cmp = compare(derived, printed, points=[{x: stationary}])  # the residual 2 - 3, at the minimizer
+    return Derivation.from_parts(
+        [Part.of("the minimum against the printed 3", cmp, derived, printed)],
         claim_id="ex.amgm",
         title="(2): the minimum of x + 1/x",
         steps=(Step("f'(x) = 1 - 1/x^2 = 0 at", stationary), Step("f at the stationary point", derived)),
-        derived=derived,
-        printed=printed,
         assumptions="x > 0",
-        witness_instance=witness_instance({x: stationary}),
         corrected=sp.Integer(2),
+        instance=witness_instance,
     )
 
 
@@ -107,12 +104,12 @@ def _sides(instance, limit: tuple, intervals: bool):
     if image is None:
         return None, None
     if intervals:
-        from mpmath import iv
+        from flint import arb
 
-        from dlncheck.numerics.enclosures import from_fraction
+        from dlncheck.numerics.enclosures import ball
 
-        left = sum((from_fraction(c) * v for c, v in zip(image, limit, strict=True)), iv.mpf(0))
-        return left, sum((abs(v) for v in limit), iv.mpf(0))
+        left = sum((ball(c) * v for c, v in zip(image, limit, strict=True)), arb(0))
+        return left, sum((abs(v) for v in limit), arb(0))
     left = math.fsum(float(c) * v for c, v in zip(image, limit, strict=True))
     return left, math.fsum(abs(v) for v in limit)
 
