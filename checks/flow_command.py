@@ -15,8 +15,10 @@ The models of ``checks.flow_models`` integrate their own factors instead
 
 from __future__ import annotations
 
+import copy
 import math
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -36,7 +38,7 @@ from dlncheck.numerics.legendre_potentials import MilPower
 from dlncheck.numerics.magnitudes import log10_of
 from dlncheck.numerics.positive_face import UndecidedPositiveSetError
 from dlncheck.numerics.power_shift import WORTH_SHIFTING_DIGITS, ShiftError, shifted_flow, shifted_projection
-from dlncheck.numerics.results import FlowResult, LimitResult
+from dlncheck.numerics.results import NO_RESIDUAL, FlowResult, LimitResult
 from dlncheck.numerics.sparse_recovery import InfeasibleSystemError
 
 # digits float64 keeps after the cancellation c + s·g of the L > 2 branches (c ~ α^{-(L-2)});
@@ -69,8 +71,81 @@ def digits_needed(instance: FlowInstance, wanted: int = FLOAT64_USABLE_DIGITS) -
     return lost + wanted
 
 
-def run_flow(instance, method: str, dps: int | None, progress=None) -> dict[str, Any]:
-    """Compute the limit; the returned dict is what ``--json`` writes.
+@dataclass(frozen=True)
+class FlowReport:
+    """What ``dlncheck flow`` found: :func:`run_flow`'s result; ``to_json()`` is what ``--json`` writes.
+
+    Conforms to ``numerics.results.SolverResult``.  ``integrate`` and ``project`` are the methods'
+    ``--json`` parts (None: the method did not run); the top-level ``limit``, ``residual`` and
+    ``certified_digits`` are those of ``limit_from``, the method that established the limit
+    (:func:`_result`), and ``residual_kind`` names that method's residual.  ``converged``: every
+    method that ran converged; ``message`` says which did not and why.  ``agree_digits`` and
+    ``agreement`` are measured only when both methods ran.  ``counts`` holds the integration's
+    ``steps`` and the projection's ``iterations`` (and the counts their solvers kept).  ``flow`` and
+    ``projection`` are the solvers' own results (not written to JSON).
+    """
+
+    model: str
+    depth: int
+    method: str
+    dps: int | None
+    integrate: dict[str, Any] | None
+    project: dict[str, Any] | None
+    limit_from: str | None
+    limit: list[str] | None
+    residual: float | None
+    residual_kind: str
+    certified_digits: int | None
+    t_reached: float | None
+    agree_digits: int | None
+    agreement: str | None
+    wall_s: float
+    converged: bool
+    counts: dict[str, int]
+    flow: FlowResult | None = field(default=None, repr=False, compare=False)
+    projection: LimitResult | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parts(self) -> dict[str, dict[str, Any]]:
+        """The methods that ran, by name, ``project`` first (the order ``limit_from`` prefers)."""
+        return {k: p for k, p in (("project", self.project), ("integrate", self.integrate)) if p is not None}
+
+    @property
+    def message(self) -> str:
+        failed = [
+            f"{key} did not converge: {part['message']}"
+            for key, part in self.parts.items()
+            if not part["converged"]
+        ]
+        if failed:
+            return "; ".join(failed)
+        if self.limit_from is None:
+            return "no method ran"
+        out = f"limit from {self.limit_from}: {self.parts[self.limit_from]['message']}"
+        return out + (f"; integrate and project agree to {self.agreement}" if self.agreement else "")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document (keys in this order; :func:`_result` says what each means)."""
+        out: dict[str, Any] = {"model": self.model, "L": self.depth, "method": self.method, "dps": self.dps}
+        if self.integrate is not None:
+            out["integrate"] = copy.deepcopy(self.integrate)  # a fresh document: the report stays as it is
+        if self.project is not None:
+            out["project"] = copy.deepcopy(self.project)
+        out["limit_from"] = self.limit_from
+        out["limit"] = copy.copy(self.limit)
+        out["residual"] = self.residual
+        out["certified_digits"] = self.certified_digits
+        out["t_reached"] = self.t_reached
+        if self.integrate is not None and self.project is not None:
+            out["agree_digits"] = self.agree_digits
+            out["agreement"] = self.agreement
+        out["wall_s"] = self.wall_s
+        out["converged"] = self.converged
+        return out
+
+
+def run_flow(instance, method: str, dps: int | None, progress=None) -> FlowReport:
+    """Compute the limit; the report's ``to_json()`` is what ``--json`` writes.
 
     ``instance`` is a :class:`FlowInstance` (reduced models), a
     :class:`~checks.flow_models.FactorFlowInstance` or a :class:`~checks.flow_wn.WnFlowInstance`.
@@ -279,8 +354,9 @@ def _project(problem: ProjectionProblem, need: int, dps: int | None, high: bool,
     return proj64
 
 
-def _result(instance, method: str, dps: int | None, flow, proj, digits: int, start: float) -> dict[str, Any]:
-    """The ``--json`` document: each method's part, and a limit only where a method established it.
+def _result(instance, method: str, dps: int | None, flow, proj, digits: int, start: float) -> FlowReport:
+    """The report (its ``to_json()`` is the ``--json`` document): each method's part, and a limit
+    only where a method established it.
 
     A method's ``limit`` is shown only when it converged (with its own certificate: residual,
     remaining change, certified digits); otherwise its part holds ``reached``, the last point,
@@ -329,7 +405,35 @@ def _result(instance, method: str, dps: int | None, flow, proj, digits: int, sta
             out["agreement"] = f"{out['agree_digits']} digits"
     out["wall_s"] = time.perf_counter() - start
     out["converged"] = all(out[key]["converged"] for key in parts)
-    return out
+    if source is None:
+        residual_kind = NO_RESIDUAL
+    else:
+        residual_kind = proj.residual_kind if source == "project" else flow.residual_kind
+    counts: dict[str, int] = {}
+    for solver in (flow, proj):  # the work of both (a count both keep is summed)
+        for name, value in (solver.counts if solver is not None else {}).items():
+            counts[name] = counts.get(name, 0) + value
+    return FlowReport(
+        model=out["model"],
+        depth=out["L"],
+        method=out["method"],
+        dps=out["dps"],
+        integrate=out.get("integrate"),
+        project=out.get("project"),
+        limit_from=out["limit_from"],
+        limit=out["limit"],
+        residual=out["residual"],
+        residual_kind=residual_kind,
+        certified_digits=out["certified_digits"],
+        t_reached=out["t_reached"],
+        agree_digits=out.get("agree_digits"),
+        agreement=out.get("agreement"),
+        wall_s=out["wall_s"],
+        converged=out["converged"],
+        counts=counts,
+        flow=flow,
+        projection=proj,
+    )
 
 
 # A converged limit of these flows fits the data (every model interpolates: its limit solves
@@ -393,8 +497,9 @@ def _show_arb(v, digits: int) -> str:
     return v.mid().str(digits, radius=False)
 
 
-def format_report(out: dict[str, Any]) -> list[str]:
+def format_report(report: FlowReport) -> list[str]:
     """Human lines: each method's outcome, then the limit only if a method established it."""
+    out = report.to_json()
     lines = [f"model {out['model']}, L = {out['L']}, method {out['method']}"]
     for key in ("integrate", "project"):
         part = out.get(key)

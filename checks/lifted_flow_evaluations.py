@@ -156,7 +156,7 @@ def decay_evaluation(raw: dict[str, Any], tight: bool) -> Evaluation:
         return Evaluation(math.nan, note="the residual is at the rounding floor from the start")
     worst, where = math.inf, ""
     for name, left, factor in (
-        ("(85) ||y(t) - y*||", path.residual, 1.0),
+        ("(85) ||y(t) - y*||", path.residuals, 1.0),
         ("(85) ||y_TK(t) - y*||", path.residual_tk, 1.0),
         ("(86) ||y_TK(t) - y(t)||", path.residual_gap, 2.0),
     ):

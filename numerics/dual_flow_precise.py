@@ -20,7 +20,7 @@ from flint import arb, arb_mat, ctx
 
 from dlncheck.numerics.dual_reduction import DiagonalReduction
 from dlncheck.numerics.enclosures import digits_to_bits
-from dlncheck.numerics.results import FlowResult
+from dlncheck.numerics.results import ABSOLUTE_MAX_RESIDUAL, FlowResult
 from dlncheck.numerics.stiff_extrapolation import PRECISION_GUARD_BITS, integrate_stiff
 
 STOP_GUARD_DIGITS = 8  # the stopping test asks for this many digits fewer than the integration
@@ -107,7 +107,13 @@ def integrate_precisely(
         steps=result.accepted_steps,
         dps=dps,
         wall_s=time.perf_counter() - start,
-        info={"dual": result.y, "jacobian_evaluations": result.jacobian_evaluations},
+        info={
+            "dual": result.y,
+            "jacobian_evaluations": result.jacobian_evaluations,
+            "function_evaluations": result.function_evaluations,
+            "rejected_steps": result.rejected_steps,
+        },
+        residual_kind=ABSOLUTE_MAX_RESIDUAL,
     )
 
 

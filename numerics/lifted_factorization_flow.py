@@ -20,6 +20,7 @@ The system is not stiff for well-conditioned measurements (rates between mu lamb
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ FIRST_STEP = 0.1
 # SAMPLE_START/(mu lambda) to the horizon, plus t = 0.
 SAMPLES = 400
 SAMPLE_START = 1e-4
+# residual_kind of LiftedFlowPath (its residual, a scalar; the path of it is ``residuals``)
+LAST_SAMPLE_RESIDUAL = "absolute residual ||y(t) - y*|| at the last sample t[-1]"
 
 
 def lifted(X: np.ndarray) -> np.ndarray:
@@ -93,14 +96,18 @@ class LiftedFlowPath:
     """A sampled path of the flow and of its tangent kernel model (float64).
 
     Arrays over the samples ``t``: ``dev_F`` = ||W(t) - W(0)||_F, ``tk_gap_F`` =
-    ||W(t) - W_TK(t)||_F, ``residual`` = ||y(t) - y*||, ``residual_tk`` = ||y_TK(t) - y*||,
+    ||W(t) - W_TK(t)||_F, ``residuals`` = ||y(t) - y*||, ``residual_tk`` = ||y_TK(t) - y*||,
     ``residual_gap`` = ||y_TK(t) - y(t)||.  ``converged``: the integrator reached the horizon.
+
+    Conforms to ``numerics.results.SolverResult``: ``residual`` is ||y(t) - y*|| at the last
+    sample (:data:`LAST_SAMPLE_RESIDUAL`); ``counts`` holds DOP853's ``function_evaluations`` and
+    accepted ``steps``.
     """
 
     t: np.ndarray
     dev_F: np.ndarray
     tk_gap_F: np.ndarray
-    residual: np.ndarray
+    residuals: np.ndarray
     residual_tk: np.ndarray
     residual_gap: np.ndarray
     rtol: float
@@ -108,6 +115,23 @@ class LiftedFlowPath:
     message: str
     evaluations: int
     wall_s: float
+    steps: int = 0
+
+    @property
+    def residual(self) -> float:
+        return float(self.residuals[-1]) if len(self.residuals) else math.nan
+
+    @property
+    def residual_kind(self) -> str:
+        return LAST_SAMPLE_RESIDUAL
+
+    @property
+    def certified_digits(self) -> None:
+        return None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"function_evaluations": self.evaluations, "steps": self.steps}
 
 
 def integrate_lifted_flow(
@@ -164,7 +188,7 @@ def integrate_lifted_flow(
         t=t,
         dev_F=dev,
         tk_gap_F=gap,
-        residual=np.linalg.norm(r, axis=1),
+        residuals=np.linalg.norm(r, axis=1),
         residual_tk=np.linalg.norm(rt, axis=1),
         residual_gap=np.linalg.norm(r - rt, axis=1),
         rtol=rtol,
@@ -172,4 +196,5 @@ def integrate_lifted_flow(
         message=str(sol.message),
         evaluations=int(sol.nfev),
         wall_s=time.perf_counter() - start,
+        steps=max(len(sol.t) - 1, 0),
     )

@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from flint import arb, arb_mat, ctx
@@ -320,6 +320,13 @@ class DenseTrajectory:
         )
 
 
+# StiffResult.residual_kind: its residual is the error estimate, not a residual of an equation
+STIFF_ERROR_ESTIMATE = (
+    "global error estimate: sum over accepted steps of ||T_kk - T_k,k-1|| "
+    "(a bound for non-expansive flows, an estimate otherwise)"
+)
+
+
 @dataclass(frozen=True)
 class StiffResult:
     """The outcome of :func:`integrate_stiff` (like SciPy's ``OdeResult``).
@@ -330,6 +337,10 @@ class StiffResult:
     error when the flow is non-expansive (gradient flows of convex functions), an estimate
     otherwise.  ``max_scaled_error`` is the largest accepted local error relative to
     ``atol + rtol |y|`` (<= 1 by construction).
+
+    Conforms to ``numerics.results.SolverResult``: ``residual`` is ``error_estimate`` as a float
+    (``residual_kind`` says so), ``certified_digits`` is None (high-precision floating point, not
+    interval arithmetic) and ``counts`` holds the step, evaluation and factorization counts.
     """
 
     t: mpf
@@ -351,6 +362,23 @@ class StiffResult:
     tol: mpf
     wall_s: float
     trajectory: DenseTrajectory | None = None
+
+    residual_kind: ClassVar[str] = STIFF_ERROR_ESTIMATE
+    certified_digits: ClassVar[None] = None
+
+    @property
+    def residual(self) -> float:
+        return float(self.error_estimate)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "steps": self.accepted_steps,
+            "rejected_steps": self.rejected_steps,
+            "function_evaluations": self.function_evaluations,
+            "jacobian_evaluations": self.jacobian_evaluations,
+            "factorizations": self.factorizations,
+        }
 
 
 # ----------------------------------------------------------------------------------------

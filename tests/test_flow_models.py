@@ -108,7 +108,7 @@ def _assert_agreement(doc: dict) -> None:
 
 def _check_both_agree(data: dict) -> None:
     """``--method both`` without the command line around it (hypothesis reuses no fixtures)."""
-    _assert_agreement(run_flow(parse_flow_instance(data), "both", None))
+    _assert_agreement(run_flow(parse_flow_instance(data), "both", None).to_json())
 
 
 @st.composite
