@@ -305,16 +305,16 @@ def _l1_minimum_image(A: tuple, y: tuple) -> tuple[Fraction, ...] | None:
 def _true_sides(instance, limit: tuple, intervals: bool):
     """min_{S₊} ‖z‖₁ <= ‖x̃∞‖₁, true since x̃∞ ∈ S₊: left λᵀA x̃∞ (= λᵀy = the minimum at the limit),
     right Σ|x̃∞_j| (the sides machinery of mil (16) in main_theorem_bounds)."""
-    from mpmath import iv
+    from flint import arb
 
-    from dlncheck.numerics.enclosures import from_fraction
+    from dlncheck.numerics.enclosures import ball
 
     image = _l1_minimum_image(instance.A, instance.y)
     if image is None:
         return None, None
     if intervals:
-        return sum((from_fraction(a) * x for a, x in zip(image, limit, strict=True)), iv.mpf(0)), sum(
-            (abs(x) for x in limit), iv.mpf(0)
+        return sum((ball(a) * x for a, x in zip(image, limit, strict=True)), arb(0)), sum(
+            (abs(x) for x in limit), arb(0)
         )
     return math.fsum(float(a) * x for a, x in zip(image, limit, strict=True)), math.fsum(
         abs(x) for x in limit

@@ -2,7 +2,7 @@
 
 An audit evaluates the quantities a claim compares on one concrete instance, either in
 exact rational arithmetic (:class:`fractions.Fraction`) or in interval arithmetic
-(``mpmath.iv`` at a chosen number of digits), and decides each printed relation:
+(python-flint balls at a chosen number of digits), and decides each printed relation:
 
 * ``<=``: *holds* when the margin (right - left) is certainly >= 0, *violated* when it is
   certainly < 0, *undecided* otherwise (the enclosure straddles 0: raise the precision);
@@ -21,7 +21,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from mpmath import iv, mp, mpf, nstr
+from flint import arb, ctx
+from mpmath import mp, mpf, nstr
 
 from dlncheck.checks.instances import Instance, InstanceSpec
 from dlncheck.numerics import enclosures
@@ -59,8 +60,24 @@ def _is_exact(x: Any) -> bool:
     return isinstance(x, Fraction | int)
 
 
+def _ends(x: Any) -> tuple[mpf, mpf]:
+    """The exact ends of an enclosure; (-inf, inf) for a ball that is not finite."""
+    if isinstance(x, arb) and not x.is_finite():
+        return mpf("-inf"), mpf("inf")
+    return enclosures.endpoints(x)
+
+
+def _exact_abs(x: Any) -> Any:
+    """|x|, for a ball without rounding (python-flint rounds ``abs`` to ``ctx.prec``, which
+    outside an audit's precision is 53 bits)."""
+    if not isinstance(x, arb) or not x.is_finite():
+        return abs(x)
+    with ctx.workprec(max(ctx.prec, int(x.mid().man_exp()[0]).bit_length() + 2)):
+        return abs(x)
+
+
 def show_value(x: Any, digits: int) -> str:
-    """Render an exact rational, an interval, or a vector of them, to ``digits`` significant digits."""
+    """Render an exact rational, a ball, or a vector of them, to ``digits`` significant digits."""
     if isinstance(x, tuple | list):
         return "[" + ", ".join(show_value(v, digits) for v in x) + "]"
     if _is_exact(x):
@@ -71,6 +88,8 @@ def show_value(x: Any, digits: int) -> str:
             text = nstr(mpf(x.numerator) / x.denominator, digits)
         small = x.numerator.bit_length() + x.denominator.bit_length() <= SHOWN_RATIONAL_BITS
         return text + (f" (= {x})" if small and len(str(x)) <= 40 else " (exact rational)")
+    if isinstance(x, arb) and not x.is_finite():
+        return "nan ± +inf"  # an unbounded enclosure: nothing is known
     return enclosures.format_enclosure(x, digits)
 
 
@@ -81,7 +100,7 @@ class Relation:
     left: str
     op: str  # "<=" or "="
     right: str
-    margin: Any  # right - left for "<=", left - right for "="; Fraction or interval; None: not computed
+    margin: Any  # right - left for "<=", left - right for "="; Fraction or ball; None: not computed
     status: AuditStatus
     digits: int | None = None  # for AGREES: how many digits the two sides agree to
 
@@ -96,13 +115,16 @@ class Relation:
 
 
 def decide(left_name: str, op: str, right_name: str, left: Any, right: Any) -> Relation:
-    """Evaluate one relation between two exact or interval values."""
+    """Evaluate one relation between two exact or enclosed values (an exact one against a
+    ball is enclosed in a ball first)."""
+    if isinstance(left, arb) or isinstance(right, arb):
+        left, right = (enclosures.ball(v) if _is_exact(v) else v for v in (left, right))
     if op == "<=":
         return judge(left_name, op, right_name, right - left)
     if op == "=":
         scale = None
         if not (_is_exact(left) and _is_exact(right)):
-            scale = max(abs(iv.mpf(left)).b, abs(iv.mpf(right)).b)
+            scale = max(_ends(abs(v))[1] for v in (left, right))
         return judge(left_name, op, right_name, left - right, scale)
     raise ValueError(f"unknown relation {op!r}")
 
@@ -110,21 +132,22 @@ def decide(left_name: str, op: str, right_name: str, left: Any, right: Any) -> R
 def judge(left_name: str, op: str, right_name: str, margin: Any, scale: Any = None) -> Relation:
     """Decide a relation from its margin (right - left for "<=", left - right for "=").
 
-    ``scale`` (for "=" in intervals) is the size of the two sides, to count agreeing digits.
+    ``scale`` (for "=" in enclosures) is the size of the two sides, to count agreeing digits.
     """
     exact = _is_exact(margin)
     if op == "<=":
         if exact:
             status = HOLDS if margin >= 0 else VIOLATED
         else:
-            status = HOLDS if margin.a >= 0 else VIOLATED if margin.b < 0 else UNDECIDED
+            low, high = _ends(margin)
+            status = HOLDS if low >= 0 else VIOLATED if high < 0 else UNDECIDED
         return Relation(left_name, op, right_name, margin, status)
     if exact:
         return Relation(left_name, op, right_name, margin, HOLDS if margin == 0 else VIOLATED)
     if enclosures.sign(margin) != 0:
         return Relation(left_name, op, right_name, margin, VIOLATED)
-    with mp.workprec(iv.prec):
-        width = max(abs(mpf(margin.a)), abs(mpf(margin.b)))
+    with mp.workprec(ctx.prec):
+        width = max(abs(end) for end in _ends(margin))
         if not mp.isfinite(width):  # an unbounded enclosure decides nothing (raise the precision)
             return Relation(left_name, op, right_name, margin, UNDECIDED)
         if width == 0:
@@ -167,8 +190,8 @@ class AuditResult:
 
     def min_violation_margin(self) -> Any:
         """The largest certified violation among the relations (for counterexample files)."""
-        margins = [abs(r.margin) for r in self.relations if r.status == VIOLATED]
-        return max(margins, key=lambda m: m if _is_exact(m) else m.a) if margins else None
+        margins = [_exact_abs(r.margin) for r in self.relations if r.status == VIOLATED]
+        return max(margins, key=lambda m: m if _is_exact(m) else _ends(m)[0]) if margins else None
 
     def lines(self, digits: int) -> list[str]:
         precision = "exact rational arithmetic" if self.exact else f"interval arithmetic at {self.dps} digits"

@@ -8,7 +8,7 @@ an :class:`~checks.audit.Audit`, so that the witness is an instance file anyone 
   ``{"params": {"x": "1/2", "L": 3}}``;
 * each side is evaluated at that point exactly when it is rational there, else by SymPy's
   ``evalf(n, strict=True)``, which raises rather than return digits it cannot guarantee;
-  the value is enclosed in an interval of relative radius ``10**-(n - EVALF_SLACK_DIGITS)``
+  the value is enclosed in a ball of relative radius ``10**-(n - EVALF_SLACK_DIGITS)``
   (evalf's guarantee is about n correct digits, relative);
 * the claim's hypotheses on the symbols (SymPy relationals) are evaluated the same way, so
   that a point outside them is *inadmissible* and cannot refute the claim.
@@ -16,6 +16,7 @@ an :class:`~checks.audit.Audit`, so that the witness is an instance file anyone 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -23,11 +24,12 @@ from functools import cache
 from typing import Any
 
 import sympy as sp
-from mpmath import iv, mpf
+from flint import arb
+from mpmath import mp
 
 from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Audit, AuditResult, Relation, decide
 from dlncheck.checks.instances import Instance, InstanceSpec, ParamSpec
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision
 
 # evalf(n, strict=True) promises n correct significant digits up to its own rounding of the
 # last one or two; the enclosure is widened by this many digits so that it certainly holds.
@@ -36,6 +38,11 @@ EVALF_SLACK_DIGITS = 3
 
 class NotANumber(ValueError):
     """A side of the formula is not a finite real number at the given point."""
+
+
+def unbounded() -> arb:
+    """The ball that is the whole real line: a value known nothing about."""
+    return arb(0, math.inf)
 
 
 def _sides(expr: Any) -> list[sp.Expr]:
@@ -88,7 +95,7 @@ def _exact_is_cheap(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> bool:
 
 
 def value_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Any:
-    """``expr`` at ``point``: a Fraction when exact, else an enclosing interval (``iv`` context)."""
+    """``expr`` at ``point``: a Fraction when exact, else an enclosing ball (python-flint)."""
     expr = sp.sympify(expr)
     if not _exact_is_cheap(expr, point):
         return _enclosure(expr.doit(), expr, point, dps, subs=dict(point))
@@ -101,20 +108,20 @@ def value_at(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Any
 
 
 def _enclosure(value: sp.Expr, expr: sp.Expr, point, dps: int, subs=None) -> Any:
-    """An interval around ``value`` (at ``subs``, if given) from evalf(strict=True)."""
+    """A ball around ``value`` (at ``subs``, if given) from evalf(strict=True)."""
     try:
         approx = value.evalf(dps + EVALF_SLACK_DIGITS, subs=subs, strict=True)
     except (sp.core.evalf.PrecisionExhausted, TypeError, ValueError):
-        return iv.mpf(["-inf", "inf"])  # undecided at this precision
+        return unbounded()  # undecided at this precision
     if approx.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
         raise NotANumber(f"{sp.sstr(expr)} is not a finite real number at {point}")
     if not approx.is_Float:
         if approx.is_zero:
             return Fraction(0)
         raise NotANumber(f"{sp.sstr(expr)} evaluates to {approx} at {point}, not a real number")
-    centre = iv.mpf(mpf(approx._mpf_))
-    radius = abs(centre) * iv.mpf(10) ** (-dps)
-    return centre + iv.mpf([-1, 1]) * radius
+    centre = arb(mp.make_mpf(approx._mpf_))  # exact: all of evalf's digits, whatever mp.prec
+    radius = abs(centre) * arb(10) ** (-dps)
+    return centre + arb(0, 1) * radius
 
 
 def _hypothesis(relational: sp.Rel, point: Mapping[sp.Symbol, sp.Expr], dps: int) -> Relation:
@@ -130,13 +137,13 @@ def _hypothesis(relational: sp.Rel, point: Mapping[sp.Symbol, sp.Expr], dps: int
         margin = value_at(margin_expr, point, dps)
     except NotANumber:  # the hypothesis is not even defined here: the point is outside the claim
         undefined = sp.sstr(margin_expr) + " (not a finite real number at this point)"
-        return Relation("0", "<=", undefined, iv.mpf(["-inf", "inf"]), VIOLATED)
+        return Relation("0", "<=", undefined, unbounded(), VIOLATED)
     if isinstance(margin, Fraction):
         ok = margin > 0 if strict else margin >= 0
         status = HOLDS if ok else VIOLATED
-    elif margin.a > 0 or (margin.a >= 0 and not strict):
+    elif margin > 0 or (margin >= 0 and not strict):
         status = HOLDS
-    elif margin.b < 0 or (margin.b <= 0 and strict):
+    elif margin < 0 or (margin <= 0 and strict):
         status = VIOLATED
     else:
         status = UNDECIDED
@@ -176,7 +183,7 @@ def formula_audit(
 
     def evaluate(instance: Instance, dps: int) -> AuditResult:
         point = {s: sp.Rational(instance.params[s.name]) for s in symbols}
-        with interval_precision(dps):
+        with ball_precision(dps):
             hyps = tuple(_hypothesis(h, point, dps) for h in hypotheses)
             quantities: list[tuple[str, Any]] = []
             relations: list[Relation] = []
@@ -188,8 +195,8 @@ def formula_audit(
                     if any(h.status == VIOLATED for h in hyps):
                         return AuditResult(claim_id, dps, tuple(quantities), tuple(relations), hyps)
                     raise
-                if isinstance(lv, Fraction) != isinstance(rv, Fraction):  # mixed: both as intervals
-                    lv, rv = (from_fraction(v) if isinstance(v, Fraction) else v for v in (lv, rv))
+                if isinstance(lv, Fraction) != isinstance(rv, Fraction):  # mixed: both as balls
+                    lv, rv = (ball(v) if isinstance(v, Fraction) else v for v in (lv, rv))
                 quantities += [(left_name + suffix, lv), (right_name + suffix, rv)]
                 relations.append(decide(left_name + suffix, op, right_name + suffix, lv, rv))
         exact = all(isinstance(v, Fraction) for _, v in quantities)

@@ -44,7 +44,7 @@ from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.property import PropertyCheck
 from dlncheck.checks.verdicts import CheckResult, Verdict
 from dlncheck.numerics import enclosures
-from dlncheck.numerics.enclosures import interval_precision
+from dlncheck.numerics.enclosures import ball_precision
 
 if TYPE_CHECKING:
     from dlncheck.checks.claim import Claim
@@ -66,7 +66,7 @@ FLOAT_SLACK_UNCERTAINTY = 1e-4
 
 @dataclass(frozen=True)
 class LimitValue:
-    """The limit at an instance: float64 values, or ``iv`` enclosures (certified)."""
+    """The limit at an instance: float64 values, or python-flint balls (certified)."""
 
     values: tuple[Any, ...]
     certified: bool
@@ -97,7 +97,7 @@ class LimitBound:
     ``hypotheses(instance)`` raises :class:`InstanceError` naming the first hypothesis of the
     claim the instance violates (checked exactly).  ``sides(instance, limit, exact_l1)`` returns
     (left, right) from the limit's values, in whatever arithmetic they come in (float64, or
-    ``iv`` intervals under :func:`interval_precision`).
+    python-flint balls under :func:`ball_precision`).
     """
 
     claim_id: str
@@ -135,7 +135,7 @@ class LimitBound:
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
         """Both sides at the limit certified at ``dps`` digits, in interval arithmetic."""
         limit = certified_limit(self.limit_instance(instance), dps)
-        with interval_precision(dps):
+        with ball_precision(dps):
             if not limit.certified:
                 left = right = None
             else:
@@ -177,18 +177,16 @@ def _contains_zero(x) -> bool:
 
 
 def certified_limit(instance: FlowInstance, dps: int) -> LimitValue:
-    """The projection refined at ``dps`` digits and certified (Krawczyk), as ``iv`` intervals."""
+    """The projection refined at ``dps`` digits and certified (Krawczyk), as python-flint balls
+    (an exact rational entry as the ball of :func:`enclosures.ball`, at ``dps`` digits)."""
     # imported here: the flow command's machinery is loaded only by audits that use it
     from dlncheck.checks.flow_command import certified_projection
 
     result = certified_projection(instance, dps)
     if not result.converged or result.certified_digits is None:
         return LimitValue((), False, result.message)
-    with interval_precision(dps):
-        values = tuple(
-            enclosures.from_fraction(v) if isinstance(v, Fraction) else enclosures.from_arb(v)
-            for v in result.value
-        )
+    with ball_precision(dps):
+        values = tuple(enclosures.ball(v) for v in result.value)
     return LimitValue(values, True, result.message)
 
 

@@ -16,10 +16,10 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.errors import InstanceError
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, midpoint
 from dlncheck.numerics.quotient_property import QuotientConstant, quotient_constant
 from dlncheck.numerics.robust_null_space import RobustNspOrderOne, robust_nsp_order_one
 from dlncheck.numerics.stable_null_space import StableNspConstant, stable_nsp_constant
@@ -52,7 +52,7 @@ def sigma(x: tuple[Fraction, ...], s: int) -> Fraction:
 
 
 def _num(x: Fraction, intervals: bool):
-    return from_fraction(x) if intervals else float(x)
+    return ball(x) if intervals else float(x)
 
 
 def robust_constants_of(
@@ -89,27 +89,27 @@ def robust_constants_of(
     q = quotient(A)
     if q.q_star is None:
         raise InstanceError(f"hypothesis 'ℓ1-quotient property' fails: {q.message}")
-    with interval_precision(HYPOTHESIS_DPS):
-        s_star = iv.mpf(M) / (1 + iv.log(iv.mpf(N) / M))
+    with ball_precision(HYPOTHESIS_DPS):
+        s_star = arb(M) / (1 + (arb(N) / M).log())
         c = order / s_star
-        if not c.a > 1:
+        if not c > 1:
             raise InstanceError(
                 f"hypothesis 's = c·s_* with c > 1' fails or is undecided: s = {order}, "
-                f"s_* = M/log(eN/M) = {float(s_star.mid):.6g}, c = {float(c.mid):.6g}"
+                f"s_* = M/log(eN/M) = {float(midpoint(s_star)):.6g}, c = {float(midpoint(c)):.6g}"
             )
         if d is not None:
-            margin = from_fraction(d) ** 2 * s_star - from_fraction(q.q_star)
-            if not margin.a >= 0:
+            margin = ball(d) ** 2 * s_star - ball(q.q_star)
+            if not margin >= 0:
                 raise InstanceError(
                     f"hypothesis 'ℓ1-quotient property with constant d' fails or is undecided: d = {d}, "
-                    f"the optimal d = √(q*/s_*) ≈ {math.sqrt(float(q.q_star) / float(s_star.mid)):.6g}"
+                    f"the optimal d = √(q*/s_*) ≈ {math.sqrt(float(q.q_star) / float(midpoint(s_star))):.6g}"
                 )
     tau_sq = tau**2 if tau is not None else robust.tau_squared
     if intervals:
-        s_star = iv.mpf(M) / (1 + iv.log(iv.mpf(N) / M))
-        d_value = from_fraction(d) if d is not None else iv.sqrt(from_fraction(q.q_star) / s_star)
-        tau_value = iv.sqrt(from_fraction(tau_sq))
-        root_c = iv.sqrt(order / s_star)
+        s_star = arb(M) / (1 + (arb(N) / M).log())
+        d_value = ball(d) if d is not None else (ball(q.q_star) / s_star).sqrt()
+        tau_value = ball(tau_sq).sqrt()
+        root_c = (order / s_star).sqrt()
     else:
         s_star = M / (1 + math.log(N / M))
         d_value = float(d) if d is not None else math.sqrt(float(q.q_star) / s_star)

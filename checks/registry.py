@@ -6,7 +6,7 @@ import difflib
 import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from dlncheck.checks.catalogue import catalogue
@@ -107,32 +107,8 @@ def build_registry(claims: Iterable[Claim], records: dict[str, dict]) -> Registr
     return Registry(claims=ordered, catalogue=records)
 
 
-def with_scale_checks(claims: Iterable[Claim]) -> list[Claim]:
-    """Attach each claim's scale-consistency derivations (``derivations.scale_consistency``).
-
-    Those derivations test every bound of the four papers in one place, under the symmetry
-    (A, y, initialization) -> (A, λ^L y, λ·initialization); they belong to the claims of the
-    bounds, which are declared beside the rest of their mathematics.
-    """
-    from dlncheck.checks.symbolic import SymbolicCheck
-    from dlncheck.derivations.scale_consistency import SCALE_CHECKS
-
-    claims = list(claims)
-    known = {c.id for c in claims}
-    orphans = sorted(set(SCALE_CHECKS) - known)
-    if orphans:
-        raise ValueError(f"scale checks for undeclared claims: {', '.join(orphans)}")
-    return [
-        replace(c, checks=c.checks + tuple(SymbolicCheck(*entry) for entry in SCALE_CHECKS[c.id]))
-        if c.id in SCALE_CHECKS
-        else c
-        for c in claims
-    ]
-
-
 @cache
 def registry() -> Registry:
-    """The registry of every claim the registered papers declare (``checks.papers``), with
-    their scale checks."""
+    """The registry of every claim the registered papers declare (``checks.papers``)."""
     _import_claim_modules()
-    return build_registry(with_scale_checks(declared()), catalogue())
+    return build_registry(declared(), catalogue())

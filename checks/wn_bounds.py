@@ -18,8 +18,6 @@ import functools
 import math
 from fractions import Fraction
 
-from mpmath import iv
-
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.wn_limit_audit import (
     Sides,
@@ -37,7 +35,7 @@ from dlncheck.checks.wn_limit_audit import (
     weights,
 )
 from dlncheck.numerics import basic_solutions, enclosures
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import BALLS, ball, ball_precision
 
 # Digits at which an exact hypothesis with irrational sides (c_L β₁^{2/L} against Q) is decided;
 # an instance closer to the threshold than that is refused as undecidable.
@@ -49,23 +47,23 @@ HYPOTHESIS_DPS = 60
 
 
 def _threshold(instance, form: str):
-    """c_L β₁^{2/L} ("printed", the Theorem from [7]) or c_L β₁ ("corrected"), in intervals."""
+    """c_L β₁^{2/L} ("printed", the Theorem from [7]) or c_L β₁ ("corrected"), in balls."""
     L = instance.depth
     beta_1, _ = betas(instance, True)
     c = c_L_interval(L)
-    return c * beta_1 ** (iv.mpf(2) / L) if form == "printed" else c * beta_1
+    return c * beta_1 ** (ball(2) / L) if form == "printed" else c * beta_1
 
 
 def q_hypothesis(form: str, theorem: str):
-    """Q > c_L β₁^{2/L} (``"printed"``) or Q > c_L β₁ (``"corrected"``), decided exactly (intervals
+    """Q > c_L β₁^{2/L} (``"printed"``) or Q > c_L β₁ (``"corrected"``), decided exactly (balls
     at HYPOTHESIS_DPS digits); S₊ ≠ ∅ is decided by the exact LP of Q."""
     shown = {"printed": "Q > c_L β₁^{2/L}", "corrected": "Q > c_L β₁"}[form]
 
     def hypotheses(instance) -> None:
         minimum = weighted_minimum(instance.A, instance.y, weights(instance), True)
-        with interval_precision(HYPOTHESIS_DPS):
+        with ball_precision(HYPOTHESIS_DPS):
             threshold = _threshold(instance, form)
-            margin = from_fraction(minimum.value) - threshold
+            margin = ball(minimum.value) - threshold
             status = enclosures.sign(margin)
             shown_values = (
                 f"Q = {float(minimum.value):.6g}, threshold {float(enclosures.midpoint(threshold)):.6g}"
@@ -113,11 +111,11 @@ def no_hypothesis(instance) -> None:
 
 
 def _exp(x, intervals: bool):
-    return iv.exp(x) if intervals else math.exp(x)
+    return BALLS.exp(x) if intervals else math.exp(x)
 
 
 def _log(x, intervals: bool):
-    return iv.log(x) if intervals else math.log(x)
+    return BALLS.log(x) if intervals else math.log(x)
 
 
 def bound_14(rho: str | None, over: str = "S+", condition: bool = False):
@@ -132,16 +130,16 @@ def bound_14(rho: str | None, over: str = "S+", condition: bool = False):
         L = instance.depth
         w = weights(instance)
         minimum = weighted_minimum(instance.A, instance.y, w, over == "S+")
-        Q = from_fraction(minimum.value) if intervals else float(minimum.value)
+        Q = ball(minimum.value) if intervals else float(minimum.value)
         gap = gap_14(limit.z, minimum, w, intervals)
         beta_1, beta_min = betas(instance, intervals)
         if rho is None:
-            lr = iv.mpf(0) if intervals else 0.0
+            lr = ball(0) if intervals else 0.0
         elif rho == "printed":  # r∞ = ||x̃∞||₂, as Theorem 2.1 prints it
             squares = (
-                sum((v * v for v in limit.z), iv.mpf(0)) if intervals else math.fsum(v * v for v in limit.z)
+                sum((v * v for v in limit.z), ball(0)) if intervals else math.fsum(v * v for v in limit.z)
             )
-            lr = log_rho(instance, iv.sqrt(squares) if intervals else math.sqrt(squares), intervals)
+            lr = log_rho(instance, squares.sqrt() if intervals else math.sqrt(squares), intervals)
         else:
             lr = log_rho(instance, limit.r_inf, intervals)
         lb1 = _log(beta_1, intervals) - L * lr
@@ -165,7 +163,7 @@ def bound_14(rho: str | None, over: str = "S+", condition: bool = False):
 def rho_at_least_one(instance, limit: WnLimit, intervals: bool) -> Sides:
     """(8): 'some ρ >= 1': 1 <= ρ of (17) (r∞ = lim r(t))."""
     lr = log_rho(instance, limit.r_inf, intervals)
-    one = iv.mpf(1) if intervals else 1.0
+    one = ball(1) if intervals else 1.0
     return Sides(one, _exp(lr, intervals), (), (("log ρ", lr),))
 
 
@@ -192,7 +190,7 @@ def quasi_norm_minimum_sides(instance, limit: WnLimit, intervals: bool) -> Sides
         if gap_is_exactly_zero(minimum, ones):  # ||z||₁ constant on S₊: a tie, decided exactly
             return Sides(minimum.value, minimum.value, (), ())
         gap = gap_14(limit.z, minimum, ones, intervals)
-        smallest = from_fraction(minimum.value) if intervals else float(minimum.value)
+        smallest = ball(minimum.value) if intervals else float(minimum.value)
         return Sides(
             smallest, smallest + gap, (), (("r∞² (certified)", limit.r_inf**2),) if intervals else ()
         )
@@ -201,11 +199,11 @@ def quasi_norm_minimum_sides(instance, limit: WnLimit, intervals: bool) -> Sides
     if not points:
         raise InstanceError("S₊ has no vertex: it is empty")
     if intervals:
-        p = iv.mpf(2) / L
-        values = [sum((from_fraction(v) ** p for v in z if v != 0), iv.mpf(0)) for z in points]
+        p = ball(2) / L
+        values = [sum((ball(v) ** p for v in z if v != 0), ball(0)) for z in points]
         smallest = values[0]
         for v in values[1:]:
-            smallest = iv.mpf([min(smallest.a, v.a), min(smallest.b, v.b)])
+            smallest = smallest.min(v)  # contains the minimum of any two points of the balls
         return Sides(smallest, limit.r_inf**2, (), (("vertices of S₊", len(points)),))
     smallest = min(math.fsum(float(v) ** (2 / L) for v in z if v != 0) for z in points)
     return Sides(smallest, float(limit.r_inf) ** 2, (), ())
@@ -274,7 +272,7 @@ def collapse_sides(instance, limit: WnLimit, intervals: bool) -> Sides | None:
     eta = _num(instance.eta, intervals)
     if intervals and enclosures.sign(phi0) == 0:
         return None
-    negative = (phi0.b < 0) if intervals else phi0 < 0
+    negative = phi0 < 0  # for a ball: certainly negative
     left = eta * phi0 * phi0 if negative else _zero(intervals)
     right = 2 * L * K * g * r0 * r0
     limit_loss = _num(sum((v * v for v in b), Fraction(0)), intervals) / (2 * L)
@@ -292,15 +290,15 @@ def collapse_sides(instance, limit: WnLimit, intervals: bool) -> Sides | None:
 
 
 def _zero(intervals: bool):
-    return iv.mpf(0) if intervals else 0.0
+    return ball(0) if intervals else 0.0
 
 
 def _num(q: Fraction, intervals: bool):
-    return from_fraction(q) if intervals else float(q)
+    return ball(q) if intervals else float(q)
 
 
 def _sqrt(x, intervals: bool):
-    return iv.sqrt(x) if intervals else math.sqrt(x)
+    return BALLS.sqrt(x) if intervals else math.sqrt(x)
 
 
 def exact_x0_values(instance, intervals: bool) -> list:
@@ -311,7 +309,7 @@ def exact_x0_values(instance, intervals: bool) -> list:
     values = []
     for v in exact_x0(instance):
         if intervals:
-            values.append(v(iv) if callable(v) else from_fraction(v))
+            values.append(v(BALLS) if callable(v) else ball(v))
         else:
             with mp.workdps(20):
                 values.append(float(v(mp)) if callable(v) else float(v))

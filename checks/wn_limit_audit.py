@@ -19,7 +19,7 @@ stored counterexamples take it as they take a LimitBound.  What differs is the l
 The bounds of wn (14) are evaluated without cancellation: with λ an exact optimal dual of the
 LP Q = min_{z ∈ S₊} ⟨w, z⟩ (Aᵀλ <= w, Q = ⟨λ, b⟩ = ⟨Aᵀλ, x̃∞⟩ since A x̃∞ = b),
 ||x̃∞||_{w,1} - Q = Σ_j (w_j - (Aᵀλ)_j) x̃∞_j, a sum of non-negative terms (the identity holds at
-the true limit, which the enclosure contains, so the interval evaluation stays rigorous).
+the true limit, which the enclosure contains, so the evaluation in balls stays rigorous).
 
 A bound may carry *conditions at the limit* (hypotheses that depend on r∞, such as the
 positivity of the denominator of (16) at ρ^{-L}β₁): they become the audit's hypotheses (an
@@ -38,7 +38,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from mpmath import iv, mp
+from mpmath import mp
 
 from dlncheck.checks.audit import UNDECIDED, VIOLATED, AuditResult, Relation, decide
 from dlncheck.checks.errors import InstanceError
@@ -53,7 +53,7 @@ from dlncheck.checks.limit_audit import (
 )
 from dlncheck.checks.verdicts import CheckResult, Verdict
 from dlncheck.numerics import enclosures
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import BALLS, ball, ball_precision
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_wn import WnFlowInstance
@@ -66,7 +66,7 @@ AGREEMENT = 1e-6
 # (checks.flow_observation's residual ceiling: the stopping test's tol 1e-10 x 1e4).
 SETTLED_RESIDUAL = 1e-6
 # A condition at the limit fails "clearly" in float64 when its relative margin is below this;
-# closer ones are decided in intervals.
+# closer ones are decided in balls.
 CONDITION_MARGIN = 1e-6
 # Closed-form sides (no limit) in float64: a few dozen roundings, with a wide margin.
 FORMULA_RELATIVE_ERROR = 1e-12
@@ -117,9 +117,10 @@ def _rational_sqrt(q: Fraction) -> Fraction | None:
 
 
 def _ctx(v: Any, ctx) -> Any:
+    """A Fraction or a callable ctx -> value, in ``mp`` or ``enclosures.BALLS``."""
     if callable(v):
         return v(ctx)
-    return ctx.mpf(v.numerator) / v.denominator
+    return ball(v) if ctx is BALLS else ctx.mpf(v.numerator) / v.denominator
 
 
 def rational_x0(instance) -> tuple[Fraction, ...] | None:
@@ -149,7 +150,7 @@ def float_x0(instance) -> np.ndarray:
 
 @dataclass(frozen=True)
 class WnLimit:
-    """The limit x̃∞ (``z``) and r∞ = lim r(t) (None for r² rates and plain flows), float64 or ``iv``."""
+    """The limit x̃∞ (``z``) and r∞ = lim r(t) (None for r² rates and plain flows), float64 or balls."""
 
     z: tuple[Any, ...]
     r_inf: Any
@@ -219,7 +220,7 @@ def float_limit(instance) -> WnLimit | None:
 
 
 def enclosed_limit(instance, dps: int) -> WnLimit:
-    """The limit at ``dps`` digits, as ``iv`` intervals (inside ``interval_precision(dps)``)."""
+    """The limit at ``dps`` digits, as python-flint balls (inside ``ball_precision(dps)``)."""
     if not hasattr(instance, "rates"):
         limit = certified_limit(instance, dps)
         return WnLimit(limit.values, None, limit.certified, limit.message)
@@ -284,7 +285,8 @@ def c_L_float(depth: int) -> float:
 
 
 def c_L_interval(depth: int):
-    return iv.mpf(1) if depth == 2 else (iv.mpf(depth) / 2) ** (iv.mpf(depth) / (depth - 2))
+    """c_L of wn (15) as a ball."""
+    return ball(1) if depth == 2 else (ball(depth) / 2) ** (ball(depth) / (depth - 2))
 
 
 def weighted_minimum_float(A: np.ndarray, y: np.ndarray, w: np.ndarray) -> float | None:
@@ -338,11 +340,11 @@ def betas(instance, intervals: bool):
     """β₁ = ||x̃(0)||_{w,1} = Σ x0², β_min = min x0² (wn Theorem from [7])."""
     x0 = exact_x0(instance)
     if intervals:
-        squares = [_ctx(v, iv) ** 2 for v in x0]
+        squares = [_ctx(v, BALLS) ** 2 for v in x0]
         smallest = squares[0]
         for s in squares[1:]:
-            smallest = iv.mpf([min(smallest.a, s.a), min(smallest.b, s.b)])
-        return sum(squares, iv.mpf(0)), smallest
+            smallest = smallest.min(s)  # contains the minimum of any two points of the balls
+        return sum(squares, ball(0)), smallest
     values = float_x0(instance) ** 2
     return float(np.sum(values)), float(np.min(values))
 
@@ -350,12 +352,11 @@ def betas(instance, intervals: bool):
 def epsilon_16(log_beta_1, log_beta_min, log_Q, depth: int, intervals: bool):
     """ε(β₁, β_min) of wn (16), from logarithms (ρ^{-L} rescalings are shifts); None where the
     denominator is 0 or (in intervals) not certainly nonzero."""
-    ctx = iv if intervals else mp
     if depth == 2:
         numerator, denominator = log_beta_1 - log_beta_min, log_Q - log_beta_1
     else:
-        g = 1 - ctx.mpf(2) / depth if intervals else 1 - 2 / depth
-        exp = iv.exp if intervals else math.exp
+        g = 1 - ball(2) / depth if intervals else 1 - 2 / depth
+        exp = BALLS.exp if intervals else math.exp
         numerator = depth * (exp(g * log_beta_1) - exp(g * log_beta_min))
         denominator = 2 * exp(g * log_Q) - depth * exp(g * log_beta_1)
     if intervals and enclosures.sign(denominator) == 0:
@@ -366,15 +367,15 @@ def epsilon_16(log_beta_1, log_beta_min, log_Q, depth: int, intervals: bool):
 
 
 def log_of(x, intervals: bool):
-    return iv.log(x) if intervals else math.log(x)
+    return BALLS.log(x) if intervals else math.log(x)
 
 
 def log_rho(instance, r_inf, intervals: bool):
     """log ρ, ρ of wn (17) = (r0/r∞) exp((r∞² - r0²)/(2η̃)), at the given r∞."""
     r0 = radius0(instance)
     if intervals:
-        r0_v, eta = _ctx(r0, iv), from_fraction(instance.eta)
-        return iv.log(r0_v) - iv.log(r_inf) + (r_inf * r_inf - r0_v * r0_v) / (2 * eta)
+        r0_v, eta = _ctx(r0, BALLS), ball(instance.eta)
+        return r0_v.log() - BALLS.log(r_inf) + (r_inf * r_inf - r0_v * r0_v) / (2 * eta)
     with mp.workdps(20):
         r0_f = float(_ctx(r0, mp))
     eta = float(instance.eta)
@@ -393,9 +394,7 @@ def gap_14(
     minimum over S, Σ w|z|, the same sum with |Aᵀλ| <= w)."""
     coefficients = [wj - a for wj, a in zip(w, minimum.dual_image, strict=True)]  # exact, >= 0
     if intervals:
-        return sum(
-            (from_fraction(c) * x for c, x in zip(coefficients, limit, strict=True) if c != 0), iv.mpf(0)
-        )
+        return sum((ball(c) * x for c, x in zip(coefficients, limit, strict=True) if c != 0), ball(0))
     return math.fsum(
         (float(wj) - float(a)) * x for wj, a, x in zip(w, minimum.dual_image, limit, strict=True)
     )
@@ -457,7 +456,7 @@ class WnLimitBound:
         return instance
 
     def evaluate(self, instance, dps: int) -> AuditResult:
-        with interval_precision(dps):
+        with ball_precision(dps):
             limit = enclosed_limit(instance, dps) if self.needs_limit else WnLimit((), None, True, "")
             sides = self.sides(instance, limit, True) if limit.certified else None
             if sides is None:

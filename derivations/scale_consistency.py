@@ -29,7 +29,7 @@ NOT_SCALE_FREE, with the reason, and carry no check.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
@@ -563,67 +563,11 @@ def wn_lem35() -> Derivation:
     )
 
 
-def _wn_c_L_threshold() -> Derivation:
+def wn_c_L_threshold() -> Derivation:
     from dlncheck.derivations.wn_bregman import wn_c_L_threshold
 
     return wn_c_L_threshold()
 
-
-Check = tuple[str, str, Callable[[], Derivation]]
-
-SCALE_CHECKS: dict[str, tuple[Check, ...]] = {
-    "mil.thm1.1b": (("scale (9)", "both sides of (9) scale by λ^L", mil_eq9),),
-    "mil.eq11": (("scale (11)", "both sides of (11) scale by λ^L", mil_eq11),),
-    "mil.cor1.3": (("scale", "both sides of Corollary 1.3 scale by λ^L", mil_cor13),),
-    "mil.thm1.4": (
-        ("scale", "Theorem 1.4 as printed: the term C'||e||_2 ||x~ - x_*||_1 scales by λ^{2L}", mil_thm14),
-    ),
-    "mil.thm2.1b": (("scale (16)", "both sides of (16) scale by λ^L", mil_eq16),),
-    "mil.A3.final": (("scale", "both sides of the final display of A.3 scale by λ^L", mil_a3_final),),
-    "mil.thm2.2.rate": (("scale", "loss and D_F/(2Lt) both scale by λ^{2L}", mil_rate),),
-    "ms.intro.step1": (
-        ("scale of the prior", "argmin B_E(x, 1α) with u_0 = α 1 is not scale-covariant", ms_bregman_prior),
-    ),
-    "ms.thm2.2a": (("scale (II.3)", "both sides of (II.3) scale by λ^{2ϱ}", ms_ii3),),
-    "ms.thm2.2b": (
-        ("scale (II.4)", "both sides of (II.4) scale by λ^{2ϱ}", ms_ii4),
-        ("scale of the hypothesis", "the hypothesis of II.2(b) is scale-free", ms_ii4_hypothesis),
-    ),
-    "krr.thm2": (("scale", "both sides of ||β_inf||_1 <= (1+ε)||β*||_1 scale by λ²", krr_thm2_l1),),
-    "krr.thm2.l2": (
-        ("scale", "both sides scale by λ⁴", krr_thm2_l2),
-        ("scale of the hypothesis", "α >= sqrt(c ||β*||_2): both sides scale by λ", krr_thm2_l2_hypothesis),
-    ),
-    "krr.thm9": (
-        ("scale, first bound", "both sides scale by λ", krr_thm9_first),
-        ("scale, second bound", "both sides scale by λ", krr_thm9),
-    ),
-    "wn.thm.from7": (
-        ("scale of the hypothesis", "Q > c_L β_1^{2/L}: λ² against λ^{4/L}", wn_thm_from7_hypothesis),
-        ("scale (14)", "both sides of (14) scale by λ²", wn_thm_from7_bound),
-        ("c_L of (15)", "c_L is the threshold on Q/β_1 for the denominator of (16)", _wn_c_L_threshold),
-    ),
-    "wn.thm2.1": (
-        ("scale of ρ", "ρ of (17) with r_inf = ||x~_inf||_2 is not scale-free", wn_rho_17),
-        (
-            "(19) from rescaling",
-            "ε(ρ^{-L}β_1, ρ^{-L}β_min) is (16) for the plain flow from γ x_0",
-            wn_error_19,
-        ),
-    ),
-    "ms.eqIII.4": (("scale", "both sides of the log-sum inequality scale by λ²", ms_iii4),),
-    "ms.eqIII.5": (("scale", "both sides of (III.5) scale by λ²", ms_iii5),),
-    "ms.eqIII.9": (("scale", "both sides of (III.9) are scale-free", ms_iii9),),
-    "ms.eqIII.11": (("scale", "both sides of (III.11) are scale-free", ms_iii11),),
-    "krr.lem7": (
-        ("scale", "4α²Q_{α,1}(β) and ||β||_2² both scale by λ⁴", krr_lem7),
-        ("scale of the hypothesis", "α and sqrt(||β||_2) both scale by λ", krr_lem7_hypothesis),
-    ),
-    "mil.eq23": (("scale (24)", "both sides of (24) scale by λ²", mil_eq24),),
-    "wn.eq20": (("scale", "η̃ and r_0² both scale by λ²", wn_eq20),),
-    "wn.eq21": (("scale", "both sides scale by λ²", wn_eq21),),
-    "wn.lem3.5": (("scale of the rate", "the exponent of (31) as printed scales by λ^{4-2L}", wn_lem35),),
-}
 
 NOT_SCALE_FREE: dict[str, str] = {
     "krr.thm2": (

@@ -23,16 +23,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from flint import arb, ctx
-from mpmath import iv
-
-from dlncheck.numerics import enclosures
 
 # Newton's steps run at doubling precision up to the working one, from this many bits: each
 # step doubles the correct bits, so all steps below the working precision together cost about
 # one step at it.
 NEWTON_START_BITS = 64
-# Bits of arb precision beyond ``iv``'s, so that converting the balls to ``iv`` intervals
-# (rounded outward at iv.prec) costs at most a bit or two of the certified width.
+# Bits of arb precision beyond the working precision, so that the Newton iteration's enclosures
+# are narrower than the rounding of the computations that use them.
 ARB_GUARD_BITS = 20
 
 
@@ -120,17 +117,17 @@ def _newton_bisect(f: Callable[[arb], arb], df: Callable[[arb], arb], a: arb, b:
 
 @dataclass(frozen=True)
 class Features:
-    argmin: object  # enclosure of the minimizer of g on (0, inf)
-    minimum: object  # enclosure of g_min
-    zero: object  # enclosure of the positive zero c_n
-    slope: object  # enclosure of g'(c_n)
-    c_L: object  # enclosure of (c_n - g_min / g'(c_n)) / x, the constant of Theorem 2.1's proof
+    argmin: arb  # enclosure of the minimizer of g on (0, inf)
+    minimum: arb  # enclosure of g_min
+    zero: arb  # enclosure of the positive zero c_n
+    slope: arb  # enclosure of g'(c_n)
+    c_L: arb  # enclosure of (c_n - g_min / g'(c_n)) / x, the constant of Theorem 2.1's proof
 
 
 def features(depth: int, x_value: Fraction, dps: int) -> Features:
-    """Minimizer, minimum, positive zero and slope of g, each certified, as ``iv`` intervals at
-    ``iv``'s precision (call under :func:`numerics.enclosures.interval_precision`)."""
-    with ctx.workprec(iv.prec + ARB_GUARD_BITS):
+    """Minimizer, minimum, positive zero and slope of g, each certified, as balls, computed at
+    python-flint's precision (call under :func:`numerics.enclosures.ball_precision`)."""
+    with ctx.workprec(ctx.prec + ARB_GUARD_BITS):
         x = arb(x_value.numerator) / x_value.denominator
         max_steps = ctx.prec + 20
         g_x = CoordinateFunction(x, depth)
@@ -145,4 +142,4 @@ def features(depth: int, x_value: Fraction, dps: int) -> Features:
         slope = g_x.slope(zero)
         c_L = (zero - minimum / slope) / x
         found = (argmin, minimum, zero, slope, c_L)
-    return Features(*(enclosures.from_arb(ball) for ball in found))
+    return Features(*found)

@@ -1,12 +1,13 @@
-"""Rigorous enclosures with mpmath's interval context.
+"""Rigorous enclosures: python-flint's balls (``arb``), the project's one enclosure type.
 
-``mpmath.iv`` does outward-rounded interval arithmetic: every result is an interval that
-contains the exact value.  A sign read off such an interval is certified; this is what lets
+A ball ``[m ± r]`` contains the exact value of whatever was computed in it: python-flint rounds
+every operation outward into the radius.  A sign read off a ball is certified; this is what lets
 a property check call a float64 violation *refuted* only when it survives at high precision.
 
-The interval context's precision is global (``iv.prec``), so every computation here runs
-inside :func:`interval_precision`, which sets and restores it (STYLE.md: precision is
-explicit).
+python-flint's precision is global (``ctx.prec``), so every computation runs inside
+:func:`ball_precision` (``ctx.workprec``), which sets and restores it (STYLE.md: precision is
+explicit).  The ends of a ball are read exactly as ``mpf`` (:func:`endpoints`, :func:`lower`,
+:func:`upper`), whatever the working precisions, and turned into text by mpmath.
 """
 
 from __future__ import annotations
@@ -17,28 +18,12 @@ from contextlib import contextmanager
 from fractions import Fraction
 
 from flint import arb, ctx
-from mpmath import iv, mp, mpf, nstr
-from mpmath.libmp import from_man_exp, mpf_add, mpf_sub, round_ceiling, round_floor
+from mpmath import mp, mpf, nstr
+from mpmath.libmp import from_man_exp, mpf_add, mpf_sub
 
 # Extra decimal digits carried beyond the requested precision so that the reported digits
 # are not eaten by the outward rounding of a few dozen operations.
 GUARD_DIGITS = 10
-
-
-@contextmanager
-def interval_precision(dps: int) -> Iterator[object]:
-    """Run a block with ``iv`` at ``dps`` decimal digits (+ guard digits), then restore."""
-    saved = iv.prec
-    iv.dps = dps + GUARD_DIGITS
-    try:
-        yield iv
-    finally:
-        iv.prec = saved
-
-
-def from_fraction(x: Fraction):
-    """Exact rational -> enclosing interval at the current ``iv`` precision."""
-    return iv.mpf(x.numerator) / iv.mpf(x.denominator)
 
 
 def digits_to_bits(digits: int, guard_bits: int = 0) -> int:
@@ -60,78 +45,56 @@ def arb_of_fraction(q: Fraction) -> arb:
     return arb(q.numerator / q.denominator) if is_float64(q) else arb(q.numerator) / q.denominator
 
 
-def from_arb(x):
-    """A python-flint ball -> an ``iv`` interval containing it, rounded outward at ``iv.prec``.
+def sign(x: arb) -> int:
+    """Certified sign of a ball: +1, -1, or 0 when it contains 0."""
+    return 1 if x > 0 else -1 if x < 0 else 0
 
-    Read from the ball's exact midpoint and radius, so python-flint's current precision does
-    not matter (``iv.mpf`` of an ``mpf`` endpoint rounds to nearest, so the ends are rounded here).
-    """
+
+# A ball narrower than this, relative to its midpoint, goes to python-flint's asinh; a wider one
+# is mapped through its two ends.
+NARROW_BALL_BITS = 20
+
+
+def asinh(x: arb) -> arb:
+    """arcsinh of a ball, tight whatever its width: python-flint's ``asinh`` bounds a wide ball
+    loosely (asinh([-1 +/- 0.5]) = [+/- 1.2]) and is NaN on one that holds 0 with radius >= 1, so
+    a wide ball is mapped through its exact ends (arcsinh is increasing)."""
+    if not x.is_finite() or x.rad() * 2**NARROW_BALL_BITS <= abs(x.mid()):
+        return x.asinh()
+    lo, hi = endpoints(x)
+    return arb(lo).asinh().union(arb(hi).asinh())
+
+
+def _exact(part) -> mpf:
+    """A ball's midpoint or radius (python-flint's ``arf``) as the ``mpf`` it is, unrounded."""
+    return mp.make_mpf(from_man_exp(*(int(p) for p in part.man_exp())))
+
+
+def endpoints(x: arb) -> tuple[mpf, mpf]:
+    """The exact ends of a ball, whatever the working precisions."""
     if not x.is_finite():
         raise ArithmeticError("the ball is not finite")
-    mid = from_man_exp(*(int(part) for part in x.mid().man_exp()))
-    rad = from_man_exp(*(int(part) for part in x.rad().man_exp()))
-    lo = mp.make_mpf(mpf_sub(mid, rad, iv.prec, round_floor))
-    hi = mp.make_mpf(mpf_add(mid, rad, iv.prec, round_ceiling))
-    return iv.mpf([lo, hi])
+    mid, rad = _exact(x.mid()), _exact(x.rad())
+    # exact: mpf_add/mpf_sub with prec 0 do not round
+    return mp.make_mpf(mpf_sub(mid._mpf_, rad._mpf_, 0)), mp.make_mpf(mpf_add(mid._mpf_, rad._mpf_, 0))
 
 
-def sign(x) -> int:
-    """Certified sign of an enclosure (a ball or an interval): +1, -1, or 0 when it contains 0."""
-    if isinstance(x, arb):
-        return 1 if x > 0 else -1 if x < 0 else 0
-    if x.a > 0:
-        return 1
-    if x.b < 0:
-        return -1
-    return 0
+def midpoint(x: arb) -> mpf:
+    """The exact midpoint of a ball."""
+    return _exact(x.mid())
 
 
-def asinh(x):
-    """Interval arcsinh via asinh(x) = sign(x) ln(|x| + sqrt(x^2 + 1)) (iv has no asinh).
-
-    A ball is passed to python-flint's ``asinh``.  Written on |x| so that no cancellation
-    occurs for negative arguments; an interval that
-    straddles 0 is split.
-    """
-    if isinstance(x, arb):
-        return x.asinh()
-    if x.a >= 0:
-        return iv.log(x + iv.sqrt(x * x + 1))
-    if x.b <= 0:
-        return -asinh(-x)
-    lo = -asinh(iv.mpf(-x.a))
-    hi = asinh(iv.mpf(x.b))
-    return iv.mpf([lo.a, hi.b])
+def radius(x: arb) -> mpf:
+    """The exact radius of a ball."""
+    return _exact(x.rad())
 
 
-def endpoints(x) -> tuple[mpf, mpf]:
-    """The exact endpoints of an enclosure (a ball or an interval), whatever the working
-    precisions."""
-    if isinstance(x, arb):
-        return _arb_endpoints(x)
-    lo, hi = x._mpi_
-    return mp.make_mpf(lo), mp.make_mpf(hi)
+def _endpoint_prec(x: arb) -> int:
+    """Bits enough to divide the midpoint by the radius without losing their digits."""
+    return max(_exact(x.mid())._mpf_[3], _exact(x.rad())._mpf_[3], 53) + 10
 
 
-def _endpoint_prec(x) -> int:
-    """Bits enough to add the endpoints exactly (their mantissa lengths, plus guard bits)."""
-    lo, hi = (e._mpf_ for e in endpoints(x)) if isinstance(x, arb) else x._mpi_
-    return max(lo[3], hi[3], 53) + 10
-
-
-def midpoint(x) -> mpf:
-    lo, hi = endpoints(x)
-    with mp.workprec(_endpoint_prec(x)):
-        return (lo + hi) / 2
-
-
-def radius(x) -> mpf:
-    lo, hi = endpoints(x)
-    with mp.workprec(_endpoint_prec(x)):
-        return (hi - lo) / 2
-
-
-def correct_digits(x) -> int:
+def correct_digits(x: arb) -> int:
     """Number of significant decimal digits certified by the width of ``x``."""
     with mp.workprec(_endpoint_prec(x)):
         mid = abs(midpoint(x))
@@ -143,7 +106,7 @@ def correct_digits(x) -> int:
         return max(0, int(mp.floor(mp.log10(mid / rad))))
 
 
-def format_enclosure(x, digits: int) -> str:
+def format_enclosure(x: arb, digits: int) -> str:
     """``midpoint ± radius``, the midpoint to ``digits`` significant digits."""
     with mp.workprec(_endpoint_prec(x)):
         mid = midpoint(x)
@@ -152,9 +115,6 @@ def format_enclosure(x, digits: int) -> str:
             return nstr(mid, digits)
         return f"{nstr(mid, digits)} ± {nstr(rad, 2)}"
 
-
-# ----------------------------------------------------------------------------------------
-# python-flint balls: the project's one enclosure type
 
 # GUARD_DIGITS in bits: the binary guard of :func:`ball_precision`.
 GUARD_BITS = math.ceil(GUARD_DIGITS * math.log2(10))
@@ -202,10 +162,38 @@ def upper(x: arb) -> mpf:
     return endpoints(x)[1]
 
 
-def _arb_endpoints(x: arb) -> tuple[mpf, mpf]:
-    if not x.is_finite():
-        raise ArithmeticError("the ball is not finite")
-    mid = from_man_exp(*(int(part) for part in x.mid().man_exp()))
-    rad = from_man_exp(*(int(part) for part in x.rad().man_exp()))
-    # exact: mpf_add/mpf_sub with prec 0 do not round
-    return mp.make_mpf(mpf_sub(mid, rad, 0)), mp.make_mpf(mpf_add(mid, rad, 0))
+class BALLS:
+    """mpmath's ``mpf``, ``log``, ``exp``, ``sqrt`` on python-flint balls at the current precision
+    (``mpf`` of a Fraction, an int, a float64 or an ``mpf`` is exact where the precision allows, as
+    :func:`ball`; arb of an ``mpf`` keeps its mantissa): code written for a context, ``f(mp)``,
+    runs on balls as ``f(BALLS)``."""
+
+    @staticmethod
+    def mpf(x) -> arb:
+        return arb(x) if isinstance(x, mpf) else ball(x)
+
+    @staticmethod
+    def log(x) -> arb:
+        return BALLS.mpf(x).log()
+
+    @staticmethod
+    def exp(x) -> arb:
+        return BALLS.mpf(x).exp()
+
+    @staticmethod
+    def sqrt(x) -> arb:
+        return BALLS.mpf(x).sqrt()
+
+
+def contains_rational(x: arb, q: Fraction) -> bool:
+    """Whether the ball ``x`` contains the exact rational ``q``, decided exactly (a ball made of q
+    at some precision may be wider than a tight ``x`` that contains q)."""
+    lo, hi = (_mpf_fraction(end) for end in endpoints(x))
+    return lo <= q <= hi
+
+
+def _mpf_fraction(x: mpf) -> Fraction:
+    """A finite ``mpf`` as the exact rational it is."""
+    sign, man, exp, _ = x._mpf_
+    value = Fraction(man) * Fraction(2) ** exp
+    return -value if sign else value

@@ -17,7 +17,7 @@ Two evaluations are provided on purpose:
   t2 = b ln(b/2 + sqrt(alpha^4 + b^2/4)) (the rearrangement of krr (23)).  The lower margin
   is summed from non-negative terms (see :func:`lower_margin_terms`) because the lower bound
   is attained in the limit (b = 1, alpha = alpha_1), where 1 - |E| cancels completely.
-* intervals (:func:`q_interval`, :func:`lemma5_quantities`): Q_alpha straight from the
+* balls (:func:`q_interval`, :func:`lemma5_quantities`): Q_alpha straight from the
   definition krr (21), plus the same cancellation-free lower margin, both rigorous.
 
 :func:`q_by_quadrature` computes q from the integral in (21), in certified quadrature, as an
@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from flint import acb, arb, ctx
-from mpmath import iv
 
 from dlncheck.numerics import enclosures
 from dlncheck.numerics.magnitudes import log10_of
@@ -116,15 +115,16 @@ def lemma5_margins(beta: Sequence[float], eps: float, log_alpha: float) -> Lemma
 
 
 # ----------------------------------------------------------------------------------------
-# interval arithmetic (call inside numerics.enclosures.interval_precision)
+# ball arithmetic (call inside numerics.enclosures.ball_precision)
 
 
-def q_interval(zeta):
-    """krr (21) from the definition, in interval arithmetic."""
-    return 2 - iv.sqrt(4 + zeta * zeta) + zeta * enclosures.asinh(zeta / 2)
+def q_interval(zeta: arb) -> arb:
+    """krr (21) from the definition, in ball arithmetic."""
+    return 2 - (4 + zeta * zeta).sqrt() + zeta * enclosures.asinh(zeta / 2)
 
 
-# Bits carried by the quadrature beyond ``iv``'s, so that its ball survives the conversion.
+# Bits carried by the quadrature beyond the working precision, so that its own error bound stays
+# below the rounding of the computations that use its ball.
 QUADRATURE_GUARD_BITS = 20
 # The quadrature's cost grows like dps^2 (1 + log2 max(|z|, 1)) (measured, one core: 0.13 s at
 # 300 digits and z = 37/4, 1.7 s at 1,000; 0.4 s / 7.8 s at z = 1e6; 6 s / 168 s at z = 1e100).
@@ -158,7 +158,7 @@ def quadrature_max_dps(z: Fraction) -> int:
 
 
 def q_by_quadrature(z: Fraction):
-    """int_0^z arcsinh(t/2) dt (krr (21)) as an ``iv`` interval at ``iv``'s precision, certified:
+    """int_0^z arcsinh(t/2) dt (krr (21)) as a ball at python-flint's precision, certified:
     arb's adaptive Gauss-Legendre quadrature with error bounds (python-flint ``acb.integral``).
 
     The path is [0, |z|]: arcsinh is odd, so the integral is even in z.  The absolute tolerance
@@ -166,38 +166,37 @@ def q_by_quadrature(z: Fraction):
     [0, 2] and >= arcsinh(1) > 1/4 beyond), so the ball is accurate relative to the result for
     tiny and huge z alike (the tolerance steers the accuracy only; the ball is rigorous anyway).
     """
-    with ctx.workprec(iv.prec + QUADRATURE_GUARD_BITS):
+    with ctx.workprec(ctx.prec + QUADRATURE_GUARD_BITS):
         end = arb(abs(z.numerator)) / z.denominator
         size = min(end * end / 8, end / 4)
         ball = acb.integral(_asinh_half, 0, end, abs_tol=arb(2) ** -ctx.prec * size)
     # the integrand is real on the path, so the real part encloses the integral
-    return enclosures.from_arb(ball.real)
+    return ball.real
 
 
-def Q_alpha_interval(beta: Sequence[Fraction], log_alpha) -> object:
+def Q_alpha_interval(beta: Sequence[Fraction], log_alpha: arb) -> arb:
     """krr (4): alpha^2 sum_i q(beta_i/alpha^2), with alpha^2 = exp(2 log_alpha)."""
-    alpha2 = iv.exp(2 * log_alpha)
-    total = iv.mpf(0)
+    alpha2 = (2 * log_alpha).exp()
+    total = arb(0)
     for b in beta:
-        total += alpha2 * q_interval(enclosures.from_fraction(b) / alpha2)
+        total += alpha2 * q_interval(enclosures.ball(b) / alpha2)
     return total
 
 
-def lower_margin_terms_interval(b: Fraction, alpha2) -> object:
-    """phi(b) + P1 + P2 for one coordinate, as an interval with no cancellation in P1, P2."""
-    bi = enclosures.from_fraction(b)
-    root = iv.sqrt(4 * alpha2 * alpha2 + bi * bi)
+def lower_margin_terms_interval(b: Fraction, alpha2: arb) -> arb:
+    """phi(b) + P1 + P2 for one coordinate, as a ball with no cancellation in P1, P2."""
+    bi = enclosures.ball(b)
+    root = (4 * alpha2 * alpha2 + bi * bi).sqrt()
     s = 4 * alpha2 * alpha2 / (root + bi)
     # phi(b) = b ln b - (b - 1) >= 0 (0 exactly at b = 1, where the bound is attained);
     # b - 1 is exact; clip the enclosure at the known bound 0
     if b == 1:
-        phi = iv.mpf(0)
+        phi = arb(0)
     else:
-        phi = bi * iv.log(bi) - enclosures.from_fraction(b - 1)
-        phi = iv.mpf([max(phi.a, 0), max(phi.b, 0)])
+        phi = (bi * bi.log() - enclosures.ball(b - 1)).max(arb(0))
     p1 = bi * (2 * alpha2 + s) / (2 * alpha2 + bi + s)
     ratio2 = (alpha2 / bi) ** 2
-    r = ratio2 / (iv.sqrt(ratio2 + iv.mpf(1) / 4) + iv.mpf(1) / 2)
+    r = ratio2 / ((ratio2 + arb(1) / 4).sqrt() + arb(1) / 2)
     # r/(1 + r) <= ln(1 + r) <= r for r >= 0: stays tight when 1 + r rounds to 1
-    p2 = bi * iv.mpf([(r / (1 + r)).a, r.b])
+    p2 = bi * enclosures.hull(r / (1 + r), r)
     return phi + p1 + p2

@@ -62,24 +62,25 @@ def g_terms_float(z: Sequence[float], prior: Sequence[float], depth: int) -> lis
 
 
 def g_terms_interval(z: Sequence, prior: Sequence, depth: int) -> list:
-    """The terms of mil (28) in mpmath ``iv`` intervals at the current ``iv`` precision; None if
-    an entry's enclosure reaches below 0 where g is not defined."""
-    from mpmath import iv
+    """The terms of mil (28) in python-flint balls at the current precision (``z`` and ``prior``
+    balls, or exact numbers made balls by ``enclosures.ball``); None if an entry's enclosure
+    reaches below 0 where g is not defined."""
+    from dlncheck.numerics.enclosures import ball
 
     out = []
     for zn, xn in zip(z, prior, strict=True):
-        zn = iv.mpf(zn)
-        if zn.a == 0 and zn.b == 0:
-            out.append(iv.mpf(0))
+        zn = ball(zn)
+        if zn.is_zero():
+            out.append(ball(0))
             continue
-        if zn.a <= 0:
+        if not zn > 0:
             return None
-        xn = iv.mpf(xn)
+        xn = ball(xn)
         if depth == 2:
-            out.append(zn * (iv.log(zn) - 1 - iv.log(xn)))
+            out.append(zn * (zn.log() - 1 - xn.log()))
         else:
-            power = iv.exp(iv.log(zn) * 2 / depth)
-            out.append(2 * zn - depth * power * iv.exp(iv.log(xn) * (1 - iv.mpf(2) / depth)))
+            power = (zn.log() * 2 / depth).exp()
+            out.append(2 * zn - depth * power * (xn.log() * (1 - ball(2) / depth)).exp())
     return out
 
 

@@ -1,5 +1,5 @@
 """The limits of wn's weight-normalized flows as the root of one small system: float64 Newton,
-and a rigorous enclosure (Krawczyk's test in ``mpmath.iv``) at any precision.
+and a rigorous enclosure (Krawczyk's test in python-flint balls) at any precision.
 
 The limits are γ-scaled Bregman projections onto S₊ = {z >= 0 : Az = b}
 (:mod:`numerics.weight_normalization_limits`, whose module docstring derives them):
@@ -23,8 +23,9 @@ and the radius equation Σ z^{2/L} = r² closes the constant-rate system in (μ,
   trial projection in arb.
 * :func:`enclosed_limit`: the float64 root refined by Newton at ``dps`` digits, then Krawczyk's
   test on a box around it: K(X) = x̂ - Y G(x̂) + (I - Y J(X))(X - x̂) ⊂ int X proves that G has
-  exactly one root in X; z over X encloses the limit.  Every operation is outward-rounded
-  (``iv``), so the enclosure is rigorous *as an enclosure of the characterization's root*.
+  exactly one root in X; z over X encloses the limit.  Every operation is a ball operation
+  (python-flint's ``arb``, ``arb_mat``), so the enclosure is rigorous *as an enclosure of the
+  characterization's root*.
   That this root is the flow's limit is wn's characterization (proved for r² rates through
   [7]; for constant rates Lemmas 3.8 and 3.10, given convergence, rows of A summing to 0); the
   radius equation may have several roots (γ is not monotone in r), so callers compare the root
@@ -43,8 +44,12 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from mpmath import iv, mp
+from flint import arb, arb_mat
+from mpmath import mp
 from scipy.optimize import brentq
+
+from dlncheck.numerics.enclosures import BALLS, GUARD_DIGITS, ball, lower, upper
+from dlncheck.numerics.results import NO_RESIDUAL
 
 # Newton on the dual: stop when ||A z - b|| <= DUAL_RTOL (||A||·||z|| + ||b||): a few hundred
 # roundings of the M·N-term products.
@@ -79,9 +84,48 @@ MAX_PRECISE_NEWTON = 40
 # float64
 
 
+# residual_kind of project_dual: the quantity its stopping test bounds by DUAL_RTOL
+DUAL_RESIDUAL = "relative dual gradient ||A z - b|| / (||A||_F ||z|| + ||b||)"
+# residual_kind of a constant-rate root: the dual gradient's and the radius equation's, the larger
+RADIUS_SYSTEM_RESIDUAL = (
+    "max of ||A z - b|| / (||A||_F ||z|| + ||b||) and |Σ z^{2/L} - r∞²| / r∞² (the radius equation)"
+)
+
+
+@dataclass(frozen=True)
+class DualProjection:
+    """The projection argmin_{S₊} D_F(z, q) found by :func:`project_dual` (float64).
+
+    ``z`` the projection, ``mu`` the dual point; ``residual`` is :data:`DUAL_RESIDUAL` (NaN where
+    no point of the domain was reached).  Conforms to ``numerics.results.SolverResult``;
+    ``counts`` holds the Newton ``iterations``.
+    """
+
+    z: np.ndarray
+    mu: np.ndarray
+    converged: bool
+    message: str
+    residual: float
+    iterations: int
+    residual_kind: str = DUAL_RESIDUAL
+
+    @property
+    def certified_digits(self) -> None:
+        return None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"iterations": self.iterations}
+
+
 @dataclass(frozen=True)
 class SystemRoot:
-    """A root of the limit system: the limit z = x̃∞ (float64), the dual μ, r∞ (None for r² rates)."""
+    """A root of the limit system: the limit z = x̃∞ (float64), the dual μ, r∞ (None for r² rates).
+
+    Conforms to ``numerics.results.SolverResult``: ``residual`` is :data:`DUAL_RESIDUAL` (r² rates)
+    or :data:`RADIUS_SYSTEM_RESIDUAL` (constant rates), None where no root was reached; ``counts``
+    holds the dual Newton ``iterations`` of all projections together and the ``projections``.
+    """
 
     z: np.ndarray
     mu: np.ndarray
@@ -89,6 +133,18 @@ class SystemRoot:
     converged: bool
     message: str
     info: dict[str, Any] = field(default_factory=dict)
+    residual: float | None = None
+    residual_kind: str = NO_RESIDUAL
+    iterations: int = 0
+    projections: int = 0
+
+    @property
+    def certified_digits(self) -> None:
+        return None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"iterations": self.iterations, "projections": self.projections}
 
 
 def _log_gamma(r0: float, r: float, eta: float) -> float:
@@ -123,38 +179,57 @@ def _state(A: np.ndarray, depth: int, base: np.ndarray, mu: np.ndarray):
     return z, dz, conjugate
 
 
+def _dual_residual(scale_A: float, A: np.ndarray, b: np.ndarray, z: np.ndarray) -> float:
+    """:data:`DUAL_RESIDUAL` at z (the quantity project_dual's stopping test bounds)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        size = float(np.linalg.norm(A @ z - b))
+        return _ratio(size, scale_A * float(np.linalg.norm(z)) + float(np.linalg.norm(b)))
+
+
+def _ratio(size: float, scale: float) -> float:
+    return size / scale if scale > 0 else math.nan
+
+
 def project_dual(
     A: np.ndarray, b: np.ndarray, depth: int, base: np.ndarray, mu0: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, bool]:
+) -> DualProjection:
     """The projection argmin_{S₊} D_F(z, q) by Newton on its dual Ψ(μ) = F*(θ0 + Aᵀμ) - bᵀμ.
 
-    Returns (z, μ, converged).  ``base`` encodes q (see :func:`_state`)."""
+    ``base`` encodes q (see :func:`_state`).  ``converged``: ||A z - b|| <= DUAL_RTOL (||A||·||z||
+    + ||b||), or float64's floor (within FLOOR_FACTOR of that bound) was reached."""
     mu = np.zeros(A.shape[0]) if mu0 is None else np.array(mu0, dtype=float)
     state = _state(A, depth, base, mu)
     if state is None:
         mu = np.zeros(A.shape[0])
         state = _state(A, depth, base, mu)
         if state is None:
-            return np.full(A.shape[1], np.nan), mu, False
+            why = "F* is not finite at μ = 0 (q outside its domain)"
+            return DualProjection(np.full(A.shape[1], np.nan), mu, False, why, math.nan, 0)
     scale_A = float(np.linalg.norm(A))
     best, stalled = math.inf, 0
-    for _ in range(MAX_NEWTON):
+    for iteration in range(MAX_NEWTON):
         z, dz, conjugate = state
         objective = conjugate - float(b @ mu)
         grad = A @ z - b
         size = float(np.linalg.norm(grad))
-        bound = DUAL_RTOL * (scale_A * float(np.linalg.norm(z)) + float(np.linalg.norm(b)))
+        scale = scale_A * float(np.linalg.norm(z)) + float(np.linalg.norm(b))
+        bound = DUAL_RTOL * scale
+        residual = _ratio(size, scale)
         if size <= bound:
-            return z, mu, True
+            why = "||A z - b|| <= DUAL_RTOL (||A||·||z|| + ||b||)"
+            return DualProjection(z, mu, True, why, residual, iteration)
         near = size <= FLOOR_FACTOR * bound  # within reach of float64's floor
         stalled = stalled + 1 if near and size >= best else 0
         best = min(best, size)
         if stalled >= MAX_STALLED:  # at the floor: no further progress
-            return z, mu, True
+            why = "float64's floor: ||A z - b|| stopped decreasing within FLOOR_FACTOR of the bound"
+            return DualProjection(z, mu, True, why, residual, iteration)
         try:
             step = -np.linalg.solve((A * dz) @ A.T, grad)
         except np.linalg.LinAlgError:
-            return z, mu, False
+            return DualProjection(
+                z, mu, False, "singular Newton matrix A diag(dz/dθ) Aᵀ", residual, iteration
+            )
         slope = float(grad @ step)
         # Armijo, with room for Ψ's own rounding (near the optimum the decrease is below it)
         room = OBJECTIVE_EPS * (abs(conjugate) + abs(float(b @ mu)))
@@ -168,9 +243,14 @@ def project_dual(
                 break
             t /= 2
         else:
-            return z, mu, size <= FLOOR_FACTOR * bound
+            at_floor = size <= FLOOR_FACTOR * bound
+            why = f"the line search failed after {MAX_HALVINGS} halvings" + (
+                " within FLOOR_FACTOR of the bound (float64's floor)" if at_floor else ""
+            )
+            return DualProjection(z, mu, at_floor, why, residual, iteration)
         mu, state = mu + t * step, trial
-    return state[0], mu, False
+    why = f"MAX_NEWTON = {MAX_NEWTON} iterations reached"
+    return DualProjection(state[0], mu, False, why, _dual_residual(scale_A, A, b, state[0]), MAX_NEWTON)
 
 
 def _base(depth: int, log_x0: np.ndarray, log_gamma: float) -> np.ndarray:
@@ -201,22 +281,38 @@ def _float64_limit(A, b, depth: int, log_x0, rates: str, eta: float | None) -> S
     b = np.asarray(b, dtype=float)
     log_x0 = np.asarray(log_x0, dtype=float)
     if rates == "r2":
-        z, mu, ok = project_dual(A, b, depth, _base(depth, log_x0, 0.0))
-        return SystemRoot(z, mu, None, ok, "projection of x̃(0)" if ok else "dual Newton failed")
+        found = project_dual(A, b, depth, _base(depth, log_x0, 0.0))
+        return SystemRoot(
+            found.z,
+            found.mu,
+            None,
+            found.converged,
+            "projection of x̃(0)" if found.converged else f"dual Newton failed ({found.message})",
+            residual=found.residual,
+            residual_kind=DUAL_RESIDUAL,
+            iterations=found.iterations,
+            projections=1,
+        )
     if rates != "tilde" or eta is None:
         raise ValueError("rates must be 'r2', or 'tilde' with eta")
     r0 = math.sqrt(float(np.sum(np.exp(2 * log_x0))))
     cache = {"mu": None}
+    work = {"iterations": 0, "projections": 0}
 
     def projection(r: float):
-        z, mu, ok = project_dual(A, b, depth, _base(depth, log_x0, _log_gamma(r0, r, eta)), cache["mu"])
-        if not ok:
-            raise ArithmeticError(f"the projection at r = {r:.6g} did not converge")
-        cache["mu"] = mu
-        return z, mu
+        found = project_dual(A, b, depth, _base(depth, log_x0, _log_gamma(r0, r, eta)), cache["mu"])
+        work["iterations"] += found.iterations
+        work["projections"] += 1
+        if not found.converged:
+            raise ArithmeticError(f"the projection at r = {r:.6g} did not converge ({found.message})")
+        cache["mu"] = found.mu
+        return found.z, found.mu
 
     def phi(r: float) -> float:
         return _radius(projection(r)[0], depth) - r
+
+    def failed(message: str) -> SystemRoot:
+        return SystemRoot(np.full(A.shape[1], np.nan), np.zeros(A.shape[0]), None, False, message, **work)
 
     try:
         r = _radius(projection(r0)[0], depth)
@@ -229,17 +325,26 @@ def _float64_limit(A, b, depth: int, log_x0, rates: str, eta: float | None) -> S
                 break
             r, value = r_next, value_next
         else:
-            return SystemRoot(
-                np.full(A.shape[1], np.nan), np.zeros(A.shape[0]), None, False, "no bracket for r∞"
-            )
+            return failed("no bracket for r∞")
         bracket = (min(r, r_next), max(r, r_next))
         r_inf = brentq(phi, *bracket, rtol=FIXED_POINT_RTOL, xtol=1e-300)
         z, mu = projection(r_inf)
     except ArithmeticError as exc:
-        return SystemRoot(np.full(A.shape[1], np.nan), np.zeros(A.shape[0]), None, False, str(exc))
+        return failed(str(exc))
     mu, r_inf = _polish(A, b, depth, log_x0, r0, eta, mu, r_inf)
     z = _state(A, depth, _base(depth, log_x0, _log_gamma(r0, r_inf, eta)), mu)[0]
-    return SystemRoot(z, mu, r_inf, True, "γ-scaled projection, r∞ by Brent", {"bracket": bracket})
+    radius_residual = abs(float(np.sum(z ** (2 / depth))) - r_inf * r_inf) / (r_inf * r_inf)
+    return SystemRoot(
+        z,
+        mu,
+        r_inf,
+        True,
+        "γ-scaled projection, r∞ by Brent",
+        {"bracket": bracket},
+        residual=max(_dual_residual(float(np.linalg.norm(A)), A, b, z), radius_residual),
+        residual_kind=RADIUS_SYSTEM_RESIDUAL,
+        **work,
+    )
 
 
 def _joint_float(A, b, depth, log_x0, r0, eta, mu, r):
@@ -296,19 +401,20 @@ def radius_roots_scan(
     r0 = math.sqrt(float(np.sum(np.exp(2 * np.asarray(log_x0)))))
     signs, mu = [], None
     for r in np.geomspace(r_lo, r_hi, points):
-        z, mu, ok = project_dual(A, b, depth, _base(depth, log_x0, _log_gamma(r0, r, eta)), mu)
-        if ok:
+        found = project_dual(A, b, depth, _base(depth, log_x0, _log_gamma(r0, r, eta)), mu)
+        z, mu = found.z, found.mu
+        if found.converged:
             signs.append(_radius(z, depth) > r)
     return sum(1 for p, q in itertools.pairwise(signs) if p != q)
 
 
 # ----------------------------------------------------------------------------------------
-# enclosure (mpmath iv at dps digits)
+# enclosure (python-flint balls at dps digits)
 
 
 @dataclass(frozen=True)
 class EnclosedLimit:
-    """The limit enclosed: ``z`` (x̃∞) and ``r_inf`` as ``iv`` intervals (``r_inf`` None for r²
+    """The limit enclosed: ``z`` (x̃∞) and ``r_inf`` as python-flint balls (``r_inf`` None for r²
     rates), or ``certified`` False with the reason."""
 
     z: tuple[Any, ...]
@@ -316,17 +422,38 @@ class EnclosedLimit:
     certified: bool
     message: str
 
+    @property
+    def converged(self) -> bool:
+        return self.certified
 
-def _iv_point(x) -> Any:
-    return iv.mpf(x) if not isinstance(x, Fraction) else iv.mpf(x.numerator) / x.denominator
+    @property
+    def residual(self) -> None:
+        return None
+
+    @property
+    def residual_kind(self) -> str:
+        return "none"  # numerics.results.NO_RESIDUAL
+
+    @property
+    def certified_digits(self) -> int | None:
+        from dlncheck.numerics.enclosures import correct_digits
+
+        if not self.certified:
+            return None
+        entries = [*self.z, *([] if self.r_inf is None else [self.r_inf])]
+        return min((correct_digits(v) for v in entries), default=None)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {}
 
 
 def _system(A, b, depth, x0, r0, eta, mu, r, *, interval: bool):
-    """G(μ, r) (or G(μ)), its Jacobian and z; in ``iv`` (interval) or ``mp`` arithmetic.
+    """G(μ, r) (or G(μ)), its Jacobian and z; in ball (``interval``) or ``mp`` arithmetic.
 
     ``A``, ``b``, ``x0``, ``r0``, ``eta`` are numbers of that arithmetic; ``r`` None means r² rates
     (c = 1, unknowns μ only).  Powers are written as exp(p log(·)) of positive bases."""
-    ctx = iv if interval else mp
+    ctx = BALLS if interval else mp
     zero = ctx.mpf(0)
     m, n = len(A), len(A[0])
     t = [sum((A[i][j] * mu[i] for i in range(m)), zero) for j in range(n)]
@@ -377,10 +504,11 @@ def enclosed_limit(
 ) -> EnclosedLimit:
     """Enclose the root of the limit system near ``start`` at ``dps`` digits (module docstring).
 
-    ``x0`` are exact rationals or callables returning an ``iv``/``mp`` value at the current
-    precision (for x(0) = r0 u0/||u0|| with an irrational norm): ``x0[j](ctx)``.  ``eta`` and ``r0``
-    (a Fraction or such a callable) for constant rates; None for r² rates.  Must run inside
-    ``numerics.enclosures.interval_precision(dps)`` (iv's precision is set there).
+    ``x0`` are exact rationals or callables returning an ``mp`` value or a ball at the current
+    precision (for x(0) = r0 u0/||u0|| with an irrational norm): ``x0[j](mp)``, ``x0[j](BALLS)``.
+    ``eta`` and ``r0`` (a Fraction or such a callable) for constant rates; None for r² rates.
+    Must run inside ``numerics.enclosures.ball_precision(dps)`` (python-flint's precision is set
+    there); the Newton iterates are ``mp`` numbers at dps + GUARD_DIGITS digits.
     """
     constant = eta is not None
     m = len(A)
@@ -388,9 +516,11 @@ def enclosed_limit(
     def value(v, ctx):
         if callable(v):
             return v(ctx)
-        return ctx.mpf(v.numerator) / v.denominator if isinstance(v, Fraction) else ctx.mpf(v)
+        if isinstance(v, Fraction):
+            return ball(v) if ctx is BALLS else ctx.mpf(v.numerator) / v.denominator
+        return ctx.mpf(v)
 
-    with mp.workdps(iv.dps):
+    with mp.workdps(dps + GUARD_DIGITS):
         A_mp = [[value(a, mp) for a in row] for row in A]
         b_mp = [value(v, mp) for v in b]
         x0_mp = [value(v, mp) for v in x0]
@@ -408,7 +538,7 @@ def enclosed_limit(
                 return EnclosedLimit((), None, False, "singular Jacobian of the limit system")
             x = [x[i] + step[i] for i in range(len(x))]
             size = max(abs(step[i]) / (1 + abs(x[i])) for i in range(len(x)))
-            if size <= mp.mpf(10) ** (-(iv.dps - 2)):
+            if size <= mp.mpf(10) ** (-(dps + GUARD_DIGITS - 2)):
                 break
             # no longer contracting: the rounding floor of an ill-conditioned system (entries of z
             # spread over many decades); Krawczyk's box is sized from this step
@@ -420,50 +550,70 @@ def enclosed_limit(
         if constant and x[m] <= 0:
             return EnclosedLimit((), None, False, "Newton left r > 0")
         Y = mp.inverse(mp.matrix(J))
-        Y_iv = [[iv.mpf(Y[i, j]) for j in range(len(x))] for i in range(len(x))]
+        n = len(x)
+        # the mp numbers become balls exactly (arb of an mpf keeps its mantissa)
+        Y_ball = arb_mat([[arb(Y[i, j]) for j in range(n)] for i in range(n)])
         floor = mp.mpf(10) ** (-(dps - KRAWCZYK_FLOOR_DIGITS))
-        radii = [max(KRAWCZYK_INFLATION * abs(step[i]), floor * (1 + abs(x[i]))) for i in range(len(x))]
-        box = [iv.mpf([v - rad, v + rad]) for v, rad in zip(x, radii, strict=True)]
-    A_iv = [[value(a, iv) for a in row] for row in A]
-    b_iv = [value(v, iv) for v in b]
-    x0_iv = [value(v, iv) for v in x0]
-    r0_iv = value(r0, iv) if constant else None
-    eta_iv = value(eta, iv) if constant else None
-    center = [iv.mpf(v) for v in x]
-    if constant and box[m].a <= 0:
+        radii = [max(KRAWCZYK_INFLATION * abs(step[i]), floor * (1 + abs(x[i]))) for i in range(n)]
+        center = [arb(v) for v in x]
+        box = [arb(v, rad) for v, rad in zip(x, radii, strict=True)]  # midpoint x exactly, radius >= rad
+    A_ball = [[value(a, BALLS) for a in row] for row in A]
+    b_ball = [value(v, BALLS) for v in b]
+    x0_ball = [value(v, BALLS) for v in x0]
+    r0_ball = value(r0, BALLS) if constant else None
+    eta_ball = value(eta, BALLS) if constant else None
+    if constant and not box[m] > 0:
         return EnclosedLimit((), None, False, "the box around r∞ reaches 0")
     try:
         G_c, _, _ = _system(
-            A_iv,
-            b_iv,
+            A_ball,
+            b_ball,
             depth,
-            x0_iv,
-            r0_iv,
-            eta_iv,
+            x0_ball,
+            r0_ball,
+            eta_ball,
             center[:m],
             center[m] if constant else None,
             interval=True,
         )
         _, J_box, _ = _system(
-            A_iv, b_iv, depth, x0_iv, r0_iv, eta_iv, box[:m], box[m] if constant else None, interval=True
+            A_ball,
+            b_ball,
+            depth,
+            x0_ball,
+            r0_ball,
+            eta_ball,
+            box[:m],
+            box[m] if constant else None,
+            interval=True,
         )
     except (ZeroDivisionError, ValueError) as exc:
         return EnclosedLimit((), None, False, f"the system cannot be evaluated on the box ({exc})")
-    n = len(x)
-    K = []
-    for i in range(n):
-        k = center[i] - sum((Y_iv[i][j] * G_c[j] for j in range(n)), iv.mpf(0))
-        for j in range(n):
-            c_ij = (1 if i == j else 0) - sum((Y_iv[i][l] * J_box[l][j] for l in range(n)), iv.mpf(0))
-            k += c_ij * (box[j] - center[j])
-        K.append(k)
-    inside = all(box[i].a < K[i].a and K[i].b < box[i].b for i in range(n))
+    if not all(v.is_finite() for v in (*G_c, *(e for row in J_box for e in row))):
+        # a logarithm or power of a ball that reaches 0 or below, or a division by one containing 0
+        return EnclosedLimit(
+            (), None, False, "the system cannot be evaluated on the box (a value is not finite)"
+        )
+    # K(X) = x̂ - Y G(x̂) + (I - Y J(X))(X - x̂), in ball matrices
+    identity = arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)])
+    offsets = arb_mat([[box[j] - center[j]] for j in range(n)])
+    K_mat = (
+        arb_mat([[v] for v in center])
+        - Y_ball * arb_mat([[g] for g in G_c])
+        + (identity - Y_ball * arb_mat(J_box)) * offsets
+    )
+    K = [K_mat[i, 0] for i in range(n)]
+    inside = all(
+        K[i].is_finite() and lower(box[i]) < lower(K[i]) and upper(K[i]) < upper(box[i]) for i in range(n)
+    )
     if not inside:
         return EnclosedLimit((), None, False, f"Krawczyk's test failed at {dps} digits")
     # z over K (a smaller box, still containing the unique root)
     _, _, z_root = _system(
-        A_iv, b_iv, depth, x0_iv, r0_iv, eta_iv, K[:m], K[m] if constant else None, interval=True
+        A_ball, b_ball, depth, x0_ball, r0_ball, eta_ball, K[:m], K[m] if constant else None, interval=True
     )
+    if not all(v.is_finite() for v in z_root):
+        return EnclosedLimit((), None, False, "the limit cannot be evaluated on Krawczyk's box")
     return EnclosedLimit(
         tuple(z_root),
         K[m] if constant else None,

@@ -12,7 +12,7 @@ Lemma 3.7 says): (I - P_A) u e^{r²/(2η̃)} is constant, so with x† = A†b t
 
 and r∞ = ||x∞||₂ solves g(r) = p² + γ(r0, r)² c² - r² = 0 with p = ||x†||₂, c = ||(I - P_A) x0||₂
 (x† ⟂ null(A)).  g(r)/r² = p²/r² + (c²/r0²) e^{(r0² - r²)/η̃} - 1 is strictly decreasing, so r∞ is
-the unique root: :func:`enclosed_radius` encloses it by interval bisection (``mpmath.iv``).
+the unique root: :func:`enclosed_radius` encloses it by bisection in python-flint balls.
 
 Exact data: p² = yᵀ(AAᵀ)^{-1}y and c² = ||x0||² - ||P_A x0||² are rationals for rational A, y, x0.
 """
@@ -25,11 +25,13 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from mpmath import iv, mp
+from flint import arb
+from mpmath import mp
 from scipy.integrate import solve_ivp
 
 from dlncheck.numerics.basic_solutions import solve_exact
-from dlncheck.numerics.results import FlowResult
+from dlncheck.numerics.enclosures import GUARD_DIGITS, ball, correct_digits, hull
+from dlncheck.numerics.results import NO_RESIDUAL, FlowResult
 
 # Integration: LSODA at these tolerances, in chunks of growing length until ||x'|| <= SPEED_TOL
 # (relative to ||x||, per unit time: the remaining distance of an exponential approach with
@@ -75,9 +77,9 @@ def linear_data(A, b, x0) -> LinearData:
     return LinearData(x_dagger, projected, p2, c2, r0_2)
 
 
-def _radius_equation(ctx, r, r0, eta, p2, c2):
-    """g(r)/r² = p²/r² + (c²/r0²) e^{(r0² - r²)/η̃} - 1 (decreasing in r)."""
-    return p2 / (r * r) + c2 / (r0 * r0) * ctx.exp((r0 * r0 - r * r) / eta) - 1
+def _radius_equation(r: arb, r0: arb, eta: arb, p2: arb, c2: arb) -> arb:
+    """g(r)/r² = p²/r² + (c²/r0²) e^{(r0² - r²)/η̃} - 1 (decreasing in r), in balls."""
+    return p2 / (r * r) + c2 / (r0 * r0) * ((r0 * r0 - r * r) / eta).exp() - 1
 
 
 EXP_CAP = 700.0  # below log(float64 max) ≈ 709.8: e^{EXP_CAP} is finite, and any larger exponent
@@ -119,38 +121,77 @@ def float64_gamma(r_inf: float, r0: float, eta: float) -> float:
 
 @dataclass(frozen=True)
 class EnclosedRadius:
-    r_inf: Any  # iv interval
-    gamma: Any  # γ(r0, r∞), iv interval
+    """r∞ and γ(r0, r∞) enclosed (:func:`enclosed_radius`), or ``certified`` False with the reason.
+
+    Conforms to ``numerics.results.SolverResult``: ``converged`` is ``certified``, no residual (the
+    width of the balls is in ``certified_digits``); ``counts`` holds the bisection ``iterations``,
+    the ``function_evaluations`` (signs of the radius equation) and the bracket ``widenings``.
+    """
+
+    r_inf: Any  # a python-flint ball
+    gamma: Any  # γ(r0, r∞), a python-flint ball
     certified: bool
     message: str
+    iterations: int = 0
+    function_evaluations: int = 0
+    widenings: int = 0
+
+    @property
+    def converged(self) -> bool:
+        return self.certified
+
+    @property
+    def residual(self) -> None:
+        return None
+
+    @property
+    def residual_kind(self) -> str:
+        return NO_RESIDUAL
+
+    @property
+    def certified_digits(self) -> int | None:
+        if not self.certified:
+            return None
+        return min(correct_digits(self.r_inf), correct_digits(self.gamma))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "iterations": self.iterations,
+            "function_evaluations": self.function_evaluations,
+            "widenings": self.widenings,
+        }
 
 
 def enclosed_radius(data: LinearData, eta: Fraction, dps: int) -> EnclosedRadius:
-    """r∞ and γ(r0, r∞) by interval bisection at ``dps`` digits (inside ``interval_precision``).
+    """r∞ and γ(r0, r∞) by bisection in balls at ``dps`` digits (inside ``ball_precision(dps)``).
 
     g(r)/r² is strictly decreasing: a certified sign change at the ends of [lo, hi] brackets the
     unique root."""
-    to_iv = lambda q: iv.mpf(q.numerator) / q.denominator  # noqa: E731
-    p2, c2, r0_2, eta_iv = to_iv(data.p2), to_iv(data.c2), to_iv(data.r0_2), to_iv(eta)
-    r0 = iv.sqrt(r0_2)
+    p2, c2, r0_2, eta_ball = ball(data.p2), ball(data.c2), ball(data.r0_2), ball(eta)
+    r0 = r0_2.sqrt()
     guess = float64_radius(data, float(eta))
-    with mp.workdps(iv.dps):
+    work = {"iterations": 0, "function_evaluations": 0, "widenings": 0}
+    with mp.workdps(dps + GUARD_DIGITS):
         lo, hi = mp.mpf(guess) * (1 - mp.mpf(10) ** -8), mp.mpf(guess) * (1 + mp.mpf(10) ** -8)
 
         def sign_at(r) -> int:
-            value = _radius_equation(iv, iv.mpf(r), r0, eta_iv, p2, c2)
-            return 1 if value.a > 0 else -1 if value.b < 0 else 0
+            work["function_evaluations"] += 1
+            value = _radius_equation(arb(r), r0, eta_ball, p2, c2)  # arb(mpf) is exact
+            return 1 if value > 0 else -1 if value < 0 else 0
 
         for _ in range(60):  # widen until the signs are certified (+ at lo, - at hi)
             if sign_at(lo) > 0 and sign_at(hi) < 0:
                 break
             lo, hi = lo / 2, hi * 2
+            work["widenings"] += 1
         else:
-            return EnclosedRadius(None, None, False, "no certified bracket of r∞")
+            return EnclosedRadius(None, None, False, "no certified bracket of r∞", **work)
         target = mp.mpf(10) ** (-(dps - BISECTION_SLACK))
         for _ in range(MAX_BISECTIONS):
             if hi - lo <= target * hi:
                 break
+            work["iterations"] += 1
             mid = (lo + hi) / 2
             s = sign_at(mid)
             if s > 0:
@@ -159,9 +200,9 @@ def enclosed_radius(data: LinearData, eta: Fraction, dps: int) -> EnclosedRadius
                 hi = mid
             else:
                 break  # the root is within the enclosure's own width of mid
-        r_inf = iv.mpf([lo, hi])
-    gamma = r_inf / r0 * iv.exp((r0_2 - r_inf * r_inf) / (2 * eta_iv))  # wn (43)
-    return EnclosedRadius(r_inf, gamma, True, f"r∞ bracketed by interval bisection at {dps} digits")
+        r_inf = hull(arb(lo), arb(hi))
+    gamma = r_inf / r0 * ((r0_2 - r_inf * r_inf) / (2 * eta_ball)).exp()  # wn (43)
+    return EnclosedRadius(r_inf, gamma, True, f"r∞ bracketed by interval bisection at {dps} digits", **work)
 
 
 def _field(A: np.ndarray, b: np.ndarray, eta: float):

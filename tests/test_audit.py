@@ -1,11 +1,11 @@
-"""Audit relations: exact and interval decisions, escalation, rendering."""
+"""Audit relations: exact and ball decisions, escalation, rendering."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import pytest
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.audit import (
     AGREES,
@@ -21,7 +21,7 @@ from dlncheck.checks.audit import (
     vector_equality,
 )
 from dlncheck.checks.instances import InstanceSpec, parse_instance
-from dlncheck.numerics.enclosures import interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, hull
 
 
 def test_exact_inequality_holds_at_equality_and_fails_below():
@@ -35,18 +35,24 @@ def test_exact_equality_is_decided_exactly():
 
 
 def test_interval_inequality_is_undecided_when_the_margin_straddles_zero():
-    with interval_precision(30):
-        assert judge("a", "<=", "b", iv.mpf([-1e-40, 1e-40])).status == UNDECIDED
-        assert judge("a", "<=", "b", iv.mpf([1e-40, 2e-40])).status == HOLDS
-        assert judge("a", "<=", "b", iv.mpf([-2e-40, -1e-40])).status == VIOLATED
+    with ball_precision(30):
+        assert judge("a", "<=", "b", hull(ball(-1e-40), ball(1e-40))).status == UNDECIDED
+        assert judge("a", "<=", "b", hull(ball(1e-40), ball(2e-40))).status == HOLDS
+        assert judge("a", "<=", "b", hull(ball(-2e-40), ball(-1e-40))).status == VIOLATED
+        # a ball that is not finite decides nothing
+        assert judge("a", "<=", "b", arb(0, float("inf"))).status == UNDECIDED
+        assert judge("a", "=", "b", arb(0, float("inf"))).status == UNDECIDED
+    assert show_value(arb(0, float("inf")), 10) == "nan ± +inf"
 
 
 def test_interval_equality_can_only_agree_or_be_violated():
-    with interval_precision(30):
-        third = iv.mpf(1) / 3
-        agree = decide("a", "=", "b", third, iv.mpf(1) / 3)
+    with ball_precision(30):
+        third = arb(1) / 3
+        agree = decide("a", "=", "b", third, arb(1) / 3)
         assert agree.status == AGREES and agree.digits >= 30
-        assert decide("a", "=", "b", third, third + iv.mpf("1e-20")).status == VIOLATED
+        assert decide("a", "=", "b", third, third + ball(Fraction(1, 10**20))).status == VIOLATED
+        # an exact side against a ball: the exact one is enclosed
+        assert decide("a", "=", "b", Fraction(1, 3), third).status == AGREES
 
 
 def test_vector_equality_reports_the_largest_deviation():
@@ -65,9 +71,9 @@ def test_escalation_climbs_until_the_margin_is_decided():
 
     def evaluate(instance, dps):
         calls.append(dps)
-        with interval_precision(dps):
-            width = iv.mpf(10) ** (-dps)  # enclosure shrinks with precision
-            margin = iv.mpf("1e-45") + iv.mpf([-width.b, width.b])
+        with ball_precision(dps):
+            width = arb(10) ** (-dps)  # enclosure shrinks with precision
+            margin = ball(Fraction(1, 10**45)) + arb(0, 1) * width
             return AuditResult("x", dps, (), (judge("a", "<=", "b", margin),))
 
     audit = Audit(InstanceSpec(), evaluate, {}, "test")
@@ -78,8 +84,8 @@ def test_escalation_climbs_until_the_margin_is_decided():
 def test_show_value_prints_exact_rationals_and_enclosures_to_the_requested_digits():
     assert show_value(Fraction(1, 3), 5) == "0.33333 (= 1/3)"
     assert show_value(Fraction(7), 5) == "7"
-    with interval_precision(50):
-        text = show_value(iv.mpf(2) / 3, 40)
+    with ball_precision(50):
+        text = show_value(arb(2) / 3, 40)
     assert text.startswith("0.6666666666666666666666666666666666666667 ±")
 
 

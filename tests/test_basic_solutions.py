@@ -1,5 +1,3 @@
-
-
 def test_solve_exact_solves_square_systems_and_says_when_singular():
     from fractions import Fraction as F
 

@@ -46,7 +46,7 @@ def test_a_near_miss_is_certified_violated_at_high_precision():
     )
     result = _status(audit, {"x": "2"})
     assert result.status == "violated"
-    assert result.min_violation_margin().a > 0  # |margin|, certified away from 0
+    assert result.min_violation_margin() > 0  # |margin|, certified away from 0
 
 
 def test_a_point_outside_the_hypotheses_is_inadmissible():
@@ -59,3 +59,16 @@ def test_a_point_outside_the_hypotheses_is_inadmissible():
 
 def test_witness_instances_keep_integers_and_exact_rationals():
     assert witness_instance({x: sp.Rational(1, 3), L: 4}) == {"params": {"L": 4, "x": "1/3"}}
+
+
+def test_an_irrational_value_is_enclosed_with_all_of_evalfs_digits():
+    """The enclosure's centre keeps every digit evalf returned (it once was rounded to mpmath's
+    53-bit default, so that at 40 digits sqrt(2) lay outside its own enclosure)."""
+    from flint import arb
+
+    from dlncheck.checks.formula_audit import value_at
+    from dlncheck.numerics.enclosures import ball_precision, correct_digits
+
+    with ball_precision(40):
+        value = value_at(sp.sqrt(x), {x: sp.Integer(2)}, 40)
+        assert value.contains(arb(2).sqrt()) and correct_digits(value) >= 39

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from cli_support import assert_one_line_error, run_cli
 from hypothesis import HealthCheck, given, settings
-from mpmath import iv
 
 from dlncheck.checks.claims import krr_alpha_families as families
 from dlncheck.checks.claims import krr_flow_limits as limits
@@ -25,7 +24,7 @@ from dlncheck.checks.flow_instances import row_basis
 from dlncheck.checks.flow_strategies_krr import krr_flow_instances, krr_theorem2_instances
 from dlncheck.checks.numeric_family import power_law_exponent_from_logs
 from dlncheck.checks.verdicts import Verdict
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, lower, upper
 from dlncheck.numerics.krr_q_minimizer import (
     depth_potential,
     h_depth,
@@ -163,10 +162,10 @@ def test_theorem_1_bound_holds_at_the_example_and_fails_at_a_point_that_is_not_t
     from dlncheck.numerics.sparse_recovery import l2_minimizer_exact
 
     A, y = row_basis(instance.A, instance.y)
-    with interval_precision(40):
-        fake = [from_fraction(v) for v in l2_minimizer_exact(A, y)]
+    with ball_precision(40):
+        fake = [ball(v) for v in l2_minimizer_exact(A, y)]
         left, right = limits._argmin_sides(instance, tuple(fake), True)
-        assert left.a > right.b  # Q at the min-l2 point exceeds Q at the independent argmin
+        assert left > right  # Q at the min-l2 point exceeds Q at the independent argmin
 
 
 def test_theorem_3_bound_holds_at_its_example():
@@ -186,16 +185,16 @@ def test_theorem_1_bound_refuses_the_depth_3_model_and_a_single_point_set():
 
 
 def test_q_depth_interval_encloses_the_point_value():
-    with interval_precision(30):
+    with ball_precision(30):
         for t in ("1e-3", "2", "1e20"):
-            enclosure = limits._q_depth_interval(iv.mpf(t), 3)
-            with mpmath.workdps(40):
+            enclosure = limits._q_depth_interval(ball(Fraction(t)), 3)
+            with mpmath.workdps(40):  # the tolerance added at 40 digits, not rounded to 53 bits
                 point = depth_potential(Fraction(1), 3).mp([mpmath.mpf(t)])[0]
-            assert (
-                enclosure.a - mpmath.mpf(10) ** -25 * abs(point)
-                <= point
-                <= enclosure.b + mpmath.mpf(10) ** -25 * abs(point)
-            )
+                assert (
+                    lower(enclosure) - mpmath.mpf(10) ** -25 * abs(point)
+                    <= point
+                    <= upper(enclosure) + mpmath.mpf(10) ** -25 * abs(point)
+                )
 
 
 THEOREM_2_EXAMPLE = {**_krr(2, "1e-40"), "params": {"epsilon": "1/2"}}
@@ -209,7 +208,7 @@ def test_theorem_2_audit_holds_with_slack_near_epsilon_over_one_plus_epsilon(tmp
     assert "holds" in out
     result = limits.THEOREM_2_BOUND.evaluate(limits.THEOREM_2_BOUND.parse(THEOREM_2_EXAMPLE), 30)
     slack = result.slack
-    assert abs(float(slack.a) - 1 / 3) < 1e-6  # ε/(1+ε): the limit's l1 norm is the minimum's
+    assert abs(float(lower(slack)) - 1 / 3) < 1e-6  # ε/(1+ε): the limit's l1 norm is the minimum's
 
 
 def test_theorem_2_refuses_alpha_above_its_threshold(tmp_path, capsys):
@@ -237,9 +236,9 @@ def test_drawn_theorem_2_instances_satisfy_its_hypotheses(raw):
 
 def test_theorem_2_bound_is_violated_by_a_limit_far_from_the_l1_minimum():
     instance = limits.THEOREM_2_BOUND.parse(THEOREM_2_EXAMPLE)
-    with interval_precision(30):
-        left, right = limits._theorem2_sides(instance, (iv.mpf(2), iv.mpf(0), iv.mpf(0)), True)
-    assert left.a > right.b
+    with ball_precision(30):
+        left, right = limits._theorem2_sides(instance, (ball(2), ball(0), ball(0)), True)
+    assert left > right
 
 
 # ------------------------------------------------------------------------------ families

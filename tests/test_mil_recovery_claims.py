@@ -157,7 +157,7 @@ def test_the_derived_constant_of_45_is_what_the_audit_uses():
 def test_corollary_1_3_fails_on_its_example_with_a_certified_margin():
     result = escalate_limit(COROLLARY_1_3, COROLLARY_1_3.parse(COROLLARY_EXAMPLE))
     assert result.status == VIOLATED
-    assert result.slack.b < -100  # the bound ∝ α², the error ∝ α^{4/3} (α = 1e-3)
+    assert result.slack < -100  # the bound ∝ α², the error ∝ α^{4/3} (α = 1e-3)
 
 
 def test_theorem_1_4_printed_fails_and_what_the_proof_proves_holds_on_the_example():

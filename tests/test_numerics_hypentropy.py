@@ -1,4 +1,4 @@
-"""Q_alpha and Lemma 5: the float64 search formula, the interval audit, and their algebra."""
+"""Q_alpha and Lemma 5: the float64 search formula, the ball audit, and their algebra."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import math
 from fractions import Fraction
 
 import sympy as sp
+from flint import arb
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mpmath import iv, mp
+from mpmath import mp
 
 from dlncheck.checks.claims.krr_hypentropy import _audit_lemma5, _lemma5_slack, lemma5_instances
 from dlncheck.checks.instances import parse_instance
 from dlncheck.checks.registry import registry
 from dlncheck.numerics import enclosures, hypentropy
-from dlncheck.numerics.enclosures import interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, hull, lower, radius, upper
 
 SPEC = registry().get("krr.lem5").audit.spec
 # float64 margins are sums of O(d) terms of size up to |beta|_1 (ln |beta|_1 + 1); relative to
@@ -58,13 +59,13 @@ def test_float64_slack_agrees_with_the_interval_audit(raw):
 
 
 def test_q_interval_encloses_the_high_precision_value():
-    with interval_precision(40):
+    with ball_precision(40):
         for z in (Fraction(-37, 4), Fraction(1, 10**6), Fraction(10**20)):
-            enclosure = hypentropy.q_interval(enclosures.from_fraction(z))
+            enclosure = hypentropy.q_interval(ball(z))
             with mp.workdps(80):
                 zz = mp.mpf(z.numerator) / z.denominator
                 exact = 2 - mp.sqrt(4 + zz**2) + zz * mp.asinh(zz / 2)
-                assert enclosure.a <= exact <= enclosure.b
+                assert lower(enclosure) <= exact <= upper(enclosure)
 
 
 def test_lemma5_lower_bound_is_attained_up_to_two_alpha_squared():
@@ -85,14 +86,19 @@ def test_alpha1_threshold_in_float_matches_its_definition():
     assert math.isclose(hypentropy.log_alpha1_float(eps, l1, d), math.log(alpha1), rel_tol=1e-12)
 
 
-def test_interval_asinh_is_odd_and_encloses():
-    with interval_precision(30), mp.workdps(60):
+def test_ball_asinh_is_odd_and_encloses_narrow_and_wide_balls():
+    with ball_precision(30), mp.workdps(60):
         for v in ("-3", "0.001", "5"):
-            enclosure = enclosures.asinh(iv.mpf(v))
-            assert enclosure.a <= mp.asinh(mp.mpf(v)) <= enclosure.b
-            assert enclosure.delta < iv.mpf("1e-35")
-        straddle = enclosures.asinh(iv.mpf([-1, 2]))
-        assert straddle.a <= mp.asinh(-1) and mp.asinh(2) <= straddle.b
+            enclosure = enclosures.asinh(ball(Fraction(v)))
+            assert lower(enclosure) <= mp.asinh(mp.mpf(v)) <= upper(enclosure)
+            assert 2 * radius(enclosure) < mp.mpf("1e-35")
+            assert (enclosure + enclosures.asinh(-ball(Fraction(v)))).contains(0)
+        # wide balls: python-flint's own asinh is NaN on the first and loose on the second
+        straddle = enclosures.asinh(hull(arb(-1), arb(2)))
+        assert lower(straddle) <= mp.asinh(-1) and mp.asinh(2) <= upper(straddle)
+        assert 2 * radius(straddle) < mp.asinh(2) - mp.asinh(-1) + mp.mpf("1e-8")  # hull() rounds its radius
+        wide = enclosures.asinh(hull(arb(-3), arb(-1)))
+        assert lower(wide) <= mp.asinh(-3) and mp.asinh(-1) <= upper(wide) < -0.88
 
 
 @settings(max_examples=40, deadline=None)
@@ -103,14 +109,14 @@ def test_interval_asinh_is_odd_and_encloses():
 def test_certified_quadrature_of_q_meets_the_closed_form(z):
     """Both enclosures of q(z) are rigorous, so they must overlap; the quadrature must also be
     tight (relative to q, or absolutely when q is 0) at 50 digits."""
-    with interval_precision(50):
+    with ball_precision(50):
         quad = hypentropy.q_by_quadrature(z)
-        closed = hypentropy.q_interval(enclosures.from_fraction(z))
-        assert quad.a <= closed.b and closed.a <= quad.b
+        closed = hypentropy.q_interval(ball(z))
+        assert quad.overlaps(closed)
         if z != 0:
             assert enclosures.correct_digits(quad) >= 45
         else:
-            assert quad.a == quad.b == 0
+            assert quad.is_zero()
 
 
 def test_quadrature_budget_shrinks_with_the_size_of_z():

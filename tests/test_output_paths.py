@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from cli_support import assert_one_line_error, run_cli
 
-from dlncheck.files import atomic_write_text
 from dlncheck.checks.instances import InstanceError
 from dlncheck.checks.output_paths import OutputPathError, require_writable_file, require_writable_folder
+from dlncheck.files import atomic_write_text
 
 FAST_CLAIM = "krr.eq.q"  # a symbolic claim that checks in a fraction of a second
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

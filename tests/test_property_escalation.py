@@ -5,8 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from flint import arb
 from hypothesis import strategies as st
-from mpmath import iv
 
 from dlncheck.checks.audit import Audit, AuditResult, judge
 from dlncheck.checks.claim import Claim, Kind
@@ -16,7 +16,7 @@ from dlncheck.checks.instances import InstanceSpec, ParamSpec
 from dlncheck.checks.property import PropertyCheck
 from dlncheck.checks.runner import run_claim
 from dlncheck.checks.verdicts import Verdict
-from dlncheck.numerics.enclosures import interval_precision
+from dlncheck.numerics.enclosures import ball_precision
 
 SPEC = InstanceSpec(params=(ParamSpec("t", "scalar", "an integer parameter"),))
 
@@ -87,8 +87,8 @@ def test_a_certified_violation_refutes_and_is_stored_shrunk(ctx, tmp_path):
 
 def test_a_negative_that_no_precision_decides_is_inconclusive(ctx):
     def undecided(instance, dps):
-        with interval_precision(dps):
-            return AuditResult("mil.eq10", dps, (), (judge("a", "<=", "b", iv.mpf([-1, 1])),))
+        with ball_precision(dps):
+            return AuditResult("mil.eq10", dps, (), (judge("a", "<=", "b", arb(0, 1)),))
 
     claim = _claim(lambda inst: -1.0, undecided)
     result = claim.checks[0].run(claim, ctx)

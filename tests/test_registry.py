@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from scale_checks import scale_checks
 
 from dlncheck.checks.catalogue import catalogue
 from dlncheck.checks.claim import Claim, Kind
@@ -121,17 +122,9 @@ def test_select_filters_by_paper_and_kind():
     assert all(c.kind == Kind.CONSTANT for c in reg.select(kind="constant"))
 
 
-def test_every_scale_check_is_attached_to_its_declared_claim():
-    from dlncheck.derivations.scale_consistency import SCALE_CHECKS
-
-    reg = registry()
-    for claim_id, entries in SCALE_CHECKS.items():
-        names = [c.name for c in reg.claims[claim_id].checks]
-        assert all(name in names for name, _, _ in entries), claim_id
-
-
-def test_a_scale_check_for_an_undeclared_claim_is_refused():
-    from dlncheck.checks.registry import with_scale_checks
-
-    with pytest.raises(ValueError, match="undeclared"):
-        with_scale_checks([])
+def test_scale_checks_are_declared_with_their_claims():
+    """Each scale derivation is a check of the claim whose declaration names it; its derivation
+    says the same claim id."""
+    for claim_id, name, derive in scale_checks():
+        assert derive().claim_id == claim_id, (claim_id, name)
+    assert len(scale_checks()) >= 30

@@ -16,7 +16,7 @@ from dlncheck.checks.audit import HOLDS, VIOLATED
 from dlncheck.checks.errors import InstanceError
 from dlncheck.checks.registry import registry
 from dlncheck.checks.wn_limit_audit import enclosed_limit, float_root, parse_wn
-from dlncheck.numerics.enclosures import interval_precision
+from dlncheck.numerics.enclosures import ball_precision, lower, midpoint, radius, upper
 
 REGISTRY = registry()
 
@@ -79,16 +79,19 @@ def test_enclosure_contains_the_float64_root_and_tightens_with_the_precision():
     }
     instance = parse_wn(raw)
     root = float_root(instance)
-    with interval_precision(30):
+    with ball_precision(30):
         low = enclosed_limit(instance, 30)
-    with interval_precision(60):
+    with ball_precision(60):
         high = enclosed_limit(instance, 60)
     assert low.certified and high.certified, (low.message, high.message)
     for a, b, f in zip(low.z, high.z, root.z, strict=True):
-        assert a.a <= b.a and b.b <= a.b  # the 60-digit enclosure lies inside the 30-digit one
-        assert abs(float(a.mid) - f) <= 1e-13 * abs(f)
-        assert float(b.delta) < 1e-40 * abs(f)
-    assert high.r_inf.a <= root.r_inf <= high.r_inf.b or abs(float(high.r_inf.mid) - root.r_inf) < 1e-14
+        assert lower(a) <= lower(b) and upper(b) <= upper(
+            a
+        )  # the 60-digit enclosure lies inside the 30-digit one
+        assert abs(float(midpoint(a)) - f) <= 1e-13 * abs(f)
+        assert float(2 * radius(b)) < 1e-40 * abs(f)
+    r_inf = high.r_inf
+    assert lower(r_inf) <= root.r_inf <= upper(r_inf) or abs(float(midpoint(r_inf)) - root.r_inf) < 1e-14
 
 
 # ------------------------------------------------------------------ Theorem 2.1

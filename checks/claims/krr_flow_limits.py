@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 import numpy as np
-from mpmath import iv
+from flint import arb, ctx
 
 from dlncheck.checks.claim import declare
 from dlncheck.checks.claims.krr_alpha_families import (
@@ -52,8 +52,9 @@ from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import krr_implicit_bias as bias
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.numerics import enclosures
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, hull, lower, upper
 from dlncheck.numerics.hypentropy import q_interval
 
 if TYPE_CHECKING:
@@ -144,48 +145,49 @@ def _float_data(instance: FlowInstance) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _q_depth_interval(t, depth: int):
-    """q_D(t) = ∫₀ᵗ h_D⁻¹ (krr (60)) for an ``iv`` interval t: h_D⁻¹ is enclosed by bracketing
-    (h_D increasing: h_D(g_lo) <= t.a and h_D(g_hi) >= t.b in intervals), then
+    """q_D(t) = ∫₀ᵗ h_D⁻¹ (krr (60)) for a ball t: h_D⁻¹ is enclosed by bracketing
+    (h_D increasing: h_D(g_lo) <= lower(t) and h_D(g_hi) >= upper(t) in balls), then
     q_D = t·g - ∫₀ᵍ h_D evaluated over the bracket (``numerics.krr_q_minimizer``'s form)."""
     from dlncheck.numerics.krr_q_minimizer import h_depth_inverse_gap
     # (the gap w = 1 - g is bracketed: for small t, 1 - w rounds, but the bracket stays valid)
 
-    if t.a < 0 < t.b:
+    if t.contains_interior(0):
         raise ArithmeticError("q_D: the argument straddles 0 (raise the precision)")
     a = abs(t)  # q_D is even
-    e = iv.mpf(depth) / (depth - 2)
-    k = iv.mpf(2) / (depth - 2)
+    a_lo, a_hi = lower(a), upper(a)
+    e = arb(depth) / (depth - 2)
+    k = arb(2) / (depth - 2)
 
     def h_of(w):  # h_D(1 - w)
         return w ** (-e) - (2 - w) ** (-e)
 
-    with mpmath.workprec(iv.prec + 20):
-        w_far = h_depth_inverse_gap(mpmath.mpf(a.a), depth)  # h⁻¹(a.a) is the smaller g: the larger w
-        w_near = h_depth_inverse_gap(mpmath.mpf(a.b), depth)
-        for widen in (mpmath.mpf(2) ** (-iv.prec + 30), mpmath.mpf(2) ** (-iv.prec // 2)):
-            w_hi = iv.mpf(min(mpmath.mpf(1), w_far * (1 + widen)))
-            w_lo = iv.mpf(w_near * (1 - widen))
-            if h_of(w_hi).b <= a.a and h_of(w_lo).a >= a.b:
+    with mpmath.workprec(ctx.prec + 20):
+        w_far = h_depth_inverse_gap(a_lo, depth)  # h⁻¹(lower(a)) is the smaller g: the larger w
+        w_near = h_depth_inverse_gap(a_hi, depth)
+        for widen in (mpmath.mpf(2) ** (-ctx.prec + 30), mpmath.mpf(2) ** (-ctx.prec // 2)):
+            w_hi = arb(min(mpmath.mpf(1), w_far * (1 + widen)))  # exact: arb of an mpf
+            w_lo = arb(w_near * (1 - widen))
+            if h_of(w_hi) <= arb(a_lo) and h_of(w_lo) >= arb(a_hi):
                 break
         else:
             raise ArithmeticError("q_D: h_D⁻¹ could not be bracketed at this precision")
-    w = iv.mpf([w_lo.a, w_hi.b])
+    w = hull(w_lo, w_hi)
     integral_h = (depth - 2) * (w ** (-k) + (2 - w) ** (-k) - 2) / 2
     return a * (1 - w) - integral_h
 
 
 def _q_value_interval(instance: FlowInstance, beta: Sequence[Any]):
-    """The printed potential at β (``iv`` entries), in interval arithmetic."""
+    """The printed potential at β (ball entries), in ball arithmetic."""
     if instance.depth == 2:
-        total = iv.mpf(0)
+        total = arb(0)
         for w, b in zip(krr_shape(instance), beta, strict=True):
-            s = from_fraction(instance.alpha * instance.alpha * w * w)
+            s = ball(instance.alpha * instance.alpha * w * w)
             total += s * q_interval(b / s)  # krr (20)-(21)
         return total
-    scale = from_fraction(instance.alpha**instance.depth)
-    total = iv.mpf(0)
+    scale = ball(instance.alpha**instance.depth)
+    total = arb(0)
     for b in beta:
-        if b.a == 0 and b.b == 0:
+        if b.is_zero():
             continue  # q_D(0) = 0
         total += scale * _q_depth_interval(b / scale, instance.depth)
     return total
@@ -273,15 +275,15 @@ def _argmin_sides(instance: FlowInstance, limit: tuple, intervals: bool):
             left = _q_value_interval(instance, limit)
             values = []
             for _, point in competitors:
-                exact = [from_fraction(v) for v in point]
+                exact = [ball(v) for v in point]
                 # a competitor inside the limit's enclosure may be the limit itself: it decides nothing
-                if not all(b.a <= v.a and v.b <= b.b for b, v in zip(limit, exact, strict=True)):
+                if not all(b.contains(v) for b, v in zip(limit, exact, strict=True)):
                     values.append(_q_value_interval(instance, exact))
         except ArithmeticError:
             return None, None
         if not values:  # every competitor inside the enclosure: nothing decided at this precision
             return None, None
-        return left, min(values, key=lambda x: x.b)
+        return left, min(values, key=upper)
     # float64 cannot tell the two apart (they tie to ~1e-30); this bound is audited, not searched
     return None, None
 
@@ -525,21 +527,21 @@ def _theorem2_hypotheses(instance) -> None:
     except InstanceError as exc:
         raise InstanceError(f"hypothesis X beta = y (zero error) of Theorem 2 cannot hold: {exc}") from None
     b = _l1_value(instance.A, instance.y)
-    with interval_precision(THRESHOLD_DPS):
-        eps, bb = from_fraction(epsilon), from_fraction(b)
-        log_alpha = iv.log(from_fraction(instance.alpha))
-        first = -(2 + eps) / (2 * eps) * iv.log(2 * (1 + eps) * bb)
+    with ball_precision(THRESHOLD_DPS):
+        eps, bb = ball(epsilon), ball(b)
+        log_alpha = ball(instance.alpha).log()
+        first = -(2 + eps) / (2 * eps) * (2 * (1 + eps) * bb).log()
         second = -d / (eps * bb)
         for name, bound in (
             ("(2(1+eps)|beta*|_1)^(-(2+eps)/(2 eps))", first),
             ("exp(-d/(eps |beta*|_1))", second),
         ):
-            if log_alpha.a > bound.b:
+            if log_alpha > bound:
                 raise InstanceError(
                     f"hypothesis alpha <= {name} of Theorem 2 fails: ln alpha = {enclosures.format_enclosure(log_alpha, 8)} "
                     f"> {enclosures.format_enclosure(bound, 8)}"
                 )
-            if not log_alpha.b <= bound.a:
+            if not log_alpha <= bound:
                 raise InstanceError(
                     f"alpha is at the threshold {name} to {THRESHOLD_DPS} digits: the hypothesis is undecided; "
                     "choose alpha further from it"
@@ -550,7 +552,7 @@ def _theorem2_sides(instance, limit: tuple, intervals: bool):
     """(‖β∞‖₁, (1+ε)‖β*_ℓ1‖₁), the second exact."""
     right = (1 + instance.epsilon) * _l1_value(instance.A, instance.y)
     if intervals:
-        return sum((abs(x) for x in limit), iv.mpf(0)), from_fraction(right)
+        return sum((abs(x) for x in limit), arb(0)), ball(right)
     return math.fsum(abs(float(x)) for x in limit), float(right)
 
 
@@ -583,6 +585,7 @@ declare(
             "below the theorem's threshold (checks.flow_strategies_krr): the limit by the float64 projection, a slack "
             "below 1e-3 re-audited with the limit certified at 30-240 digits",
         ),
+        SymbolicCheck("scale", "both sides of ||β_inf||_1 <= (1+ε)||β*||_1 scale by λ²", scale.krr_thm2_l1),
     ),
     audit=limit_audit(
         THEOREM_2_BOUND,

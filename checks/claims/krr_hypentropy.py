@@ -6,8 +6,8 @@ import math
 from fractions import Fraction
 
 import sympy
+from flint import arb
 from hypothesis import strategies as st
-from mpmath import iv
 
 from dlncheck.checks.audit import (
     VIOLATED,
@@ -25,15 +25,15 @@ from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import hypentropy as q_derivation
 from dlncheck.derivations import hypentropy_bounds, hypentropy_expansions
 from dlncheck.numerics import hypentropy
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision
 
 # ------------------------------------------------------------------------------ krr (21)
 
 
 def _audit_q(instance: Instance, dps: int) -> AuditResult:
     z = instance.params["z"]
-    with interval_precision(dps):
-        closed = hypentropy.q_interval(from_fraction(z))
+    with ball_precision(dps):
+        closed = hypentropy.q_interval(ball(z))
         quad = hypentropy.q_by_quadrature(z)
         relation = decide("int_0^z arcsinh(t/2) dt (quadrature)", "=", "closed form (21)", quad, closed)
     notes = (
@@ -86,11 +86,11 @@ LEMMA5_SPEC = InstanceSpec(
 
 
 def _lift(x):
-    return from_fraction(x) if isinstance(x, Fraction) else x
+    return ball(x) if isinstance(x, Fraction) else x
 
 
 def _add(a, b):
-    """a + b, exact when both are rationals, else in intervals."""
+    """a + b, exact when both are rationals, else in balls."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return a + b
     return _lift(a) + _lift(b)
@@ -107,20 +107,21 @@ def _threshold(eps: Fraction, l1: Fraction, d: int):
     rational = max(Fraction(0), Fraction(d) / (eps * l1))
     logs = []
     if l1 != 1:
-        logs.append(-iv.log(from_fraction(l1)))
+        logs.append(-ball(l1).log())
     if 2 * l1 != 1:
-        logs.append(iv.log(2 * from_fraction(l1)) / from_fraction(eps))
-    bound = from_fraction(rational)
-    if all(t.b < bound.a for t in logs):
+        logs.append((2 * ball(l1)).log() / ball(eps))
+    bound = ball(rational)
+    if all(t < bound for t in logs):
         return rational
-    return iv.mpf([max([bound.a] + [t.a for t in logs]), max([bound.b] + [t.b for t in logs])])
+    for t in logs:
+        bound = bound.max(t)
+    return bound
 
 
-def _intersect(a, b):
-    lo, hi = max(a.a, b.a), min(a.b, b.b)
-    if lo > hi:
+def _intersect(a: arb, b: arb) -> arb:
+    if not a.overlaps(b):
         raise ArithmeticError("the direct and the rearranged lower margins do not overlap")
-    return iv.mpf([lo, hi])
+    return a.intersection(b)
 
 
 def _audit_lemma5(instance: Instance, dps: int) -> AuditResult:
@@ -129,7 +130,7 @@ def _audit_lemma5(instance: Instance, dps: int) -> AuditResult:
     d = len(beta)
     l1 = sum((abs(b) for b in beta), Fraction(0))
     nonzero = [abs(b) for b in beta if b != 0]
-    with interval_precision(dps):
+    with ball_precision(dps):
         T = _threshold(eps, l1, d)
         if "log_alpha_gap" in p:
             ell = _add(T, 2 * p["log_alpha_gap"])
@@ -138,25 +139,25 @@ def _audit_lemma5(instance: Instance, dps: int) -> AuditResult:
             ell = -2 * p["log_alpha"]
             hyp_margin = _add(ell, -T) / 2
         else:
-            ell = -2 * iv.log(from_fraction(p["alpha"]))
+            ell = -2 * ball(p["alpha"]).log()
             hyp_margin = _add(ell, -T) / 2
         hypothesis = judge("ln alpha", "<=", "ln alpha_1(eps, |beta|_1, d)", hyp_margin)
         quantities = [("ln alpha", -_lift(ell) / 2), ("ln alpha_1", -_lift(T) / 2)]
         if hypothesis.status == VIOLATED:
             return AuditResult("krr.lem5", dps, tuple(quantities), (), (hypothesis,))
-        ell_iv = _lift(ell)
-        mid = hypentropy.Q_alpha_interval(beta, -ell_iv / 2) / ell_iv
+        ell_ball = _lift(ell)
+        mid = hypentropy.Q_alpha_interval(beta, -ell_ball / 2) / ell_ball
         low_bound, up_bound = (1 - eps) * l1, (1 + eps) * l1
         # The lower bound is attained in the limit: decide it from the cancellation-free form
         # (numerics.hypentropy), intersected with the direct one as a consistency check.
-        alpha2 = iv.exp(-ell_iv)
+        alpha2 = (-ell_ball).exp()
         k_term = _add(_mul(eps * l1, ell), Fraction(-len(nonzero)))  # exact when ell is
-        rearranged = sum((hypentropy.lower_margin_terms_interval(b, alpha2) for b in nonzero), iv.mpf(0))
-        lower_margin = _intersect(mid - from_fraction(low_bound), (rearranged + _lift(k_term)) / ell_iv)
+        rearranged = sum((hypentropy.lower_margin_terms_interval(b, alpha2) for b in nonzero), arb(0))
+        lower_margin = _intersect(mid - ball(low_bound), (rearranged + _lift(k_term)) / ell_ball)
         lower = judge("(1-eps)|beta|_1", "<=", "Q_alpha(beta)/ln(1/alpha^2)", lower_margin)
-        upper = decide("Q_alpha(beta)/ln(1/alpha^2)", "<=", "(1+eps)|beta|_1", mid, from_fraction(up_bound))
-        band = from_fraction(eps * l1)
-        slack = iv.mpf([min(lower.margin.a, upper.margin.a), min(lower.margin.b, upper.margin.b)]) / band
+        upper = decide("Q_alpha(beta)/ln(1/alpha^2)", "<=", "(1+eps)|beta|_1", mid, ball(up_bound))
+        band = ball(eps * l1)
+        slack = lower.margin.min(upper.margin) / band
         quantities += [
             ("(1-eps)|beta|_1", low_bound),
             ("Q_alpha(beta)/ln(1/alpha^2)", mid),
@@ -252,25 +253,22 @@ declare(
 
 def _lemma5_symbolic():
     """Lemma 5 = (22) + (25)-(26) + (27)-(29): the derivations of its three steps together."""
-    from dlncheck.derivations.derivation import Derivation
-    from dlncheck.derivations.hypentropy_inequalities import Part, combined_outcome
+    from dlncheck.derivations.derivation import Derivation, Part
 
     pieces = (
         q_derivation.q_is_even(),
         hypentropy_bounds.lemma5_upper_bound(),
         hypentropy_bounds.lemma5_lower_bound(),
     )
-    parts = [Part(d.title, d.outcome, d.derived, d.residual, d.method) for d in pieces]
-    return Derivation(
+    return Derivation.from_parts(
+        [Part(d.title, d.outcome, d.derived, d.residual, str(d.outcome), printed=d.printed) for d in pieces],
         claim_id="krr.lem5",
         title="Lemma 5 from (22), (25)-(26) and (27)-(29)",
-        steps=tuple(step for d in pieces for step in d.steps),
+        steps=[step for d in pieces for step in d.steps],
         derived=pieces[-1].derived,
         printed=pieces[-1].printed,
-        outcome=combined_outcome(parts),
-        residual=0,
         assumptions="w0 = 1, eps > 0, alpha <= alpha_1 (< 1: its exp term is < 1)",
-        method="; ".join(f"{d.title}: {d.outcome}" for d in pieces),
+        instance=None,  # each step's derivation keeps its own witness
     )
 
 

@@ -11,6 +11,7 @@ from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import hypentropy_bounds as bounds
 from dlncheck.derivations import hypentropy_expansions as expansions
+from dlncheck.derivations import scale_consistency as scale
 
 SECTION = "Appendix E (Proof of Theorem 2)"
 
@@ -212,6 +213,10 @@ declare(
             "(39)-(42), then (x^4 + 2x^2)/96 <= eps at x = eps^(1/2)/(1 + eps^(1/4))^2",
             bounds.lemma7,
         ),
+        SymbolicCheck("scale", "4α²Q_{α,1}(β) and ||β||_2² both scale by λ⁴", scale.krr_lem7),
+        SymbolicCheck(
+            "scale of the hypothesis", "α and sqrt(||β||_2) both scale by λ", scale.krr_lem7_hypothesis
+        ),
     ),
 )
 
@@ -275,6 +280,12 @@ declare(
             "through (42)",
             "(47) at the theorem's alpha from (39)-(42), then (48)-(49) and convexity",
             bounds.theorem2_l2,
+        ),
+        SymbolicCheck("scale", "both sides scale by λ⁴", scale.krr_thm2_l2),
+        SymbolicCheck(
+            "scale of the hypothesis",
+            "α >= sqrt(c ||β*||_2): both sides scale by λ",
+            scale.krr_thm2_l2_hypothesis,
         ),
     ),
 )

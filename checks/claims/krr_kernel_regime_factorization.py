@@ -19,6 +19,7 @@ from dlncheck.checks.unchecked import UncheckedPart
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import krr_appendix_h as h
 from dlncheck.derivations import krr_lifted_scalar_flow as scalar_flow
+from dlncheck.derivations import scale_consistency as scale
 
 SCALAR_INSTANCES = "d = N = 1 (X_1 = c = +-10^U(-2,2)), mu = 10^U(-3,3), gamma up to mu lambda/(4 Lambda), ||y(0) - y*|| up to the threshold"
 FLOW_INSTANCES = (
@@ -246,6 +247,8 @@ declare(
             "(82)-(87) with the true velocity and decay rate: the bounds hold with the factor 2 sqrt2/3",
             h.corrected_chain_82_87,
         ),
+        SymbolicCheck("scale, first bound", "both sides scale by λ", scale.krr_thm9_first),
+        SymbolicCheck("scale, second bound", "both sides scale by λ", scale.krr_thm9),
     ),
     audit=scalar_audit("krr.thm9", ("first bound", "second bound")),
 )

@@ -4,7 +4,7 @@ These claims are flow statements (their catalogue methods are flow audits and pr
 searches), but two kinds of derivation bear on them:
 
 * their scale consistency under (A, y, initialization) -> (A, λ^L y, λ·initialization)
-  (``derivations.scale_consistency.SCALE_CHECKS``, attached by the registry);
+  (a derivation of ``derivations.scale_consistency``, declared with each claim's checks);
 * for mil (9), mil (16) and ms (II.4), an explicit instance on which the bound fails: the
   flow limit there is the paper's own characterization (mil Theorems 2.2/3.1, ms Lemma
   III.3), evaluated in closed form (``derivations.l1_bound_counterexample``,
@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import sympy as sp
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
@@ -35,7 +35,8 @@ from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import l1_bound_counterexample as bc
 from dlncheck.derivations import ms_lower_bound as lower
-from dlncheck.numerics.enclosures import from_fraction
+from dlncheck.derivations import scale_consistency as scale
+from dlncheck.numerics.enclosures import ball
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_instances import FlowInstance
@@ -87,8 +88,8 @@ ONE_ROW_FINDING = (
 def _c_L(depth: int, intervals: bool):
     """c_L of mil (17): L/2 + e (L = 2), L/2 + (L/2)^(L/(L-2)) (L > 2)."""
     if intervals:
-        half = iv.mpf(depth) / 2
-        return half + (iv.e if depth == 2 else half ** (iv.mpf(depth) / (depth - 2)))
+        half = arb(depth) / 2
+        return half + (arb.const_e() if depth == 2 else half ** (arb(depth) / (depth - 2)))
     half = depth / 2
     return half + (math.e if depth == 2 else half ** (depth / (depth - 2)))
 
@@ -124,8 +125,8 @@ def _l1_gap_sides(signed: bool):
             sum(v**L for v in instance.v0 or instance.u0) if signed else 0
         )
         if intervals:
-            terms = (abs(x) - from_fraction(a) * x for a, x in zip(image, limit, strict=True))
-            return sum(terms, iv.mpf(0)), _c_L(L, True) * from_fraction(norm)
+            terms = (abs(x) - ball(a) * x for a, x in zip(image, limit, strict=True))
+            return sum(terms, arb(0)), _c_L(L, True) * ball(norm)
         left = math.fsum(abs(x) - float(a) * x for a, x in zip(image, limit, strict=True))
         return left, _c_L(L, False) * float(norm)
 
@@ -203,6 +204,7 @@ declare(
             "(9) on drawn signed-flow instances (checks.flow_strategies): the limit by mil (34)'s "
             "projection in float64, a slack below 1e-3 re-audited with the limit certified at 30-240 digits",
         ),
+        SymbolicCheck("scale (9)", "both sides of (9) scale by λ^L", scale.mil_eq9),
     ),
     audit=replace(
         _one_row_audit("mil.thm1.1b", True, "c_L (||u_0||_L^L + ||v_0||_L^L) = 24"),
@@ -234,6 +236,7 @@ declare(
             "(16) on drawn positive-flow instances (checks.flow_strategies): the limit by mil (21)'s "
             "projection in float64, a slack below 1e-3 re-audited with the limit certified at 30-240 digits",
         ),
+        SymbolicCheck("scale (16)", "both sides of (16) scale by λ^L", scale.mil_eq16),
     ),
     audit=replace(
         _one_row_audit("mil.thm2.1b", False, "c_L ||x_0||_L^L = 12"), limit_bound=THEOREM_2_1_BOUND
@@ -258,6 +261,10 @@ declare(
             "2 x 3 instance",
             "t(alpha) bracketed from above by t_hi (g increasing, decided); t_hi/sqrt(alpha) against (II.4)",
             lower.ii4_on_counterexample,
+        ),
+        SymbolicCheck("scale (II.4)", "both sides of (II.4) scale by λ^{2ϱ}", scale.ms_ii4),
+        SymbolicCheck(
+            "scale of the hypothesis", "the hypothesis of II.2(b) is scale-free", scale.ms_ii4_hypothesis
         ),
     ),
     audit=lazy_formula_audit(

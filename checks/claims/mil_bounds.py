@@ -15,6 +15,7 @@ from dlncheck.derivations import best_s_term, least_squares_flow, scale_symmetry
 from dlncheck.derivations import coordinate_functions as cf
 from dlncheck.derivations import l1_bound_counterexample as bc
 from dlncheck.derivations import l1_error_bounds as eb
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.derivations import signed_factorization as sf
 
 # ----------------------------------------------------------------------------- Section 1: losses
@@ -148,6 +149,7 @@ declare(
             "flow limit of Theorem 3.1 by KKT on A = (1, a2), L = 4, α = 1; ε against 2 c_4 α^4 N",
             bc.equation_11_counterexample,
         ),
+        SymbolicCheck("scale (11)", "both sides of (11) scale by λ^L", scale.mil_eq11),
     ),
     audit=lazy_formula_audit(
         "mil.eq11",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.audit import Audit, AuditResult, decide
 from dlncheck.checks.claim import declare
@@ -13,7 +13,7 @@ from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import coordinate_functions as cf
 from dlncheck.numerics import coordinate_functions as numeric_g
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision
 
 # One instance form for the four claims: the depth L and the coordinate x = (x̃_0)_n > 0.
 SPEC = InstanceSpec(
@@ -26,15 +26,15 @@ EXAMPLE = {"depth": 3, "params": {"x": "1/2"}, "dps": 40}
 
 
 def _printed(depth: int) -> dict[str, object]:
-    """The printed (30), (31), g_min and (10) at this depth, per unit x, as intervals."""
+    """The printed (30), (31), g_min and (10) at this depth, per unit x, as balls."""
     if depth == 2:
-        return {"c": iv.e, "slope": iv.mpf(1), "gmin": iv.mpf(-1), "c_L": 1 + iv.e}
-    half = iv.mpf(depth) / 2
-    power = half ** (iv.mpf(depth) / (depth - 2))
+        return {"c": arb.const_e(), "slope": arb(1), "gmin": arb(-1), "c_L": 1 + arb.const_e()}
+    half = arb(depth) / 2
+    power = half ** (arb(depth) / (depth - 2))
     return {
         "c": power,
-        "slope": iv.mpf(2) / depth * (depth - 2),
-        "gmin": iv.mpf(2 - depth),
+        "slope": arb(2) / depth * (depth - 2),
+        "gmin": arb(2 - depth),
         "c_L": half + power,
     }
 
@@ -43,8 +43,8 @@ def _audit(claim_id: str, which: tuple[str, ...]):
     def evaluate(instance: Instance, dps: int) -> AuditResult:
         depth = instance.depth
         x_value = instance.params.get("x", Fraction(1))
-        with interval_precision(dps):
-            x = from_fraction(x_value)
+        with ball_precision(dps):
+            x = ball(x_value)
             f = numeric_g.features(depth, x_value, dps)
             printed = _printed(depth)
             table = {

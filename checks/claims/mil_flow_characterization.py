@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.claim import Kind, declare
 from dlncheck.checks.flow_convergence import FlowConvergenceSearch
@@ -35,10 +35,11 @@ from dlncheck.checks.flow_trajectory import TrajectoryBoundSearch
 from dlncheck.checks.limit_audit import LimitBound, limit_audit, limit_search, solution_set_hypothesis
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.derivations.bregman_potentials import L_SYMBOLIC
 from dlncheck.derivations.bregman_projection import pythagoras_constancy
 from dlncheck.numerics import mil_g
-from dlncheck.numerics.enclosures import from_fraction
+from dlncheck.numerics.enclosures import ball, contains_rational, upper
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_instances import FlowInstance
@@ -119,24 +120,22 @@ def _g_sides(disjoint: bool):
         if not points:
             return None, None
         if intervals:
-            left_terms = mil_g.g_terms_interval(limit, [from_fraction(p) for p in prior], L)
+            left_terms = mil_g.g_terms_interval(limit, [ball(p) for p in prior], L)
             if left_terms is None:
                 return None, None
-            left = sum(left_terms, iv.mpf(0))
+            left = sum(left_terms, ball(0))
             # a competitor inside the limit's enclosure may be the limit itself (a rational
             # limit, or S₊ a single point): it cannot show the limit is not g's minimizer
             points = [p for p in points if not _inside(p, limit)]
             if not points:
-                return left, iv.mpf(left.b)
+                return left, arb(upper(left))  # the upper end of left, exactly
             values = []
             for point in points:
-                terms = mil_g.g_terms_interval(
-                    [from_fraction(v) for v in point], [from_fraction(p) for p in prior], L
-                )
-                values.append(sum(terms, iv.mpf(0)))
+                terms = mil_g.g_terms_interval([ball(v) for v in point], [ball(p) for p in prior], L)
+                values.append(sum(terms, ball(0)))
             best = values[0]
             for v in values[1:]:
-                best = iv.mpf([min(best.a, v.a), min(best.b, v.b)])
+                best = best.min(v)  # contains the minimum of any two points of the balls
             return left, best
         prior_f = [float(p) for p in prior]
         left = math.fsum(mil_g.g_terms_float(limit, prior_f, L))
@@ -149,11 +148,8 @@ def _g_sides(disjoint: bool):
 
 
 def _inside(point: tuple[Fraction, ...], limit: tuple) -> bool:
-    def contains(enclosure, v: Fraction) -> bool:
-        exact = from_fraction(v)  # an enclosure of v at the current precision
-        return enclosure.a <= exact.a and exact.b <= enclosure.b
-
-    return all(contains(enclosure, v) for v, enclosure in zip(point, limit, strict=True))
+    """Whether each ball of the limit contains the point's rational entry (decided exactly)."""
+    return all(contains_rational(enclosure, v) for v, enclosure in zip(point, limit, strict=True))
 
 
 G_POSITIVE = LimitBound(
@@ -342,6 +338,7 @@ declare(
             "as for L = 2, with symbolic L = 2 + delta",
             lambda: pythagoras_constancy(L_SYMBOLIC),
         ),
+        SymbolicCheck("scale (24)", "both sides of (24) scale by λ²", scale.mil_eq24),
     ),
 )
 
@@ -385,5 +382,6 @@ declare(
             _rate_sides,
             "((D_F(z, x̃0) - D_F(z, x̃(t)))/(2Lt) - ½‖A x̃(t) - y‖²) / |(D_F(z, x̃0) - D_F(z, x̃(t)))/(2Lt)|",
         ),
+        SymbolicCheck("scale", "loss and D_F/(2Lt) both scale by λ^{2L}", scale.mil_rate),
     ),
 )

@@ -17,8 +17,6 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from mpmath import iv
-
 from dlncheck.checks.audit import (
     ESCALATION_DPS,
     HOLDS,
@@ -56,7 +54,7 @@ from dlncheck.checks.unchecked import UncheckedPart
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import coherence_sample_complexity, signed_solution_set
 from dlncheck.derivations import noise_robust_recovery as nrr
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision, lower, sign
 from dlncheck.numerics.quotient_property import quotient_constant_float
 from dlncheck.numerics.robust_null_space import (
     rnsp_order_one_margin_squared_sides,
@@ -278,22 +276,18 @@ def _audit_simultaneous_quotient(instance: Instance, dps: int) -> AuditResult:
         return AuditResult("mil.A3.eq44", dps, (), (relation,), notes=(minimizer.message,))
     u = minimizer.minimizer
     e_norm2 = sum((x * x for x in e), Fraction(0))
-    with interval_precision(dps):
+    with ball_precision(dps):
         k = constants_of_the_proof(robust_constants_of(A, 1, None, None, None, intervals=True), True)
         l1_part = decide(
             "‖u‖₁²", "<=", "(d√s_*‖e‖₂)² = q*‖e‖₂² (d optimal)", minimizer.value**2, k["q_star"] * e_norm2
         )
-        u2 = iv.sqrt(from_fraction(sum((x * x for x in u), Fraction(0))))
-        right = k["d_prime"] * iv.sqrt(from_fraction(e_norm2))
+        u2 = ball(sum((x * x for x in u), Fraction(0))).sqrt()
+        right = k["d_prime"] * ball(e_norm2).sqrt()
         l2_part = decide("‖u‖₂", "<=", "d'‖e‖₂, d' = τ + (1+ρ)d/√c", u2, right)
-        slack_l1 = from_fraction(1 - minimizer.value**2 / (k["q_star"] * e_norm2))
+        slack_l1 = ball(1 - minimizer.value**2 / (k["q_star"] * e_norm2))
         slack_l2 = (right - u2) / right
         slack = (
-            slack_l1
-            if slack_l1.b < slack_l2.a
-            else slack_l2
-            if slack_l2.b < slack_l1.a
-            else iv.mpf([min(slack_l1.a, slack_l2.a), min(slack_l1.b, slack_l2.b)])
+            slack_l1 if slack_l1 < slack_l2 else slack_l2 if slack_l2 < slack_l1 else slack_l1.min(slack_l2)
         )
         quantities = (
             ("u = argmin{‖u‖₁ : Au = e} (certified LP)", u),
@@ -316,7 +310,7 @@ def _interval_slack(audit_fn):
         result = audit_fn(instance, ESCALATION_DPS[0])
         if result.status != HOLDS or result.slack is None:
             return -1.0
-        return float(iv.mpf(result.slack).a)
+        return float(lower(ball(result.slack)))
 
     return slack
 
@@ -342,13 +336,13 @@ def _audit_robust_recovery_inequality(instance: Instance, dps: int) -> AuditResu
     )
     gamma = sum((abs(x) for x in v), Fraction(0)) - sum((abs(x) for x in w), Fraction(0)) + 2 * sigma(w, 1)
     C = (1 + rho) ** 2 / (1 - rho)
-    with interval_precision(dps):
-        tau_value = iv.sqrt(from_fraction(robust.tau_squared))
-        D = from_fraction((3 + rho) / (1 - rho)) * tau_value
-        left = iv.sqrt(from_fraction(sum((x * x for x in diff), Fraction(0))))
-        right = from_fraction(C * gamma) + D * iv.sqrt(from_fraction(residual2))
+    with ball_precision(dps):
+        tau_value = ball(robust.tau_squared).sqrt()
+        D = ball((3 + rho) / (1 - rho)) * tau_value
+        left = ball(sum((x * x for x in diff), Fraction(0))).sqrt()
+        right = ball(C * gamma) + D * ball(residual2).sqrt()
         relation = decide("‖v - w‖₂", "<=", "C/√s (‖v‖₁ - ‖w‖₁ + 2σ_s(w)_1) + D‖A(v - w)‖₂", left, right)
-        slack = (right - left) / abs(right) if not (right.a <= 0 <= right.b) else None
+        slack = (right - left) / abs(right) if sign(right) != 0 else None
         quantities = (
             ("ρ = ρ_1(A), s = 1", rho),
             ("τ = τ*(ρ)", tau_value),

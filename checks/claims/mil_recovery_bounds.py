@@ -15,7 +15,7 @@ import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.claim import declare
 from dlncheck.checks.errors import InstanceError
@@ -31,7 +31,8 @@ from dlncheck.checks.recovery_strategies import robust_recovery_flow_instances, 
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import noise_robust_recovery as nrr
-from dlncheck.numerics.enclosures import from_fraction
+from dlncheck.derivations import scale_consistency as scale
+from dlncheck.numerics.enclosures import ball
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_instances import FlowInstance
@@ -55,18 +56,18 @@ def _limit_search(name: str, bound: LimitBound, instances, description: str) -> 
 def _c_L(depth: int, intervals: bool):
     """c_L of mil (10): L/2 + e (L = 2), L/2 + (L/2)^(L/(L-2)) (L > 2)."""
     if intervals:
-        half = iv.mpf(depth) / 2
-        return half + (iv.e if depth == 2 else half ** (iv.mpf(depth) / (depth - 2)))
+        half = arb(depth) / 2
+        return half + (arb.const_e() if depth == 2 else half ** (arb(depth) / (depth - 2)))
     half = depth / 2
     return half + (math.e if depth == 2 else half ** (depth / (depth - 2)))
 
 
 def _num(x: Fraction, intervals: bool):
-    return from_fraction(x) if intervals else float(x)
+    return ball(x) if intervals else float(x)
 
 
 def _sqrt(x, intervals: bool):
-    return iv.sqrt(x) if intervals else math.sqrt(x)
+    return x.sqrt() if intervals else math.sqrt(x)
 
 
 def initial_norm(instance: FlowInstance) -> Fraction:
@@ -99,7 +100,7 @@ def error_vector(instance: RecoveryFlowInstance, limit: tuple, intervals: bool) 
     if P is None:
         return [x - _num(a, intervals) for x, a in zip(limit, instance.x_star, strict=True)]
     off = [j for j in range(n) if j not in set(T)]
-    zero = iv.mpf(0) if intervals else 0.0
+    zero = arb(0) if intervals else 0.0
     rhs = [
         _num(e, intervals) - sum((_num(instance.A[i][j], intervals) * limit[j] for j in off), zero)
         for i, e in enumerate(instance.noise)
@@ -113,11 +114,11 @@ def error_vector(instance: RecoveryFlowInstance, limit: tuple, intervals: bool) 
 
 
 def _l1(v: list, intervals: bool):
-    return sum((abs(x) for x in v), iv.mpf(0) if intervals else 0.0)
+    return sum((abs(x) for x in v), arb(0) if intervals else 0.0)
 
 
 def _l2(v: list, intervals: bool):
-    return _sqrt(sum((x * x for x in v), iv.mpf(0) if intervals else 0.0), intervals)
+    return _sqrt(sum((x * x for x in v), arb(0) if intervals else 0.0), intervals)
 
 
 @functools.lru_cache(maxsize=512)
@@ -137,7 +138,7 @@ def true_gap(instance: FlowInstance, limit: tuple, intervals: bool):
     image = _l1_dual_image(instance.A, instance.y)
     if image is None:
         return None
-    zero = iv.mpf(0) if intervals else 0.0
+    zero = arb(0) if intervals else 0.0
     return sum((abs(x) - _num(a, intervals) * x for a, x in zip(image, limit, strict=True)), zero)
 
 
@@ -376,6 +377,7 @@ declare(
             "Corollary 1.3 with Theorem 1.1's bound replaced by the true gap ||x̃_∞||_1 - min_S ||z||_1 "
             "([10, Thm 4.14] at z = x̃_∞), on the same instances",
         ),
+        SymbolicCheck("scale", "both sides of Corollary 1.3 scale by λ^L", scale.mil_cor13),
     ),
     audit=limit_audit(COROLLARY_1_3, COROLLARY_EXAMPLE),
 )
@@ -400,6 +402,11 @@ declare(
             functools.partial(robust_recovery_flow_instances, form="proved"),
             "the bound the proof of A.3 gives with the true gap ε = ||x̃_∞||_1 - min_S ||z||_1 in place of "
             "c_L(...) and the σ step corrected, C' = 2Cd/√c + d', on the same instances",
+        ),
+        SymbolicCheck(
+            "scale",
+            "Theorem 1.4 as printed: the term C'||e||_2 ||x~ - x_*||_1 scales by λ^{2L}",
+            scale.mil_thm14,
         ),
     ),
     audit=limit_audit(THEOREM_1_4, THEOREM_EXAMPLE),
@@ -438,6 +445,7 @@ declare(
             "(1+ρ)²/(1-ρ), d' = τ + (1+ρ)d/√c, on drawn instances y = A x* + e (2 × N circle matrices, s = 1 = c·s_*): "
             "the limit Δ(y) in float64, re-audited at 30-240 digits",
         ),
+        SymbolicCheck("scale", "both sides of the final display of A.3 scale by λ^L", scale.mil_a3_final),
     ),
     audit=limit_audit(A3_FINAL, A3_EXAMPLE),
 )

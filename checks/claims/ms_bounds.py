@@ -9,6 +9,7 @@ from dlncheck.checks.verdicts import Verdict
 from dlncheck.derivations import ms_definitions as defs
 from dlncheck.derivations import ms_lower_bound as lower
 from dlncheck.derivations import ms_upper_bound as upper
+from dlncheck.derivations import scale_consistency as scale
 
 SECTION_B = "III-B Proof of the main theorem"
 
@@ -129,6 +130,7 @@ declare(
             "gap = sum_i m phi(n_i/m), m the mean, phi(r) = r log r - r + 1 >= 0 (|S^c| = 2, 3, 4)",
             upper.log_sum_inequalities,
         ),
+        SymbolicCheck("scale", "both sides of the log-sum inequality scale by λ²", scale.ms_iii4),
     ),
 )
 
@@ -142,6 +144,7 @@ declare(
             "alpha k exp(rho log(lambda/alpha) + rho^- log kappa) = (III.5); (1 + rho~)(III.5)/alpha^{1-rho} = (II.3)",
             upper.exponentiation_and_ii3,
         ),
+        SymbolicCheck("scale", "both sides of (III.5) scale by λ²", scale.ms_iii5),
     ),
 )
 
@@ -182,6 +185,7 @@ declare(
             "C recalled before (III.9) (kappa^rho) against Theorem II.2(b)'s (kappa^{rho^-})",
             lower.recalled_constant,
         ),
+        SymbolicCheck("scale", "both sides of (III.9) are scale-free", scale.ms_iii9),
     ),
     audit=formula_audit(
         "ms.eqIII.9",
@@ -237,6 +241,7 @@ declare(
             "the bound the steps give, B - (||m_S||_1/||m_{S^c}||_1) C eps^{1-rho}, against the printed B - C eps^{1-rho}",
             lower.iii11_division,
         ),
+        SymbolicCheck("scale", "both sides of (III.11) are scale-free", scale.ms_iii11),
     ),
     audit=formula_audit(
         "ms.eqIII.11",

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from mpmath import iv
+from flint import arb
 
 from dlncheck.checks.audit import AuditResult, decide
 from dlncheck.checks.claim import Kind, declare
@@ -53,9 +53,10 @@ from dlncheck.checks.limit_audit import (
 )
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.derivations.ms_flow_invariant import conservation_law
 from dlncheck.numerics import conventions
-from dlncheck.numerics.enclosures import from_fraction
+from dlncheck.numerics.enclosures import ball, midpoint
 
 if TYPE_CHECKING:
     from dlncheck.checks.flow_instances import FlowInstance
@@ -181,11 +182,11 @@ def require_alpha_below_support(data: TheoremData, theorem: str) -> None:
 
 
 def _power(base: Fraction, exponent: Fraction, intervals: bool):
-    """base^exponent for base > 0: an ``iv`` enclosure (exp(e log b)) or a float."""
+    """base^exponent for base > 0: a ball (exp(e log b)) or a float."""
     if intervals:
         if base == 1:
-            return iv.mpf(1)
-        return iv.exp(from_fraction(exponent) * iv.log(from_fraction(base)))
+            return arb(1)
+        return (ball(exponent) * ball(base).log()).exp()
     try:
         return math.exp(float(exponent) * (math.log(base.numerator) - math.log(base.denominator)))
     except OverflowError:  # beyond float64: the slack is NaN and the instance is decided in intervals
@@ -195,19 +196,19 @@ def _power(base: Fraction, exponent: Fraction, intervals: bool):
 def deviation(data: TheoremData, limit: tuple, intervals: bool) -> tuple[list, list]:
     """(n_𝒮, n_𝒮ᶜ) for n = x^∞ − x*, cancellation-free (module docstring)."""
     off = [limit[j] for j in data.complement]
-    zero = iv.mpf(0) if intervals else 0.0
+    zero = arb(0) if intervals else 0.0
     on = []
     for row in data.K:
         total = zero
         for k, value in zip(row, off, strict=True):
             if k != 0:
-                total += (from_fraction(k) if intervals else float(k)) * value
+                total += (ball(k) if intervals else float(k)) * value
         on.append(-total)
     return on, off
 
 
 def _l1(values: list, intervals: bool):
-    total = iv.mpf(0) if intervals else 0.0
+    total = arb(0) if intervals else 0.0
     for v in values:
         total += abs(v)
     return total if intervals else math.fsum(abs(v) for v in values)
@@ -215,15 +216,17 @@ def _l1(values: list, intervals: bool):
 
 def _max_abs(values: list, intervals: bool):
     if intervals:
-        ends = [abs(v) for v in values]
-        return iv.mpf([max(e.a for e in ends), max(e.b for e in ends)])
+        largest = abs(values[0])
+        for v in values[1:]:
+            largest = largest.max(abs(v))
+        return largest
     return max(abs(v) for v in values)
 
 
 def upper_constant(data: TheoremData, intervals: bool):
     """C = (1 + ϱ̃)|𝒮ᶜ| κ*^{ϱ⁻} (min_𝒮 x*_i)^ϱ, ms (II.3) and the Remark after Theorem II.2."""
     factor = (1 + data.rho_tilde) * len(data.complement)
-    exact = from_fraction(factor) if intervals else float(factor)
+    exact = ball(factor) if intervals else float(factor)
     return exact * _power(data.kappa, data.rho_minus, intervals) * _power(data.smallest, data.rho, intervals)
 
 
@@ -375,6 +378,7 @@ declare(
             "Assumption II.1 and α = a² < min_S x* decided exactly, α down to 1e-60 and up to the boundary): the "
             "limit by the entropy projection in float64, a slack below 1e-3 re-audited certified at 30-240 digits",
         ),
+        SymbolicCheck("scale (II.3)", "both sides of (II.3) scale by λ^{2ϱ}", scale.ms_ii3),
     ),
     audit=limit_audit(II3_BOUND, _example("1e-3")),
 )
@@ -387,15 +391,16 @@ REMARK = "the Remark after ms Theorem II.2"
 
 def smallness_exponent(data: TheoremData) -> tuple[Any, Any]:
     """Theorem II.2(b)'s condition ε^{1−ϱ} <= 1/(2(1+ϱ̃)|𝒮ᶜ|κ*^{ϱ⁻}), ε = α/min_𝒮 x*_i, as
-    (log left, log right) in intervals (30 digits)."""
-    from dlncheck.numerics.enclosures import interval_precision
+    (log left, log right) in balls (30 digits)."""
+    from dlncheck.numerics.enclosures import ball_precision
 
-    with interval_precision(30):
-        epsilon = from_fraction(data.alpha / data.smallest)
-        left = from_fraction(1 - data.rho) * iv.log(epsilon)
-        right = -iv.log(from_fraction(2 * (1 + data.rho_tilde) * len(data.complement))) - from_fraction(
-            data.rho_minus
-        ) * iv.log(from_fraction(data.kappa))
+    with ball_precision(30):
+        epsilon = ball(data.alpha / data.smallest)
+        left = ball(1 - data.rho) * epsilon.log()
+        right = (
+            -ball(2 * (1 + data.rho_tilde) * len(data.complement)).log()
+            - ball(data.rho_minus) * ball(data.kappa).log()
+        )
         return left, right
 
 
@@ -405,11 +410,11 @@ def _remark_hypotheses(instance: FlowInstance) -> None:
     data = theorem_data(instance, REMARK)
     require_alpha_below_support(data, REMARK)
     left, right = smallness_exponent(data)
-    if not left.b <= right.a:
+    if not left <= right:
         raise InstanceError(
             f"hypothesis of {REMARK} (α small enough for Theorem II.2(b): (α/min_S x*)^(1-ϱ) <= "
             f"1/(2(1+ϱ̃)|S^c|κ*^ϱ⁻)) fails or is undecided at 30 digits: log of the left side "
-            f"{float(left.mid):.6g}, of the right side {float(right.mid):.6g}; take α smaller"
+            f"{float(midpoint(left)):.6g}, of the right side {float(midpoint(right)):.6g}; take α smaller"
         )
 
 
@@ -419,7 +424,7 @@ def _two_sided(ratio, c, C, intervals: bool):
         return math.nan
     upper, lower = ratio / C, c / ratio
     if intervals:
-        return iv.mpf([max(upper.a, lower.a), max(upper.b, lower.b)])
+        return upper.max(lower)
     return max(upper, lower)
 
 
@@ -430,7 +435,7 @@ def _remark_sides(instance: FlowInstance, limit: tuple, intervals: bool):
     if not intervals and not 0 < scale < math.inf:  # α^{1-ϱ} beyond float64: decided in intervals
         return math.nan, 1.0
     ratio = (_l1(on, intervals) + _l1(off, intervals)) / scale
-    one = iv.mpf(1) if intervals else 1.0
+    one = arb(1) if intervals else 1.0
     return _two_sided(ratio, lower_constant(data, intervals), upper_constant(data, intervals), intervals), one
 
 
@@ -475,7 +480,7 @@ class PositivityBound(LimitBound):
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
         from dlncheck.checks.audit import HOLDS, UNDECIDED, VIOLATED, Relation
         from dlncheck.checks.limit_audit import certified_limit
-        from dlncheck.numerics.enclosures import interval_precision
+        from dlncheck.numerics.enclosures import ball_precision
 
         data = theorem_data(instance, LEMMA_III2)
         limit = certified_limit(instance, dps)
@@ -483,17 +488,19 @@ class PositivityBound(LimitBound):
             relation = Relation(self.left_name, "<=", self.right_name, None, UNDECIDED)
             note = f"the limit could not be certified at {dps} digits: {limit.message}"
             return AuditResult(self.claim_id, dps, (), (relation,), notes=(note,))
-        with interval_precision(dps):
+        with ball_precision(dps):
             moved = [limit.values[i] for i in data.cone_support]
-            smallest = iv.mpf([min(v.a for v in moved), min(v.b for v in moved)])
-            status = HOLDS if smallest.a > 0 else VIOLATED if smallest.b <= 0 else UNDECIDED
+            smallest = moved[0]
+            for v in moved[1:]:
+                smallest = smallest.min(v)
+            status = HOLDS if smallest > 0 else VIOLATED if smallest <= 0 else UNDECIDED
             relation = Relation(self.left_name, "<=", self.right_name, smallest, status)
             quantities = (
                 ("limit (certified)", tuple(limit.values)),
                 ("coordinates some ñ ∈ N moves (0-based)", tuple(data.cone_support)),
                 (self.right_name, smallest),
             )
-            slack = iv.mpf(1) if status == HOLDS else None
+            slack = arb(1) if status == HOLDS else None
         return AuditResult(self.claim_id, dps, quantities, (relation,), slack=slack, notes=(limit.message,))
 
     def float_slack(self, instance: FlowInstance) -> float:
@@ -601,7 +608,7 @@ class ConservationBound(LimitBound):
 
     def evaluate(self, instance: FlowInstance, dps: int) -> AuditResult:
         from dlncheck.checks.audit import UNDECIDED, Relation, judge
-        from dlncheck.numerics.enclosures import from_arb, interval_precision
+        from dlncheck.numerics.enclosures import ball_precision
 
         a = instance.u0[0]
         free = instance.face().free(instance.N)
@@ -619,21 +626,19 @@ class ConservationBound(LimitBound):
         if not result.converged or result.certified_digits is None:
             relation = Relation(self.left_name, "<=", self.right_name, None, UNDECIDED)
             return AuditResult(self.claim_id, dps, (), (relation,), notes=(result.message,))
-        with interval_precision(dps):
-            x = [from_arb(result.value[j]) for j in free]
-            log_x0 = iv.log(from_fraction(a * a))
-            residual = abs(
-                sum((from_fraction(v) * (iv.log(xj) - log_x0) for v, xj in zip(n, x, strict=True)), iv.mpf(0))
-            )
+        with ball_precision(dps):
+            x = [ball(result.value[j]) for j in free]
+            log_x0 = ball(a * a).log()
+            residual = abs(sum((ball(v) * (xj.log() - log_x0) for v, xj in zip(n, x, strict=True)), arb(0)))
             relation = judge(self.left_name, "<=", self.right_name, -residual)
-            closed = abs(iv.log(from_fraction(a)) * from_fraction(sum(n)))
+            closed = abs(ball(a).log() * ball(sum(n)))
             quantities = (
-                ("printed argmin B_E(x, a1) (certified)", tuple(from_arb(v) for v in result.value)),
+                ("printed argmin B_E(x, a1) (certified)", tuple(ball(v) for v in result.value)),
                 ("n = P 1_F (exact, in ker A_F)", n),
                 (self.left_name, residual),
                 ("|log a| |n^T 1| (its first-order condition's value)", closed),
             )
-            slack = -residual / from_fraction(norm)
+            slack = -residual / ball(norm)
         return AuditResult(self.claim_id, dps, quantities, (relation,), slack=slack, notes=(result.message,))
 
     def float_slack(self, instance: FlowInstance) -> float:
@@ -763,6 +768,11 @@ declare(
             "limit is argmin B_E(x, α²1) over S₊, the corrected prior x(0) = u0^2",
             lambda: any_alpha_flow_instances(assumption=False),
             nonnegative=True,
+        ),
+        SymbolicCheck(
+            "scale of the prior",
+            "argmin B_E(x, 1α) with u_0 = α 1 is not scale-covariant",
+            scale.ms_bregman_prior,
         ),
     ),
     audit=limit_audit(STEP1_PRINTED_BOUND, _example("1/10", A=(("1", "2", "3"),), y=("2",))),

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from mpmath import iv
 
 from dlncheck.checks.audit import Audit, AuditResult, decide
 from dlncheck.checks.claim import Kind, declare
@@ -30,7 +29,7 @@ from dlncheck.checks.property import PropertyCheck
 from dlncheck.checks.verdicts import Verdict
 from dlncheck.numerics import gradient_curves as curves
 from dlncheck.numerics import weight_normalization_linear as linear
-from dlncheck.numerics.enclosures import from_fraction, interval_precision
+from dlncheck.numerics.enclosures import ball, ball_precision
 
 _KINDS = {"existence/convergence": Kind.CONVERGENCE, "limit": Kind.LIMIT}
 
@@ -61,10 +60,10 @@ def linear_audit_evaluate(instance, dps: int) -> AuditResult:
     """||x∞ - A†b||₂ = γ(r0, r∞) c <= c = ||(I - P_A) x0||₂ (GD's distance), under r0 < r* = ||A†b||₂."""
     data = _linear_data(instance)
     eta = instance.params["eta"]
-    with interval_precision(dps):
+    with ball_precision(dps):
         hypothesis = decide("r0²", "<=", "r*² = ||A†b||₂²", data.r0_2, data.p2)
         enclosed = linear.enclosed_radius(data, eta, dps)
-        c = iv.sqrt(from_fraction(data.c2)) if data.c2 > 0 else iv.mpf(0)
+        c = ball(data.c2).sqrt() if data.c2 > 0 else ball(0)
         left, right = enclosed.gamma * c, c
         relation = decide(
             "||x∞ - A†b||₂ (WN, L = 1)", "<=", "||(I - P_A) x0||₂ (plain GD's distance)", left, right

@@ -42,6 +42,7 @@ from dlncheck.checks.wn_flow_observations import (
     slower_when_smaller_observation,
 )
 from dlncheck.checks.wn_limit_audit import PartedBound, confirmed_limit_search
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.derivations import wn_magnification as mag
 
 _KINDS = {
@@ -129,6 +130,13 @@ declare(
             FROM7_CORRECTED,
             placed_instances("corrected"),
             "(14) on plain-flow instances whose Q is placed at 10^0.1..10^3 times c_L β₁; the corrected form",
+        ),
+        SymbolicCheck(
+            "scale of the hypothesis", "Q > c_L β_1^{2/L}: λ² against λ^{4/L}", scale.wn_thm_from7_hypothesis
+        ),
+        SymbolicCheck("scale (14)", "both sides of (14) scale by λ²", scale.wn_thm_from7_bound),
+        SymbolicCheck(
+            "c_L of (15)", "c_L is the threshold on Q/β_1 for the denominator of (16)", scale.wn_c_L_threshold
         ),
     ),
     audit=limit_audit(
@@ -260,6 +268,12 @@ declare(
             "min("
             + LIMIT_SLACK
             + ", 1 - 10/p or 1 - e^0.5/(p growth), p the loss's decay exponent per e-fold of t)",
+        ),
+        SymbolicCheck("scale of ρ", "ρ of (17) with r_inf = ||x~_inf||_2 is not scale-free", scale.wn_rho_17),
+        SymbolicCheck(
+            "(19) from rescaling",
+            "ε(ρ^{-L}β_1, ρ^{-L}β_min) is (16) for the plain flow from γ x_0",
+            scale.wn_error_19,
         ),
     ),
     audit=limit_audit(
@@ -564,6 +578,7 @@ declare(
             existence_observation,
             LIMIT_SLACK + "; 1 where the limit is x̃ = 0",
         ),
+        SymbolicCheck("scale", "both sides scale by λ²", scale.wn_eq21),
     ),
     audit=limit_audit(
         EQ21,

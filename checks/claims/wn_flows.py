@@ -10,6 +10,7 @@ from dlncheck.checks.claim import declare
 from dlncheck.checks.formula_audit import formula_audit
 from dlncheck.checks.symbolic import SymbolicCheck
 from dlncheck.checks.verdicts import Verdict
+from dlncheck.derivations import scale_consistency as scale
 from dlncheck.derivations import weight_normalized_flow as flow
 from dlncheck.derivations import wn_convergence_rate as rate
 from dlncheck.derivations import wn_invariant_bounds as bounds
@@ -140,6 +141,9 @@ declare(
             "||A_I^T e|| >= σ_min(A_I)||e|| for a full-column-rank A_I",
             rate.singular_value_step,
         ),
+        SymbolicCheck(
+            "scale of the rate", "the exponent of (31) as printed scales by λ^{4-2L}", scale.wn_lem35
+        ),
     ),
     audit=formula_audit(
         "wn.lem3.5",
@@ -183,6 +187,7 @@ declare(
             "log ρ = h(r_∞²) - h(r0²) with h convex; decreasing along the segment from η̃ to r_∞²",
             mag.magnification_region_20,
         ),
+        SymbolicCheck("scale", "η̃ and r_0² both scale by λ²", scale.wn_eq20),
     ),
     findings=(
         r"(20) is sufficient, not necessary: $\rho\ge1$ iff $h(r_0^2)\le h(r_\infty^2)$, "
