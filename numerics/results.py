@@ -152,6 +152,39 @@ def counts_from_info(info: Mapping[str, Any], **own: int) -> dict[str, int]:
     return counts
 
 
+class CertifiedEnclosure:
+    """The protocol's members for a result that is a certified enclosure (balls) rather than
+    an iterate: it converged when it is certified, it has no residual, and its certified
+    digits are the fewest correct digits of its balls (:meth:`enclosed`, none when not
+    certified). Mixed into frozen dataclasses with a ``certified`` field."""
+
+    certified: bool
+
+    @property
+    def converged(self) -> bool:
+        return self.certified
+
+    @property
+    def residual(self) -> None:
+        return None
+
+    @property
+    def residual_kind(self) -> str:
+        return NO_RESIDUAL
+
+    def enclosed(self) -> tuple[Any, ...]:
+        """The balls whose width is certified (each result names its own)."""
+        raise NotImplementedError
+
+    @property
+    def certified_digits(self) -> int | None:
+        from dlncheck.numerics.enclosures import correct_digits
+
+        if not self.certified:
+            return None
+        return min((correct_digits(v) for v in self.enclosed()), default=None)
+
+
 @dataclass(frozen=True)
 class LimitResult:
     """A limit point computed by a solver (projection, minimizer, LP) or reached by a flow.

@@ -49,7 +49,7 @@ from mpmath import mp
 from scipy.optimize import brentq
 
 from dlncheck.numerics.enclosures import BALLS, GUARD_DIGITS, ball, lower, upper
-from dlncheck.numerics.results import NO_RESIDUAL
+from dlncheck.numerics.results import NO_RESIDUAL, CertifiedEnclosure
 
 # Newton on the dual: stop when ||A z - b|| <= DUAL_RTOL (||A||·||z|| + ||b||): a few hundred
 # roundings of the M·N-term products.
@@ -413,7 +413,7 @@ def radius_roots_scan(
 
 
 @dataclass(frozen=True)
-class EnclosedLimit:
+class EnclosedLimit(CertifiedEnclosure):
     """The limit enclosed: ``z`` (x̃∞) and ``r_inf`` as python-flint balls (``r_inf`` None for r²
     rates), or ``certified`` False with the reason."""
 
@@ -422,26 +422,8 @@ class EnclosedLimit:
     certified: bool
     message: str
 
-    @property
-    def converged(self) -> bool:
-        return self.certified
-
-    @property
-    def residual(self) -> None:
-        return None
-
-    @property
-    def residual_kind(self) -> str:
-        return "none"  # numerics.results.NO_RESIDUAL
-
-    @property
-    def certified_digits(self) -> int | None:
-        from dlncheck.numerics.enclosures import correct_digits
-
-        if not self.certified:
-            return None
-        entries = [*self.z, *([] if self.r_inf is None else [self.r_inf])]
-        return min((correct_digits(v) for v in entries), default=None)
+    def enclosed(self) -> tuple[Any, ...]:
+        return (*self.z, *(() if self.r_inf is None else (self.r_inf,)))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -565,28 +547,22 @@ def enclosed_limit(
     if constant and not box[m] > 0:
         return EnclosedLimit((), None, False, "the box around r∞ reaches 0")
     try:
-        G_c, _, _ = _system(
-            A_ball,
-            b_ball,
-            depth,
-            x0_ball,
-            r0_ball,
-            eta_ball,
-            center[:m],
-            center[m] if constant else None,
-            interval=True,
-        )
-        _, J_box, _ = _system(
-            A_ball,
-            b_ball,
-            depth,
-            x0_ball,
-            r0_ball,
-            eta_ball,
-            box[:m],
-            box[m] if constant else None,
-            interval=True,
-        )
+
+        def on_balls(point):
+            return _system(
+                A_ball,
+                b_ball,
+                depth,
+                x0_ball,
+                r0_ball,
+                eta_ball,
+                point[:m],
+                point[m] if constant else None,
+                interval=True,
+            )
+
+        G_c, _, _ = on_balls(center)
+        _, J_box, _ = on_balls(box)
     except (ZeroDivisionError, ValueError) as exc:
         return EnclosedLimit((), None, False, f"the system cannot be evaluated on the box ({exc})")
     if not all(v.is_finite() for v in (*G_c, *(e for row in J_box for e in row))):

@@ -30,8 +30,8 @@ from mpmath import mp
 from scipy.integrate import solve_ivp
 
 from dlncheck.numerics.basic_solutions import solve_exact
-from dlncheck.numerics.enclosures import GUARD_DIGITS, ball, correct_digits, hull
-from dlncheck.numerics.results import NO_RESIDUAL, FlowResult
+from dlncheck.numerics.enclosures import GUARD_DIGITS, ball, hull
+from dlncheck.numerics.results import CertifiedEnclosure, FlowResult
 
 # Integration: LSODA at these tolerances, in chunks of growing length until ||x'|| <= SPEED_TOL
 # (relative to ||x||, per unit time: the remaining distance of an exponential approach with
@@ -120,7 +120,7 @@ def float64_gamma(r_inf: float, r0: float, eta: float) -> float:
 
 
 @dataclass(frozen=True)
-class EnclosedRadius:
+class EnclosedRadius(CertifiedEnclosure):
     """r∞ and γ(r0, r∞) enclosed (:func:`enclosed_radius`), or ``certified`` False with the reason.
 
     Conforms to ``numerics.results.SolverResult``: ``converged`` is ``certified``, no residual (the
@@ -136,23 +136,8 @@ class EnclosedRadius:
     function_evaluations: int = 0
     widenings: int = 0
 
-    @property
-    def converged(self) -> bool:
-        return self.certified
-
-    @property
-    def residual(self) -> None:
-        return None
-
-    @property
-    def residual_kind(self) -> str:
-        return NO_RESIDUAL
-
-    @property
-    def certified_digits(self) -> int | None:
-        if not self.certified:
-            return None
-        return min(correct_digits(self.r_inf), correct_digits(self.gamma))
+    def enclosed(self) -> tuple[Any, ...]:
+        return (self.r_inf, self.gamma)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -295,6 +295,8 @@ CONFORMING = {
     "LiftedFlowPath",
 }
 DOMAIN = {
+    # the protocol's members for certified enclosures, mixed into EnclosedLimit and EnclosedRadius
+    "CertifiedEnclosure": "numerics/results.py",
     # one step inside dual_flow.integrate_to_limit; its outcome is the FlowResult's
     "_Tail": "numerics/dual_flow.py",
     # exact constants and optimality certificates: ``certified`` means proved in rational arithmetic
