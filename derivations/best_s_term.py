@@ -50,7 +50,6 @@ def best_s_term_error() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def.sigma",
         title="σ_s(x)_1 is the sum of the N - s smallest |x_i| "
         "(N = 3, s = 0..3; N = 4, s = 2; all orderings)",
         steps=(
@@ -76,7 +75,6 @@ def sparse_vectors_have_zero_error() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def.sigma",
         title="σ_s(x)_1 = 0 for s-sparse x",
         steps=(Step("σ_s by the definition with N - s zero entries", derived),),
         assumptions="x has s nonzero entries m_i (placed first; σ_s is permutation invariant)",

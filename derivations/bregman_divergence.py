@@ -91,7 +91,6 @@ def definition_consequences() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def2.3",
         title="Definition 2.3: D_F(p, p) = 0, gradient and Hessian in p (general F)",
         steps=steps,
         assumptions="F twice differentiable, N = 2",
@@ -126,7 +125,6 @@ def first_order_term_is_directional_derivative() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lem2.4",
         title="Lemma 2.4: D_F >= 0 from the first-order condition of convexity (general F)",
         steps=steps,
         assumptions="F convex and differentiable, N = 2",
@@ -150,7 +148,6 @@ def strict_convexity_in_first_argument() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lem2.4",
         title="Lemma 2.4: p -> D_F(p, q) is F plus an affine function (general F)",
         steps=steps,
         assumptions="F differentiable, N = 2",
@@ -188,7 +185,6 @@ def nonnegativity_for_potential(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("psi(1) and psi'(1) against 0", cmp, derived, printed)],
-        claim_id="mil.lem2.4",
         title=f"Lemma 2.4 for F of (21): D_F >= 0 ({case(depth)})",
         steps=steps,
         notes=() if convex else ["SymPy could not show psi'' > 0"],
@@ -210,7 +206,6 @@ def closed_form(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lem2.5.DF",
         title=f"closed form of D_F(z, x) ({case(depth)})",
         steps=(
             Step("D_F(z, x) from (20) with F of (21)", derived),
@@ -250,7 +245,7 @@ def _lower_bound(depth, h: sp.Expr, x: sp.Symbol, z: sp.Symbol) -> tuple[bool, l
     ]
 
 
-def coercivity(depth, claim_id: str = "mil.lem2.5.DF") -> Derivation:
+def coercivity(depth) -> Derivation:
     """The scalar maps of the proof of Lemma 2.5 are bounded below and tend to infinity, and
     each coordinate of D_F(z, .) is a positive multiple of one of them plus a constant."""
     x = sp.Symbol("x", positive=True)
@@ -278,7 +273,6 @@ def coercivity(depth, claim_id: str = "mil.lem2.5.DF") -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("lim 1/h and d(D_F - c h)/dx against 0", cmp, derived, printed)],
-        claim_id=claim_id,
         title=f"coercivity of D_F(z, .) ({case(depth)})",
         steps=steps,
         notes=() if bounded else ["SymPy could not show h bounded below"],
@@ -303,7 +297,6 @@ def divergence_continuous_in_depth() -> Derivation:
     cmp = compare(derived, d_2)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, d_2)],
-        claim_id="mil.eq21",
         title="D_F for L > 2 tends to D_F for L = 2 as L -> 2+",
         steps=(
             Step("one coordinate of D_F(z, x), L = 2 + delta", d_L),
@@ -332,7 +325,6 @@ def split_over_signs(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.thm3.1.split",
         title=f"D_(F^±) splits over the signs ({case(depth)})",
         steps=(
             Step("D_{F^±} from (20) with F^± of (34) on R^{2N}", derived),

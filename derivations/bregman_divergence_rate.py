@@ -99,7 +99,6 @@ def reduced_gradient() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq18",
         title="(18): gradient of the reduced loss (6) (symbolic L)",
         steps=steps,
         assumptions="x > 0, L > 0 symbolic; A 2 x 3, y symbolic",
@@ -148,7 +147,6 @@ def sign_preservation(depth) -> Derivation:
         cmp = Comparison(Outcome.INCONCLUSIVE, cmp.residual, "x_1'/x_1^{L-1} is singular at x_1 = 0")
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.sec2.sign",
         title=f"the flow (15) preserves the sign of each entry ({case(depth)})",
         steps=steps,
         assumptions=f"x > 0 (x_1 -> 0 as a limit); A 2 x 3, y symbolic; {case(depth)}",
@@ -190,7 +188,6 @@ def mirror_flow_form(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lem2.6.gradF",
         title=f"mirror-flow form of (15) ({case(depth)})",
         steps=steps,
         assumptions=f"x > 0; A 2 x 3, y symbolic; {case(depth)}",
@@ -234,7 +231,6 @@ def divergence_rate(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lem2.6",
         title=f"Lemma 2.6: rate of D_F(z, x̃(t)) ({case(depth)})",
         steps=steps,
         assumptions=f"x > 0, z >= 0 with A z = y; A 2 x 2 symbolic; {case(depth)}",
@@ -291,7 +287,6 @@ def signed_divergence_rate(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.thm3.1.deriv",
         title=f"Theorem 3.1: rate of D_(F^±) ({case(depth)})",
         steps=steps,
         assumptions=f"u, v > 0, z+, z- >= 0 with A(z+ - z-) = y; A 2 x 2 symbolic; {case(depth)}",

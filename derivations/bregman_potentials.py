@@ -81,7 +81,6 @@ def potential_forms(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq21",
         title=f"the two forms of F in (21) ({case(depth)})",
         steps=(Step("first form of (21)", derived), Step("second (sum) form of (21)", printed)),
         assumptions=f"x > 0, N = {N_COORDINATES}; " + case(depth),
@@ -107,7 +106,6 @@ def potential_hessian(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("Hessian against printed", cmp, H, printed)],
-        claim_id="mil.eq21.hess",
         title=f"Hessian of F ({case(depth)})",
         steps=steps,
         notes=() if positive else ["SymPy could not show the entries positive"],
@@ -137,7 +135,6 @@ def product_potential_hessian(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("Hessian against printed", cmp, H, printed)],
-        claim_id="mil.eq34",
         title=f"F^± is strictly convex ({case(depth)})",
         steps=steps,
         notes=() if positive else ["SymPy could not show the entries positive"],

@@ -113,7 +113,6 @@ def entrywise_decomposition(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq27",
         title=f"(27): D_F(z, x̃0) as a sum of g ({case(depth)})",
         steps=steps,
         assumptions="z, x̃0 > 0, one coordinate (both sides are sums over n); " + case(depth),
@@ -175,7 +174,6 @@ def argmin_chain_first_steps(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("middle objective against c (F(z) - <grad F(x̃0), z>)", cmp, derived, printed)],
-        claim_id="mil.thm2.2.algebra",
         title=f"Theorem 2.2, argmin chain, first two steps ({case(depth)})",
         steps=steps,
         notes=() if positive else ["SymPy could not show the factor positive"],
@@ -193,7 +191,6 @@ def argmin_chain_last_step_l2() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.thm2.2.algebra",
         title="Theorem 2.2, argmin chain, last step (L = 2)",
         steps=(Step("middle objective", derived), Step("g_{x̃0}(z), L = 2", printed)),
         assumptions="z, x̃0 > 0, N = 3; L = 2",
@@ -259,7 +256,6 @@ def argmin_chain_last_step(depth=L_SYMBOLIC) -> Derivation:
     corrected = sp.Matrix(projection) if projection else None
     return Derivation.from_parts(
         [Part.of("slope of D_F at g's minimizer against 0", cmp, derived, printed)],
-        claim_id="mil.thm2.2.algebra",
         title="Theorem 2.2, argmin chain, last step (L > 2, symbolic L = 2 + delta)",
         steps=steps,
         notes=() if g_ok else ["SymPy could not confirm g's minimizer on the segment"],
@@ -291,7 +287,6 @@ def g_vector_is_coordinate_sum(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def.g",
         title=f"g_x(z) = sum_n of (28) ({case(depth)})",
         steps=(Step("sum over n of (28)", derived), Step("vector form before Theorem 2.2", printed)),
         assumptions="z, x > 0, N = 3; " + case(depth),
@@ -308,7 +303,6 @@ def g_continuous_in_depth() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def.g",
         title="g for L > 2, divided by L - 2, tends to g for L = 2",
         steps=(Step("g_x(z), L = 2 + delta", g_L), Step("limit of g / delta as delta -> 0+", derived)),
         assumptions="x > 0, z > 0",
@@ -359,7 +353,6 @@ def pythagoras_constancy(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq23",
         title=f"(23)-(24): Δ_z constant on S₊ and Δ at the limit ({case(depth)})",
         steps=(
             Step("∇F(x̃∞) - ∇F(x̃0) = Aᵀw (the flow of ∇F(x̃), mil.lem2.6.gradF, integrated)", shift),

@@ -26,7 +26,6 @@ def coherence_needs_quadratic_measurements() -> Derivation:
     welch = p / (M * (N - 1)) + t1  # μ² = (N - M)/(M(N - 1)) + t1
     k_value = (1 - u) / w  # (2s - 1)²μ² = 1 - u
     return decide_inequality(
-        "mil.sec1.literature",
         "coherence guarantee (2s-1)μ < 1 with the Welch bound: (2s-1)²(N-M) <= M(N-1)",
         k * (N - M),
         M * (N - 1),

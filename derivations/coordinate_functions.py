@@ -82,7 +82,6 @@ def minimum(depth) -> Derivation:
                 sp.Matrix([printed, x]),
             )
         ],
-        claim_id="mil.eq.gmin",
         title=f"minimum of g ({_case(depth)})",
         steps=steps,
         notes=() if convex else ["SymPy could not show phi'' > 0"],
@@ -113,7 +112,6 @@ def positive_zero(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("zeros of g against printed", cmp, derived, printed)],
-        claim_id="mil.eq30",
         title=f"zeros of g ({_case(depth)})",
         steps=steps,
         notes=() if increasing else ["SymPy could not show phi(w)/w increasing"],
@@ -138,7 +136,6 @@ def slope_at_zero(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq31",
         title=f"slope of g at c_n ({_case(depth)})",
         steps=steps,
         assumptions="x > 0; " + _case(depth),
@@ -175,7 +172,6 @@ def constant_c_L(depth) -> Derivation:
         )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq10",
         title=f"c_L ({_case(depth)})",
         steps=tuple(steps),
         assumptions=_case(depth),
@@ -196,7 +192,6 @@ def constant_c_L_values() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq10",
         title="c_3 and c_4 in exact arithmetic",
         steps=(Step("derived c_L at L = 3, 4", derived), Step("catalogue: 4.875 and 6", printed)),
         assumptions="L = 3, 4",

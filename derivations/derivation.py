@@ -120,7 +120,6 @@ def _printed_side(part: Part) -> Any:
 
 @dataclass(frozen=True)
 class Derivation:
-    claim_id: str
     title: str
     steps: tuple[Step, ...]
     derived: Any
@@ -139,7 +138,6 @@ class Derivation:
         cls,
         parts: Sequence[Part],
         *,
-        claim_id: str,
         title: str,
         assumptions: str = "",
         steps: Iterable[Step] | None = None,
@@ -188,7 +186,6 @@ class Derivation:
             witness_value = "" if deciding.witness_value is None else sp.sstr(deciding.witness_value)
             found = instance(deciding.witness_point) if callable(instance) else instance
         return cls(
-            claim_id=claim_id,
             title=title,
             steps=steps,
             derived=deciding.expr if derived is _FROM_PARTS else derived,

@@ -75,7 +75,6 @@ def lemma_a1_concrete_depths() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lemA.1",
         title="Lemma A.1 for L = 2, 3, 4 (N = 3, M = 2)",
         steps=tuple(steps),
         assumptions="A, y, factors real; N = 3, M = 2 with symbolic entries",
@@ -148,7 +147,6 @@ def lemma_a1_symbolic_depth() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.lemA.1",
         title="Lemma A.1 for symbolic depth L (N = 3, M = 2)",
         steps=steps,
         assumptions="L = k + j with integers k >= 1, j >= 0; A, y real",
@@ -203,7 +201,6 @@ def lemma_a2_balancedness() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, velocity, other)],
-        claim_id="mil.lemA.2",
         title="Lemma A.2: identical factors stay identical (symbolic L)",
         steps=steps,
         assumptions="L = k + j >= k >= 1 symbolic; X > 0; N = 3, M = 2",
@@ -232,7 +229,6 @@ def lemma_a2_reduced_dynamics() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("velocity against -grad L", cmp, velocity, printed)],
-        claim_id="mil.lemA.2",
         title="Lemma A.2: reduced dynamics x'(t) = -grad L(x)",
         steps=steps,
         assumptions="L >= 2 symbolic; X > 0; N = 3, M = 2",

@@ -41,7 +41,6 @@ def q_antiderivative() -> Derivation:
             Part.of("q' and q(0)", fundamental, slope_and_start),
             Part.of("integral", by_integral, derived, printed),
         ],
-        claim_id="krr.eq.q",
         title="q as the antiderivative of arcsinh(t/2)",
         steps=steps,
         assumptions="z real",
@@ -111,7 +110,6 @@ def gradient_is_inverse_link() -> Derivation:
             Part.of("Q(0)", at_zero, Q0),
             Part.of("gradient", grad, gradient, printed),
         ],
-        claim_id="krr.eq19",
         title="grad Q_{alpha,w0} = b_alpha^{-1} (19) and Q(0) = 0 give (20)",
         steps=steps,
         assumptions="alpha > 0, w0_i != 0 (taken > 0: only w0_i^2 enters), beta real",
@@ -146,7 +144,6 @@ def q_is_even() -> Derivation:
             Part.of("q", q_even, q_printed(-x), q_printed(x)),
             Part.of("Q", Q_even, Q_coordinate(-b, alpha, 1), Q_coordinate(b, alpha, 1)),
         ],
-        claim_id="krr.lem5.even",
         title="q and Q_alpha are even (22)",
         steps=steps,
         derived=q_printed(-x),
@@ -207,7 +204,6 @@ def lemma5_rewriting() -> Derivation:
             Part.of(f"(23) line {k + 1}", c, derived, line)
             for k, (line, c) in enumerate(zip(lines, cmps, strict=True))
         ],
-        claim_id="krr.eq23",
         title="Q_alpha/ln(1/alpha^2) rewritten (23), and (24)",
         steps=steps,
         derived=derived,

@@ -124,7 +124,6 @@ def lemma5_upper_bound() -> Derivation:
     )
     return Derivation.from_parts(
         [per_term, to_norm, log_2B, threshold, final],
-        claim_id="krr.eq25",
         title="upper bound (25)-(26) of Lemma 5",
         assumptions="alpha > 0, ell = ln(1/alpha^2) > 0 (alpha < 1), |beta_i| > 0 "
         "(zero coordinates add 0 to both sides)",
@@ -196,7 +195,6 @@ def lemma5_lower_bound() -> Derivation:
     )
     return Derivation.from_parts(
         [per_term, same28, step28, step29],
-        claim_id="krr.eq28",
         title="lower bound (27)-(29) of Lemma 5",
         assumptions="alpha > 0, ell = ln(1/alpha^2) > 0, |beta_i| > 0 "
         "(a zero coordinate gives 0 >= -1/ell in (28)); "
@@ -253,7 +251,6 @@ def q_large_argument_bounds() -> Derivation:
     lower, upper = q_large_argument_parts()
     return Derivation.from_parts(
         [lower, upper],
-        claim_id="krr.eq32",
         title="two-sided bound (32) on c alpha^2 q(1/(c alpha^2))",
         assumptions="c, alpha > 0; the bound depends on them through u = c alpha^2 > 0",
     )
@@ -335,7 +332,6 @@ def ratio_bound_parts() -> list[Part]:
 def ratio_bound() -> Derivation:
     return Derivation.from_parts(
         ratio_bound_parts(),
-        claim_id="krr.eq34",
         title="ratio (33) and its lower bound (34)",
         assumptions="alpha > 0, d >= 1; the denominator D of (34) > 0 (the catalogue's hypothesis)",
         notes=("(34) needs D > 0 only: if N = -1 + ln(1/alpha^2) < 0 the bound N/D < 0 < A/B is trivial",),
@@ -418,7 +414,6 @@ def implication_chain_parts() -> list[Part]:
 def implication_chain() -> Derivation:
     return Derivation.from_parts(
         implication_chain_parts(),
-        claim_id="krr.eq35",
         title="the implications (35) and the conclusion (36)",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}, i.e. k = d^(1/(4eps)) >= 12 and L = ln d >= 1",
         notes=(
@@ -496,7 +491,6 @@ RATIO_MONOTONE_NOTE = (
 def ratio_monotone() -> Derivation:
     return Derivation.from_parts(
         ratio_monotone_parts(),
-        claim_id="krr.eq37",
         title="the ratio Q(e_1)/Q(1_d/sqrt d) increases with alpha (37)",
         assumptions="alpha > 0, d >= 1",
         notes=(
@@ -514,7 +508,6 @@ def lemma6() -> Derivation:
     parts = list(ratio_bound_parts()) + implication_chain_parts() + ratio_monotone_parts()
     return Derivation.from_parts(
         parts,
-        claim_id="krr.lem6",
         title="Lemma 6 from (32)-(37)",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}; v = e_1, w = 1_d/sqrt(d)",
         notes=(
@@ -545,7 +538,6 @@ def footnote3() -> Derivation:
     ]
     return Derivation.from_parts(
         parts,
-        claim_id="krr.fn3",
         title="footnote 3: Lemma 6 needs alpha < d^(-1/4 - 1/(8 eps)) = d^(-Omega(1/eps))",
         assumptions="eps > 0, d >= max{e, 12^(4 eps)}; Lemma 6 (krr.lem6) for the necessity itself",
     )
@@ -650,7 +642,6 @@ def footnote3_scale_parts() -> list[Part]:
 def footnote3_sufficiency() -> Derivation:
     return Derivation.from_parts(
         [*footnote3_sufficiency_parts(), *corrected_l1_threshold_parts()],
-        claim_id="krr.fn3",
         title="footnote 3, sufficiency: exponentially small alpha makes "
         "Q_alpha proportional to l1 on all unit vectors, "
         "and is what Theorem 2 (corrected) needs",
@@ -669,7 +660,6 @@ def footnote3_sufficiency() -> Derivation:
 def footnote3_scale() -> Derivation:
     return Derivation.from_parts(
         footnote3_scale_parts(),
-        claim_id="krr.fn3",
         title="footnote 3, the scale: eps ln(1/alpha) has a positive finite "
         "limit for every threshold (exp(-Theta(1/eps)))",
         assumptions="eps -> 0+ with d >= 1 and |beta*|_1 > 0 fixed; for Lemma 6, d >= e",
@@ -769,7 +759,6 @@ def taylor_remainder_parts() -> list[Part]:
 def taylor_remainder() -> Derivation:
     return Derivation.from_parts(
         [*taylor_remainder_parts(), fourth_derivative_bound()],
-        claim_id="krr.eq41",
         title="Taylor remainder (41) and the bound (42)",
         assumptions="alpha > 0; Taylor's theorem with Lagrange remainder (phi is smooth); "
         "d = 3 for (42) line 1",
@@ -817,7 +806,6 @@ def lemma7_parts() -> list[Part]:
 def lemma7() -> Derivation:
     return Derivation.from_parts(
         lemma7_parts() + taylor_remainder_parts() + [fourth_derivative_bound()],
-        claim_id="krr.lem7",
         title="Lemma 7 from (39)-(42)",
         assumptions="alpha > 0, eps > 0, beta in R^d (the sum bound (42) holds for any d)",
         notes=(
@@ -970,7 +958,6 @@ def corrected_l1_threshold_parts() -> list[Part]:
 def theorem2_proof() -> Derivation:
     return Derivation.from_parts(
         [*theorem2_proof_parts(), *corrected_l1_threshold_parts()],
-        claim_id="krr.thm2.proof",
         title="proof of Theorem 2 (44)-(49)",
         assumptions="0 < eps < d, |beta*| > 0, eps' = eps/(2+eps)",
         notes=(
@@ -1015,7 +1002,6 @@ def theorem2_l2_parts() -> list[Part]:
 def theorem2_l2() -> Derivation:
     return Derivation.from_parts(
         theorem2_l2_parts() + lemma7_parts()[1:2] + taylor_remainder_parts() + [fourth_derivative_bound()],
-        claim_id="krr.thm2.l2",
         title="Theorem 2 (l2): the threshold suffices through (42)",
         assumptions="eps > 0, beta^inf = argmin Q_{alpha,1} over X beta = y (setting of Theorem 1)",
         notes=(
@@ -1054,7 +1040,6 @@ def phi_derivatives() -> Derivation:
     parts.append(fourth_derivative_bound())
     return Derivation.from_parts(
         parts,
-        claim_id="krr.eq39",
         title="derivatives of phi (39) and the bound (40)",
         assumptions="alpha > 0, z real",
         notes=("(40) and (41) write phi''' for the fourth derivative phi'''' computed in (39)",),

@@ -58,7 +58,6 @@ def kernel_regime_expansion() -> Derivation:
     )
     return Derivation.from_parts(
         parts,
-        claim_id="krr.eq6",
         title="kernel-regime expansion (6)",
         assumptions="z, beta_i real; alpha, w0_i > 0 (only w0_i^2 enters)",
         notes=notes,
@@ -112,7 +111,6 @@ def rich_regime_expansion() -> Derivation:
     )
     return Derivation.from_parts(
         parts,
-        claim_id="krr.eq7",
         title="rich-regime expansion of q at infinity and (7)",
         assumptions="z > 0 and beta_i > 0 by evenness (22); alpha, w0_i > 0",
         notes=notes,
@@ -174,7 +172,6 @@ def q_at_large_argument() -> Derivation:
     parts.append(identity("(31) line 3 with sqrt(c^2 alpha^4 + 1/4)", derived, eq31_corrected(), EQ31_POINTS))
     return Derivation.from_parts(
         parts,
-        claim_id="krr.eq32",
         title="q(1/(c alpha^2)) rewritten (31)",
         assumptions="c, alpha > 0",
         notes=(

@@ -105,7 +105,6 @@ def prediction_dynamics(dim: int = 2, width: int = 1, samples: int = 1) -> Deriv
     )
     return Derivation.from_parts(
         [part],
-        claim_id="krr.lem11",
         title=f"prediction dynamics (71)-(72) (d = {dim}, k = {width}, N = {samples}, symbolic entries)",
         steps=steps,
         assumptions="loss without 1/2 as defined in krr Sec. 2 and 6; X_n lifted to Xbar_n",
@@ -135,7 +134,6 @@ def sigma_centre_74(dim: int = 2) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("centre", cmp, derived_sigma, centre)],
-        claim_id="krr.lem11",
         title="the centre 4 mu calX calX^T of (74)",
         steps=steps,
         assumptions=f"d = {dim}, two measurements with symbolic entries, W W^T = mu I",
@@ -160,7 +158,6 @@ def perturbation_identity_74(size: int = 2, width: int = 2) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("perturbation identity", cmp, derived, printed)],
-        claim_id="krr.lem11",
         title="the perturbation identity in (74)",
         steps=steps,
         assumptions=f"{size} x {width} symbolic matrices",
@@ -189,7 +186,6 @@ def kronecker_form_73(dim: int = 2, width: int = 2) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("Kronecker form", cmp, derived, printed)],
-        claim_id="krr.lem11",
         title="the Kronecker form (73) of Sigma",
         steps=steps,
         assumptions=f"d = {dim}, k = {width}, symbolic entries; lifted measurements",
@@ -259,7 +255,6 @@ def lemma12_algebra() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("(79)-(81)", cmp, derived, printed)],
-        claim_id="krr.lem12",
         title="Lemma 12: (79), (80) last line and (81)",
         steps=steps,
         assumptions="mu, lambda, Lambda > 0, gamma >= 0",
@@ -313,7 +308,6 @@ def theorem9_integral() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("(85) rate and (87) integral", cmp, derived, printed)],
-        claim_id="krr.thm9.proof",
         title="(85) exponents and the integral (87)",
         steps=steps,
         assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
@@ -337,7 +331,6 @@ def theorem9_bounds_are_the_lemma_bounds() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("bounds", cmp, derived, printed)],
-        claim_id="krr.thm9",
         title="Theorem 9's bounds from Lemma 12 and (87)",
         steps=steps,
         assumptions="mu, lambda, Lambda, y0 > 0, gamma >= 0",
@@ -440,7 +433,6 @@ def corollary10_constants() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("(88), (91), (92), (95), (96)", cmp, derived, printed)],
-        claim_id="krr.cor10.proof",
         title="Corollary 10's proof: (88), (91), (92), (95), (96)",
         steps=steps,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
@@ -477,7 +469,6 @@ def case_two_condition_97() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("third condition of (94)", cmp, derived, printed)],
-        claim_id="krr.cor10.proof",
         title="(94)-(97): the width condition of the second case",
         steps=steps,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
@@ -542,7 +533,6 @@ def initial_residual_bound_89() -> Derivation:
     corrected = 2 * Y**2 + 256 * k * d**4 * alpha**4 * Lam
     return Derivation.from_parts(
         [at_witness],
-        claim_id="krr.cor10.proof",
         title="(89) at an initialization in the event of (88)",
         steps=steps,
         assumptions="d = 1, k = 4, N = 1, X_1 = c, y* = 0",
@@ -615,7 +605,6 @@ def final_bounds_98_99() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("(98)-(99)", cmp, derived, printed)],
-        claim_id="krr.cor10.proof",
         title="(98) and the last step of (99)",
         steps=steps,
         assumptions="alpha, k, d, lambda, Lambda, Y > 0",
@@ -654,7 +643,6 @@ def big_o_form_100() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("O-terms", cmp, derived, printed)],
-        claim_id="krr.cor10",
         title="(100): the O-form of (98)-(99)",
         steps=steps,
         assumptions="k >= 1; constants depend on Lambda, lambda, d, Y",
@@ -694,7 +682,6 @@ def kernel_regime_exponent() -> Derivation:
     )
     return Derivation.from_parts(
         [threshold_part],
-        claim_id="krr.appH.text",
         title="sigma = omega(1/sqrt k) in terms of alpha",
         steps=steps,
         assumptions="alpha = k^{-a}, a > 0",
@@ -722,7 +709,6 @@ def sigma_condition_matches_bounds() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("sigma sqrt(k) = (alpha sqrt(k))^2", cmp, derived, printed)],
-        claim_id="krr.appH.text",
         title="sigma = omega(1/sqrt k) is alpha sqrt(k) -> oo",
         steps=steps,
         assumptions="alpha = k^{-a}",
@@ -779,7 +765,6 @@ def corrected_chain_80_81() -> Derivation:
     ]
     return Derivation.from_parts(
         parts,
-        claim_id="krr.lem12",
         title="(74)-(81) corrected for the paper's loss",
         assumptions=(
             "mu, lambda, Lambda, y0 > 0, gamma >= 0, mu > 4 Lambda gamma/lambda; W' = -4 sum_n r_n Xbar_n W"
@@ -828,7 +813,6 @@ def corrected_chain_82_87() -> Derivation:
     ]
     return Derivation.from_parts(
         parts,
-        claim_id="krr.thm9.proof",
         title="(82)-(87) corrected for the paper's loss",
         assumptions=(
             "mu, lambda, Lambda, y0 > 0, gamma >= 0, mu > 4 Lambda "
@@ -924,7 +908,6 @@ def corollary10_corrected() -> Derivation:
     ]
     return Derivation.from_parts(
         parts,
-        claim_id="krr.cor10",
         title="Corollary 10's explicit constants with the corrected (89)",
         assumptions=(
             "alpha, k, d, N, lambda, Lambda, Y > 0, k >= 1; on the "
@@ -975,7 +958,6 @@ def lemma13_from_wainwright() -> Derivation:
     ]
     return Derivation.from_parts(
         parts,
-        claim_id="krr.lem13",
         title="Lemma 13 from the cited Gaussian covariance bound",
         assumptions="d <= k; the cited bound of Wainwright (2019) (taken as given, not checked here)",
         notes=(

@@ -96,7 +96,6 @@ def eq15_gradient() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("gradient", cmp, derived, printed)],
-        claim_id="krr.eq15",
         title="krr (15): the gradient of the squared model",
         assumptions="N = 1, d = 2 with symbolic X, y, w (corrected form also for N = 2); "
         "L without 1/2 as in krr Sec. 2",
@@ -139,7 +138,6 @@ def eq16_closed_form() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("ODE (15)", ode, velocity, printed_rhs), Part.of("initial value", init, start, alpha * w0)],
-        claim_id="krr.eq16",
         title="krr (16) solves (15) as printed, with w(0) = alpha w0",
         assumptions="N = 2, d = 2; R_n(0) = 0, r = R'",
         steps=steps,
@@ -179,7 +177,6 @@ def eq17_hyperbolic_sine() -> Derivation:
             Part.of("exponential form", first, beta, printed_exp),
             Part.of("sinh form", second, beta, printed_sinh),
         ],
-        claim_id="krr.eq17",
         title="krr (17): beta(t) = 2 alpha^2 w0^2 o sinh(-4 X^T int r)",
         assumptions="d = 2; w_+(0) = w_-(0) = alpha w0",
         steps=steps,
@@ -234,7 +231,6 @@ def eq55_gradient() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("gradient", cmp, derived, printed)],
-        claim_id="krr.eq57",
         title="krr (55): the gradient of the depth-D model",
         assumptions="N = 1, d = 2 (corrected form also for N = 2), symbolic D (witness D in {3, 4, 5})",
         steps=steps,
@@ -267,7 +263,6 @@ def eq56_closed_form() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("ODE (55)", ode, velocity, rhs), Part.of("initial value", init, w.subs(g, 0), alpha)],
-        claim_id="krr.eq57",
         title="krr (56) solves (55) as printed",
         assumptions="symbolic D; base alpha^{2-D} + D(D-2) g > 0 (powers combined with force=True)",
         steps=steps,
@@ -300,7 +295,6 @@ def eq57_beta() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("beta", cmp, derived, printed)],
-        claim_id="krr.eq57",
         title="krr (57): beta(t) from (56)",
         assumptions="alpha > 0, symbolic D, both bases positive (powers split with force=True)",
         steps=steps,
@@ -330,7 +324,6 @@ def true_flow_closed_form() -> Derivation:
             Part.of("w_- ODE", ode_m, vm, rhs_m),
             Part.of("initial values", init, start, sp.Matrix([alpha, alpha])),
         ],
-        claim_id="krr.lem8",
         title="closed forms of the corrected depth-D flow (50), (52)",
         assumptions="symbolic D > 2; bases positive",
         steps=steps,
@@ -358,7 +351,6 @@ def printed_flow_closed_form() -> Derivation:
             Part.of("(53) solves (52)", ode_m, vm, rhs_m),
             Part.of("initial values", init, start, sp.Matrix([alpha, alpha])),
         ],
-        claim_id="krr.lem8",
         title="krr (51), (53) solve (50), (52) as printed",
         assumptions="symbolic D > 2; bases positive",
         steps=steps,
@@ -413,7 +405,6 @@ def lemma8_bound() -> Derivation:
     )
     return Derivation.from_parts(
         [symmetric, bound],
-        claim_id="krr.lem8",
         title="Lemma 8: the bound on X^T int r from the corrected flow",
         assumptions="D > 2, alpha > 0; w_+(0) = w_-(0) = alpha 1",
         steps=steps,

@@ -76,7 +76,6 @@ def loss_conversion() -> Derivation:
             Part.of("closed-form gradient", closed_cmp, grads, closed),
             Part.of("loss and gradient against mil's", cmp, derived, printed),
         ],
-        claim_id="krr.eq10",
         title="(10) is mil's L^pm with L = D, up to the loss factor 2 (symbolic D)",
         steps=steps,
         assumptions="D positive integer (symbolic), w_± > 0, N = d = 2 symbolic data",
@@ -105,7 +104,6 @@ def tangent_kernel_at_initialization() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("kernel", cmp, derived, printed)],
-        claim_id="krr.eq10",
         title="tangent kernel of (10) at initialization",
         steps=steps,
         assumptions="D positive integer (symbolic), alpha > 0",

@@ -146,7 +146,6 @@ def eq58_link() -> Derivation:
             increasing,
             limits,
         ],
-        claim_id="krr.eq59",
         title="krr (58)-(59): beta(inf) = alpha^D h_D(X^T nu), h_D increasing from -inf to inf",
         assumptions="alpha > 0, D > 2 symbolic; coordinatewise",
         steps=steps,
@@ -185,7 +184,6 @@ def eq60_gradient_of_potential() -> Derivation:
             increasing,
             Part.of("q_D = z^2/(2 h_D'(0)) + O(z^4)", leading, quadratic, expected_quadratic),
         ],
-        claim_id="krr.eq59",
         title="krr (60): the gradient of Q^D_alpha is h_D^{-1}(beta/alpha^D)",
         assumptions="symbolic D; series to order z^5",
         steps=steps,
@@ -213,7 +211,6 @@ def eq65_taylor() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("linear term, no z^2 term", cmp, series, printed), Part.of("odd", even, even_coefficients)],
-        claim_id="krr.thm3.kernel",
         title="krr (65): the Taylor expansion of h_D",
         assumptions="symbolic D > 2",
         steps=steps,
@@ -239,7 +236,6 @@ def eq66_ratio() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("limit", cmp, limit, sp.Integer(1))],
-        claim_id="krr.thm3.kernel",
         title="krr (66): the ratio beta_i / [X^T mu]_i tends to 1",
         assumptions="D > 2; z = [X^T nu]_i -> 0 by (64)",
         steps=steps,
@@ -260,7 +256,6 @@ def eq64_small_argument() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("limits", cmp, at_zero, sp.zeros(2, 1)), increasing],
-        claim_id="krr.thm3.kernel",
         title="krr (64): [X^T nu]_i -> 0 as alpha -> inf",
         assumptions="D > 2, beta_i bounded as alpha -> inf",
         steps=steps,
@@ -330,7 +325,6 @@ def regime_ratios() -> Derivation:
             Part.of("alpha -> 0", rich, rich_end, 1 / sp.sqrt(d)),
             Part.of("tail of h_D^{-1}", tail_cmp, tail, sp.Integer(1)),
         ],
-        claim_id="krr.sec5.claims",
         title="Fig. 3(b): the two ends of Q(e_1)/Q(1_d/sqrt d), and the polynomial approach to l1",
         assumptions=f"D > 2 symbolic, d = {d}; the alpha -> inf end through q_D's series at 0",
         steps=steps,

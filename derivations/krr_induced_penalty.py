@@ -86,7 +86,6 @@ def induced_penalty() -> Derivation:
             Part.of("value", value, derived, printed),
             Part.of(f"D = {CROSS_CHECK_DEPTH} solved outright", cross, smallest, sp.Integer(1)),
         ],
-        claim_id="krr.sec5.explicit",
         title="min ||w||_2^2 s.t. w_+^D - w_-^D = beta equals sum |beta_i|^{2/D}",
         assumptions="D >= 2 symbolic, beta > 0 (beta < 0 by symmetry, beta = 0 trivially)",
         steps=steps,

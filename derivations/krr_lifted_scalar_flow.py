@@ -183,10 +183,9 @@ NOTES = (
 )
 
 
-def closed_form(claim_id: str = "krr.thm9") -> Derivation:
+def closed_form() -> Derivation:
     return Derivation.from_parts(
         closed_form_parts(),
-        claim_id=claim_id,
         title="the lifted flow at d = 1, N = 1 in closed form (what the certified audits compute)",
         assumptions="c > 0 (the loss is unchanged under (c, y*) -> (-c, -y*)), k = 2 columns, real entries",
         notes=NOTES,

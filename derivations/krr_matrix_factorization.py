@@ -70,7 +70,6 @@ def symmetric_dynamics() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("printed form", cmp, M_dot, printed)],
-        claim_id="krr.sec6.sym",
         title="induced dynamics of M = W W^T",
         assumptions="d = k = 2, N = 1, X_1 (not symmetric) and W symbolic",
         steps=steps,
@@ -84,7 +83,6 @@ def symmetric_dynamics_closed() -> Derivation:
     closed = compare(M_dot, corrected)
     return Derivation.from_parts(
         [Part.of("closed in M", closed, M_dot, corrected)],
-        claim_id="krr.sec6.sym",
         title="M' is a function of M = W W^T alone",
         assumptions="d = k = 2, N = 1",
         steps=(Step("M'", M_dot), Step("-(G + G^T) M - M (G + G^T), G = grad L~(M)", corrected)),
@@ -111,7 +109,6 @@ def lifted_model() -> Derivation:
             Part.of("blocks", compare(M_bar, blocks), M_bar, blocks),
             Part.of("<M_bar, X_bar> = <M, X>", compare(lifted, plain), lifted, plain),
         ],
-        claim_id="krr.sec6.lift",
         title="the lifted symmetric model",
         assumptions="d = 2, k = 3 symbolic",
         steps=steps,
@@ -165,7 +162,6 @@ def diagonal_sensing_dynamics() -> Derivation:
             Part.of("dynamics", compare(derived, printed), derived, printed),
             Part.of("lifted residual", compare(r_bar, r), r_bar, r),
         ],
-        claim_id="krr.thm4.proof",
         title="krr Appendix G: the (delta, Delta) dynamics",
         assumptions="U, V in R^{2x3} arbitrary (the dynamics closes for any U, V); diagonal X_n",
         steps=steps,
@@ -214,7 +210,6 @@ def eq67_solution() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("ODE", ode, derived, rhs), Part.of("initial values", init, initial, stated)],
-        claim_id="krr.thm4.proof",
         title="krr (67) solves the (delta, Delta) dynamics from the stated initialization",
         assumptions="d = 2; S(0) = 0",
         steps=steps,

@@ -100,7 +100,6 @@ def quartic_by_elimination() -> Derivation:
             Part.of("Groebner eliminant", cmp, derived, printed),
             Part.of("resultant in mu", by_resultant, resultant, printed),
         ],
-        claim_id="krr.R.quartic",
         title="the quartic p_z from the Lagrange conditions of (9)",
         steps=steps,
         derived=derived,
@@ -161,7 +160,6 @@ def real_root_count() -> Derivation:
     )
     return Derivation.from_parts(
         [count],
-        claim_id="krr.R.quartic",
         title="number of real roots of p_z",
         steps=steps,
         assumptions="z real",
@@ -199,7 +197,6 @@ def alpha_scaling() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("scale factor", cmp, derived, printed)],
-        claim_id="krr.R.quartic",
         title="R_{alpha,1} = sum_i r(beta_i/alpha^2): the scale factor",
         steps=steps,
         assumptions="alpha > 0, w0 = 1, one coordinate, beta = alpha^2 z(mu), -1 < mu < 1",
@@ -232,7 +229,6 @@ def r_is_convex() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("r' = mu", cmp, dr_dz, envelope)],
-        claim_id="krr.eq8",
         title="R_{alpha,1} is convex: r' = mu, r'' = (1 - mu^2)^3/(4(1 + 3 mu^2))",
         steps=steps,
         assumptions="w0 = 1, one coordinate, -1 < mu < 1",
@@ -330,7 +326,6 @@ def limits_match() -> Derivation:
                 printed,
             )
         ],
-        claim_id="krr.eq8",
         title="the alpha -> 0 and alpha -> oo limits of R_{alpha,1} and Q_{alpha,1} match",
         steps=steps,
         assumptions="w0 = 1, one coordinate, beta > 0 (r, q even)",
@@ -395,7 +390,6 @@ def rates_to_l1() -> Derivation:
     )
     return Derivation.from_parts(
         [orders],
-        claim_id="krr.R.vsQ",
         title="R_{alpha,1} -> ||beta||_1 at rate alpha, Q_{alpha,1}/ln(1/alpha^2) at rate 1/ln(1/alpha^2)",
         steps=steps,
         assumptions="w0 = 1, one coordinate, beta > 0; R_{alpha,1} = alpha^2 r(beta/alpha^2) from (9)",
@@ -431,7 +425,6 @@ def q_and_r_differ_at_a_point() -> Derivation:
     )
     return Derivation.from_parts(
         [nonzero],
-        claim_id="krr.R.vsQ",
         title="q and r differ: Q_{alpha,1} != R_{alpha,1}",
         steps=steps,
         assumptions="w0 = 1",
@@ -473,7 +466,6 @@ def linear_regression_flow_limit(n_samples: int = 2, dim: int = 3) -> Derivation
     )
     return Derivation.from_parts(
         [Part.of("KKT system", cmp, derived, printed)],
-        claim_id="krr.eq8",
         title=f"linear regression: beta^infinity = beta^R (N = {n_samples}, d = {dim}, symbolic X, y, w0)",
         steps=steps,
         assumptions="X X^T invertible (generic symbolic X)",

@@ -64,7 +64,6 @@ def homogeneity() -> Derivation:
         printed.append(c**degree * f)
     return Derivation.from_parts(
         parts,
-        claim_id="krr.def.setup",
         title="D-homogeneity of the models (3), (10), u o v and UV^T",
         assumptions="c > 0; w_+, w_- > 0 for (10) (the flow keeps them positive); d = 2",
         steps=steps,
@@ -92,7 +91,6 @@ def flow_time_scale() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("gradients", cmp, derived, printed)],
-        claim_id="krr.eq3",
         title="krr (3) is mil (7) with L = 2: L_krr = 2 L_mil",
         assumptions="N = 2, d = 2 symbolic",
         steps=steps,
@@ -109,7 +107,6 @@ def model3_linear_predictor() -> Derivation:
     unbiased = compare(at_init, 0)
     return Derivation.from_parts(
         [Part.of("inner product", inner, f, beta.dot(x)), Part.of("F(alpha w0) = 0", unbiased, at_init)],
-        claim_id="krr.eq3",
         title="krr (3): f(w, x) = <w_+^2 - w_-^2, x>, zero at the initialization",
         assumptions="d = 2",
         steps=(Step("krr (3), the sum", f), Step("<beta_w, x>", beta.dot(x))),
@@ -156,7 +153,6 @@ def kernel_scaling() -> Derivation:
     )
     return Derivation.from_parts(
         parts,
-        claim_id="krr.sec3.ntk",
         title="K_{alpha w0} = alpha^{2(D-1)} K_{w0} for the models (3), (10), u o v, UV^T",
         assumptions="alpha > 0, w0 > 0 entrywise (for the symbolic powers of (10)); d = 2",
         steps=steps,
@@ -188,7 +184,6 @@ def kernel_at_uniform_init() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("kernel", cmp, at_init, printed)],
-        claim_id="krr.sec4.ntk",
         title="the tangent kernel of model (3) at w0 = 1",
         assumptions="d = 3 symbolic",
         steps=steps,
@@ -229,7 +224,6 @@ def saddle_at_zero() -> Derivation:
             Part.of("Hessian", hessian, H0, expected_hessian),
             Part.of("opposite curvatures", trace_pairs, curvature_sums, sp.zeros(2, 1)),
         ],
-        claim_id="krr.sec4.saddle",
         title="w = 0 is a saddle of L for model (3)",
         assumptions="N = 2, d = 2 symbolic",
         steps=steps,
@@ -277,7 +271,6 @@ def escape_time_linearized() -> Derivation:
     )
     return Derivation.from_parts(
         [decreasing],
-        claim_id="krr.sec4.saddle",
         title="escape time from the saddle, linearized flow",
         assumptions="the linearization w' = -H(0) w; g = |[X^T y]_i| > 0",
         steps=steps,

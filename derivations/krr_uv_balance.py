@@ -108,7 +108,6 @@ def magnitude_rate() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("(11)", against11, left, right11), Part.of("(12)", against12, left, right12)],
-        claim_id="krr.appC",
         title="krr (11)-(12): the rate of |u|",
         assumptions="u_i != 0 (|u_i| differentiable); compared at u > 0; N = 2, d = 2 symbolic",
         steps=steps,
@@ -139,7 +138,6 @@ def balance_invariant() -> Derivation:
             Part.of("u_i^2 - v_i^2 conserved", invariant, rate, sp.zeros(DIMENSION, 1)),
             Part.of("0 is at rest", rest, first_unit, sp.zeros(2, 1)),
         ],
-        claim_id="krr.appC",
         title="balancedness u_i^2 - v_i^2 and sign invariance",
         assumptions="N = 2, d = 2 symbolic",
         steps=steps,

@@ -61,14 +61,13 @@ def bound_16_right() -> sp.Expr:
     return cf.c_L_printed(DEPTH) * N_COORDS
 
 
-def _derivation(claim_id: str, signed: bool) -> Derivation:
+def _derivation(signed: bool) -> Derivation:
     k = kkt_point(signed)
     right = bound_11_right() if signed else bound_16_right()
     limit_mu = sp.simplify(sp.limit(k["gap"], mu, 2, "-"))
     growth = sp.limit(limit_mu, a, 1, "-")
     equation = "(11)" if signed else "(16)"
     return decide_inequality(
-        claim_id,
         f"{equation} at the flow limit of Theorem {'3.1' if signed else '2.2'}: L = 4, A = (1, a2), α = 1",
         k["gap"],
         right,
@@ -97,9 +96,9 @@ def _derivation(claim_id: str, signed: bool) -> Derivation:
 
 def equation_11_counterexample() -> Derivation:
     """(11) (and (9)) fail: ε = (1 - a2)(p_2 - q_2) exceeds 2 c_4 α^4 N = 24."""
-    return _derivation("mil.eq11", signed=True)
+    return _derivation(signed=True)
 
 
 def theorem_2_1_counterexample() -> Derivation:
     """(16) fails in the positive case: ε = (1 - a2) p_2 exceeds c_4 ||x_0||_4^4 = 12."""
-    return _derivation("mil.thm2.1", signed=False)
+    return _derivation(signed=False)

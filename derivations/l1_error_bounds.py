@@ -62,7 +62,7 @@ def _witness_slope(arg: sp.Expr) -> sp.Expr:
     return sp.diff(witness_g(w), w).xreplace({w: arg})
 
 
-def _both(claim_id: str, title: str, first: Derivation, second: Derivation, printed) -> Derivation:
+def _both(title: str, first: Derivation, second: Derivation, printed) -> Derivation:
     """|u| <= v as u <= v and -u <= v."""
 
     def part(text: str, d: Derivation) -> Part:
@@ -72,7 +72,6 @@ def _both(claim_id: str, title: str, first: Derivation, second: Derivation, prin
 
     return Derivation.from_parts(
         [part("u <= v", first), part("-u <= v", second)],
-        claim_id=claim_id,
         title=title,
         steps=(
             *(Step("u <= v: " + st.text, st.expr) for st in first.steps),
@@ -92,7 +91,6 @@ def case_both_below_c_distance() -> Derivation:
     """mil (40): 0 <= x̃, z <= c  ==>  |x̃ - z| <= c."""
     hyp = "0 <= x̃, z <= c: c = x̃ + a = z + b with a, b >= 0"
     up = decide_inequality(
-        "mil.eq40",
         "x̃ - z <= c",
         xt - z,
         c,
@@ -101,7 +99,6 @@ def case_both_below_c_distance() -> Derivation:
         steps=(Step("hypothesis x̃ <= c written c = x̃ + a, a >= 0"),),
     )
     down = decide_inequality(
-        "mil.eq40",
         "z - x̃ <= c",
         z - xt,
         c,
@@ -109,7 +106,7 @@ def case_both_below_c_distance() -> Derivation:
         assumptions=hyp,
         steps=(Step("hypothesis z <= c written c = z + b, b >= 0"),),
     )
-    return _both("mil.eq40", "(40): |x̃ - z| <= c on [0, c]", up, down, sp.Le(sp.Abs(xt - z), c))
+    return _both("(40): |x̃ - z| <= c on [0, c]", up, down, sp.Le(sp.Abs(xt - z), c))
 
 
 def case_both_below_c_values() -> Derivation:
@@ -125,7 +122,6 @@ def case_both_below_c_values() -> Derivation:
         Step("g >= g_min everywhere (definition of the minimum)"),
     )
     up = decide_inequality(
-        "mil.eq41",
         "g(x̃) - g(z) <= -g_min",
         Gx - Gz,
         m_abs,
@@ -134,7 +130,6 @@ def case_both_below_c_values() -> Derivation:
         assumptions=hyp,
     )
     down = decide_inequality(
-        "mil.eq41",
         "g(z) - g(x̃) <= -g_min",
         Gz - Gx,
         m_abs,
@@ -142,9 +137,7 @@ def case_both_below_c_values() -> Derivation:
         steps=steps,
         assumptions=hyp,
     )
-    return _both(
-        "mil.eq41", "(41): |g(x̃) - g(z)| <= -g_min on [0, c]", up, down, sp.Le(sp.Abs(Gx - Gz), m_abs)
-    )
+    return _both("(41): |g(x̃) - g(z)| <= -g_min on [0, c]", up, down, sp.Le(sp.Abs(Gx - Gz), m_abs))
 
 
 # ----------------------------------------------------------------------------- (42)
@@ -184,7 +177,6 @@ def case_z_above_c(sub_case: str) -> Derivation:
     )
     hypotheses = (sp.Gt(z, k["c"]), sp.Le(xt, z)) if sub_case == "below" else (sp.Gt(z, k["c"]), sp.Gt(xt, z))
     derivation = decide_inequality(
-        "mil.eq42",
         f"(42) in the sub-case x̃ {'>' if sub_case == 'above' else '<='} z",
         xt - z,
         (Gx - Gz) / gamma,
@@ -211,7 +203,6 @@ def eq42_printed_intermediate_step() -> Derivation:
     k = witness_g_constants()
     concrete_margin = (witness_g(xt) - witness_g(z)) - _witness_slope(xt) * (xt - z)
     return decide_inequality(
-        "mil.eq42",
         "(42), printed step g(x̃) - g(z) >= g'(x̃)(x̃ - z) for x̃ > z",
         gprime_xt * (xt - z),
         Gx - Gz,
@@ -243,7 +234,6 @@ def case_z_below_c_below_xt() -> Derivation:
         Step("x̃ > c: x̃ = c + d, d >= 0; z >= 0"),
     )
     return decide_inequality(
-        "mil.eq43",
         "(43): x̃ - z <= (g(x̃) - g(z))/g'(c) + c",
         xt - z,
         (Gx - Gz) / gamma + c,
@@ -275,7 +265,6 @@ def eq43_chain_steps() -> Derivation:
                 printed=sp.Matrix([0, 0, 0]),
             )
         ],
-        claim_id="mil.eq43",
         title="(43): the three steps of the printed chain",
         steps=tuple(Step(text, margins[i]) for i, (text, _, _) in enumerate(chain)),
         assumptions="0 <= z <= c < x̃; g(z) = -b, g(x̃) = g'(c)(x̃ - c) + s; b, s, d >= 0",
@@ -302,7 +291,7 @@ def lemma_2_7_sides() -> tuple[sp.Expr, sp.Expr, sp.Rel]:
     return left, right, hypothesis
 
 
-def lemma_2_7_counterexample(claim_id: str = "mil.lem2.7") -> Derivation:
+def lemma_2_7_counterexample() -> Derivation:
     """A one-parameter family satisfying (25) along which sum x̃_n - z_n is unbounded."""
     left, right, hypothesis = lemma_2_7_sides()
     family = {xt1: Y**2, z1: (Y + 1) ** 2, xt2: W**2, z2: sp.Integer(0)}
@@ -342,7 +331,6 @@ def lemma_2_7_counterexample(claim_id: str = "mil.lem2.7") -> Derivation:
     )
     return Derivation.from_parts(
         [found],
-        claim_id=claim_id,
         title="Lemma 2.7 (26) under (25), N = 2 copies of the paper's g at L = 4",
         steps=steps,
         assumptions="g_1 = g_2 = (28) at L = 4 with (x̃_0)_n = 1 (strictly convex, zeros 0 and 4, min -2)",
@@ -357,7 +345,6 @@ def chain_step_25() -> Derivation:
     """Second step of the A.2 chain, 'by (25)', with a common slope gamma = g_n'(c_n)."""
     D1, D23 = sp.symbols("D_1 D_23", real=True)  # sums of g_n(x̃_n) - g_n(z_n) over I_1, I_2 ∪ I_3
     return decide_inequality(
-        "mil.lem2.7.combine",
         "A.2 chain, step 'by (25)': sum_{I2∪I3} D_n/g'(c) <= sum_{I1} D_n/g'(c)",
         D23 / gamma,
         D1 / gamma,
@@ -375,7 +362,7 @@ def chain_step_25() -> Derivation:
 
 def chain_endpoints() -> Derivation:
     """The A.2 chain's first and last members at the Lemma 2.7 witness."""
-    d = lemma_2_7_counterexample("mil.lem2.7.combine")
+    d = lemma_2_7_counterexample()
     return replace(d, title="A.2 chain: sum x̃_n - z_n <= sum c_n - g_min/g'(c_n) at the witness of Lemma 2.7")
 
 
@@ -388,7 +375,6 @@ def chain_first_step_at_witness() -> Derivation:
     left = (xt1 - z1) + (xt2 - z2)
     right = c_val + ((witness_g(xt1) - witness_g(z1)) + (witness_g(xt2) - witness_g(z2))) / slope
     return decide_inequality(
-        "mil.lem2.7.combine",
         "A.2 chain, first step 'by (40), (42), (43)' at the witness (n = 1 in I_2, n = 2 in I_3)",
         left,
         right,
@@ -434,7 +420,6 @@ def theorem_2_1_middle_term(depth) -> Derivation:
     corrected = c_n_printed + depth / sp.Integer(2) * x0  # = (x̃_0)_n (c_n/(x̃_0)_n + L/2)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.thm2.1.final",
         title=f"proof of Thm 2.1: c_n - g_min/g'(c_n) against (x̃_0)_n (c_n + L/2) ({cf._case(depth)})",
         steps=(
             Step("c_n, g_min, g'(c_n) as derived from (28)", sp.Matrix([c_n, g_min, slope])),
@@ -469,7 +454,6 @@ def theorem_2_1_endpoints(depth) -> Derivation:
                 sp.Matrix([printed_1, printed_L]),
             )
         ],
-        claim_id="mil.thm2.1.final",
         title="proof of Thm 2.1: sum_n c_n - g_min/g'(c_n) = c_L ||x̃_0||_1 = c_L ||x_0||_L^L "
         f"({cf._case(depth)})",
         steps=(
@@ -494,7 +478,6 @@ def equation_17(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq17",
         title=f"c_L of (17) ({cf._case(depth)})",
         steps=(
             Step("c_n (30), g_min, g'(c_n) (31) as derived from (28)", sp.Matrix([c_n, g_min, slope])),
@@ -523,7 +506,6 @@ def equation_11() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.eq11",
         title="(11) as (9) at u_0 = v_0 = α1 (N, L symbolic)",
         steps=(
             Step("right side of (9) at u_0 = v_0 = α1", rhs_9),
@@ -555,7 +537,6 @@ def lemma_2_7_depth_2() -> Derivation:
     hypothesis = sp.Le(g(xt1) + g(xt2), g(z1) + g(z2))  # (25)
     point = {s_: sp.Integer(v) for s_, v in LEMMA_POINT_DEPTH_2.items()}
     return decide_inequality(
-        "mil.lem2.7",
         "Lemma 2.7 (26) under (25), N = 2 copies of the paper's g at L = 2",
         left,
         right,

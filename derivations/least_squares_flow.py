@@ -51,7 +51,6 @@ def gradient_flow_one_row() -> Derivation:
     cmp = compare(derived, sp.zeros(derived.rows, 1))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.zeros(derived.rows, 1))],
-        claim_id="mil.sec1.lsq",
         title="L_quad gradient flow from 0, M = 1, N = 3: limit a^T y/|a|^2 = argmin_{az=y} ||z||_2",
         steps=(
             Step("x(t) = a^T (1 - e^{-σt}) y/σ, σ = |a|^2", x),
@@ -87,7 +86,6 @@ def gradient_descent_one_row() -> Derivation:
     interval_ok = contraction == sp.Interval.open(0, 2 / sigma)
     return Derivation.from_parts(
         [Part.of("derived against 0", cmp, derived, sp.zeros(derived.rows, 1))],
-        claim_id="mil.sec1.lsq",
         title="L_quad gradient descent from 0, M = 1: closed form, and convergence iff 0 < η < 2/||A||^2",
         steps=(
             Step("x_k = a^T (1 - ρ^k) y/σ, ρ = 1 - ησ", x_at(kk)),
@@ -125,7 +123,6 @@ def gradient_flow_two_rows() -> Derivation:
     cmp = compare(derived, sp.zeros(derived.rows, 1))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.zeros(derived.rows, 1))],
-        claim_id="mil.sec1.lsq",
         title="L_quad gradient flow from 0, M = 2 (full row rank): x(t) = A^T w(t) -> A^T (A A^T)^{-1} y",
         steps=(
             Step("x = A^T w: x' + grad L_quad(x) = A^T (w' - y + A A^T w); K = A A^T = Q diag(κ) Q^T", K),
@@ -178,7 +175,6 @@ def spectral_coordinates_any_rank() -> Derivation:
     interval_ok = steps_converging == sp.Interval.open(0, 2 / kappa)
     return Derivation.from_parts(
         [Part.of("derived against 0", cmp, derived, sp.zeros(derived.rows, 1))],
-        claim_id="mil.sec1.lsq",
         title="L_quad flow and descent from 0 for any A (M, rank arbitrary), coordinate by eigen-coordinate",
         steps=(
             Step("flow coordinate ω(t) = (1 - e^{-κt}) η/κ: ω' - (η - κω), ω(0)", sp.Matrix([flow_ode, 0])),

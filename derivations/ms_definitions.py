@@ -61,7 +61,6 @@ def loss_as_sum_over_rows() -> Derivation:
     cmp = compare(derived, target)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, target)],
-        claim_id="ms.def.setup",
         title="L as a sum over the rows a_i, and L~(u) = L(u^{⊙2})",
         steps=(
             Step("sum_i (<a_i, x> - y_i)^2 over the rows of A (N = 2, d = 3)", by_rows),
@@ -92,7 +91,6 @@ def flow_time_scale_against_mil() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.def.setup",
         title="gradient flow of L~ (no 1/2) is mil's flow (15), L = 2, at twice the time",
         steps=(
             Step("ms velocity -grad_u L~(u), differentiated by SymPy", ms_velocity),
@@ -151,7 +149,6 @@ def least_squares_flow_limit() -> Derivation:
     cmp = compare(derived, printed, rational_points(derived.free_symbols | printed.free_symbols, count=3))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.intro.lsq",
         title="flow of L from 0 converges to the minimal-norm solution",
         steps=(
             Step("flow of L (no 1/2): x' = -grad L(x)", flow),
@@ -207,7 +204,6 @@ def entropy_bregman_closed_form() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.def.bregman",
         title="B_E in closed form from the definition",
         steps=(
             Step("E(x) = sum x_i log x_i - x_i; grad E by SymPy", grad_E),
@@ -232,7 +228,6 @@ def entropy_bregman_nonnegative() -> Derivation:
     )
     phi = entropy_tangent()
     return inequality(
-        claim_id="ms.def.bregman",
         title="B_E(x, x0) >= 0 (E is convex)",
         steps=(Step("B_E(x, x0) from the definition (d = 3)", bregman),),
         lesser=sp.Integer(0),
@@ -274,7 +269,6 @@ def lemma_iii3_first_order_condition() -> Derivation:
     )
     return Derivation.from_parts(
         [summand_by_summand],
-        claim_id="ms.lem3.3",
         title="first-order condition d/dt B_E(x^inf + t ñ, alpha 1)|_0 = sum ñ_i log(x^inf_i/alpha), "
         "symbolic d",
         steps=(
@@ -310,7 +304,6 @@ def lemma_iii3_split(support: int = 3, off_support: int = 2) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.lem3.3",
         title=f"Lemma III.3 split over S and S^c (|S| = {support}, |S^c| = {off_support})",
         steps=(
             Step(

@@ -43,7 +43,6 @@ def conservation_law() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.intro.step1",
         title="along ms's flow d/dt log x = -8 A^T(Ax - y), so n^T log x(t) is constant for n in ker A",
         steps=(
             Step("u' = -grad L~(u), L~(u) = ||A u^2 - y||^2 (no 1/2), differentiated by SymPy", velocity),

@@ -64,7 +64,6 @@ def jensen_step(size: int) -> Derivation:
     lesser = sum(mi * sp.log(zi) for mi, zi in zip(m, z, strict=True))
     greater = M * sp.log(mean)
     return inequality(
-        claim_id="ms.eqIII.8",
         title=f"(III.8)(i) concavity of log (Jensen), |S^c| = {size}",
         steps=(Step("sum_{S^c} m_i log(n_i/alpha), z_i = n_i/alpha", lesser),),
         lesser=lesser,
@@ -89,7 +88,6 @@ def max_step(size: int) -> Derivation:
     mean = sum(mi * zi for mi, zi in zip(m, z, strict=True)) / M
     ratio = mean / Z
     return inequality(
-        claim_id="ms.eqIII.8",
         title=f"(III.8)(ii) monotonicity of log, |S^c| = {size}",
         steps=(),
         lesser=M * sp.log(mean),
@@ -102,7 +100,7 @@ def max_step(size: int) -> Derivation:
 def iii8_chain() -> Derivation:
     """(III.8): Jensen for symbolic |S^c|, then the step to the maximum for |S^c| = 2, 3."""
     parts = [jensen_step_symbolic_size()] + [max_step(k) for k in JENSEN_SIZES]
-    return chain("ms.eqIII.8", "(III.8): (i) symbolic |S^c|, (ii) |S^c| = 2, 3", parts)
+    return chain("(III.8): (i) symbolic |S^c|, (ii) |S^c| = 2, 3", parts)
 
 
 # ------------------------------------------------------------------------------ (III.9)-(III.10)
@@ -118,7 +116,6 @@ def iii9_from_upper_bound() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.eqIII.9",
         title="(III.9)(i): (II.3) divided by min_S x*, with C of Theorem II.2(b)",
         steps=(
             Step(
@@ -155,7 +152,6 @@ def recalled_constant() -> Derivation:
     cmp = compare(derived, printed, points)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.eqIII.9",
         title="the constant C recalled before (III.9)",
         steps=(
             Step("C as defined in Theorem II.2(b) (and used by (III.9) via (II.3))", derived),
@@ -177,7 +173,6 @@ def iii9_smallness() -> Derivation:
     s = sp.Symbol("s", nonnegative=True)
     E = 1 / (C * (1 + s))  # eps^{1-rho} <= 1/C, with slack s
     return inequality(
-        claim_id="ms.eqIII.9",
         title="(III.9)(ii) from the smallness hypothesis of II.2(b)",
         steps=(Step("eps^{1-rho} = 1/(C (1 + s)), s >= 0", E),),
         lesser=C / 2 * E,
@@ -196,7 +191,6 @@ def iii10() -> Derivation:
     x_i = lam + a  # x*_i >= lambda = min_S x*
     nu = sp.Abs(n) + b  # ||n||_inf >= |n_i|
     first = inequality(
-        claim_id="ms.eqIII.9",
         title="(III.10) first inequality",
         steps=(Step("t = q1/(q1 + q2) in [0, 1], x*_i = lambda + a, ||n||_inf = |n_i| + b", x_i + t * n),),
         lesser=lam - nu,
@@ -211,7 +205,6 @@ def iii10() -> Derivation:
     )
     nu2 = lam / (2 * (1 + s))  # (III.9): ||n||_inf <= lambda / 2
     second = inequality(
-        claim_id="ms.eqIII.9",
         title="(III.10) second inequality, from (III.9)",
         steps=(),
         lesser=lam / 2,
@@ -219,11 +212,11 @@ def iii10() -> Derivation:
         certificate=[Term(lam * s / (2 * (1 + s)))],
         assumptions="||n||_inf = lambda/(2(1 + s)), s >= 0",
     )
-    return chain("ms.eqIII.9", "(III.10)", (first, second))
+    return chain("(III.10)", (first, second))
 
 
 def iii9_chain() -> Derivation:
-    return chain("ms.eqIII.9", "(III.9)-(III.10)", (iii9_from_upper_bound(), iii9_smallness(), iii10()))
+    return chain("(III.9)-(III.10)", (iii9_from_upper_bound(), iii9_smallness(), iii10()))
 
 
 # ------------------------------------------------------------------------------ FTC display
@@ -259,7 +252,6 @@ def ftc_display() -> Derivation:
     )
     ftc = Derivation.from_parts(
         [ftc_part],
-        claim_id="ms.eqIII.FTC",
         title="(i) fundamental theorem of calculus",
         steps=(
             Step(
@@ -275,7 +267,6 @@ def ftc_display() -> Derivation:
     D = lam / 2 + e
     nu = sp.Abs(ni) + b
     integrand_bound = inequality(
-        claim_id="ms.eqIII.FTC",
         title="(ii) |m_i n_i / (x*_i + t n_i)| <= 2 |m_i| ||n_S||_inf / min_S x*",
         steps=(Step("x*_i + t n_i = lambda/2 + e >= lambda/2 by (III.10); ||n_S||_inf = |n_i| + b", D),),
         lesser=sp.Abs(mi) * sp.Abs(ni) / D,
@@ -291,7 +282,6 @@ def ftc_display() -> Derivation:
     )
     nu_over_lam = CE / 2 - s  # (III.9): ||n||_inf / lambda <= (C/2) eps^{1-rho}
     last = inequality(
-        claim_id="ms.eqIII.FTC",
         title="(iii) by (III.9)",
         steps=(Step("||n_S||_inf / lambda = (C/2) eps^{1-rho} - s, s >= 0 (III.9)", nu_over_lam),),
         lesser=2 * Ms * nu_over_lam,
@@ -300,7 +290,6 @@ def ftc_display() -> Derivation:
         assumptions="M_S = ||m_S||_1, CE = C eps^{1-rho}",
     )
     return chain(
-        "ms.eqIII.FTC",
         "FTC display after (III.10)",
         (ftc, integrand_bound, last),
         assumptions="|S| = 3 for (i); per-index terms for (ii)",
@@ -336,13 +325,11 @@ def iii11_chain_at_maximum() -> Derivation:
     split_cmp = compare(lhs0, split)
     split_d = Derivation.from_parts(
         [Part.of("derived against printed", split_cmp, lhs0, split)],
-        claim_id="ms.eqIII.11",
         title="split at lambda = ||x*||_inf",
         steps=(Step("sum_S (-m_i) log(x*_i/alpha)", lhs0),),
         instance=None,
     )
     keep_neg = inequality(
-        claim_id="ms.eqIII.11",
         title="keep the terms with m_i < 0 (log(x*_i/lambda) <= 0)",
         steps=(),
         lesser=kept,
@@ -358,7 +345,6 @@ def iii11_chain_at_maximum() -> Derivation:
     )
     bound = rho_exact * M * sp.log(lam / alpha) - rho_minus_def * M * sp.log(kap)
     constants = inequality(
-        claim_id="ms.eqIII.11",
         title="(III.6) and the definitions of rho^- and kappa_*",
         steps=(
             Step(
@@ -375,9 +361,7 @@ def iii11_chain_at_maximum() -> Derivation:
         assumptions="rho ||m_{S^c}||_1 = -sum_S m_i (III.6); "
         "rho^- = sum_S max(-m_i, 0)/||m_{S^c}||_1 + sigma^-",
     )
-    return chain(
-        "ms.eqIII.11", "the chain before (III.11), lambda = ||x*||_inf", (split_d, keep_neg, constants)
-    )
+    return chain("the chain before (III.11), lambda = ||x*||_inf", (split_d, keep_neg, constants))
 
 
 # Symbols of the division step: Q = l.h.s.(III.7), M_S = ||m_S||_1, M_c = ||m_{S^c}||_1 > 0,
@@ -493,7 +477,6 @@ def iii11_division() -> Derivation:
         B: sp.Rational(1, 2) * sp.log(sp.Integer(10) ** 6),
     }
     follows = inequality(
-        claim_id="ms.eqIII.11",
         title="(III.11): dividing the FTC error ||m_S||_1 C eps^{1-rho} by ||m_{S^c}||_1",
         steps=(
             Step(
@@ -522,9 +505,7 @@ def iii11_division() -> Derivation:
             f"g' = {g_slope}, d/dt l.h.s. = {lhs_slope}"
         )
         undecided = Part(follows.title, Outcome.INCONCLUSIVE, derived, follows.residual, how, printed=printed)
-        return Derivation.from_parts(
-            [undecided], claim_id="ms.eqIII.11", title=follows.title, steps=follows.steps, instance=None
-        )
+        return Derivation.from_parts([undecided], title=follows.title, steps=follows.steps, instance=None)
     a = sp.Rational(ce.alpha.numerator, ce.alpha.denominator)
     tl = sp.Rational(ce.t_lo.numerator, ce.t_lo.denominator)
     at_instance = {alpha: a, t_lo: tl}
@@ -561,7 +542,6 @@ def iii11_division() -> Derivation:
     )
     return Derivation.from_parts(
         [on_instance],
-        claim_id="ms.eqIII.11",
         title=follows.title,
         steps=steps,
         assumptions="M_S = ||m_S||_1 >= 0, M_c = ||m_{S^c}||_1 > 0, CE = C eps^{1-rho} >= 0",
@@ -575,7 +555,6 @@ def iii11_corrected_follows() -> Derivation:
     sigma_tilde = sp.Symbol("sigma_tilde", nonnegative=True)
     corrected = iii11_corrected_bound().subs(rho_tilde, M_S / M_c + sigma_tilde)
     return inequality(
-        claim_id="ms.eqIII.11",
         title="(III.11) corrected: B - rho~ C eps^{1-rho}",
         steps=(Step("rho~ = ||m_S||_1/||m_{S^c}||_1 + sigma~ (II.2)", corrected),),
         lesser=corrected,
@@ -604,7 +583,6 @@ def final_exponentiation(error: sp.Expr = CE) -> Derivation:
     greater = nu / alpha ** (1 - rho)
     c = lam**rho / kappa**rho_minus
     return inequality(
-        claim_id="ms.thm2.2b.final",
         title="exp of the last display and e^{-t} >= 1 - t give (II.4)",
         steps=(
             Step("premise log(nu/alpha) >= B - C eps^{1-rho}: nu = alpha exp(B - C eps^{1-rho}) (1 + s)", nu),
@@ -645,7 +623,6 @@ def iii12() -> Derivation:
     cmp = compare(derived, target)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, target)],
-        claim_id="ms.eqIII.12",
         title="(III.12): one-sided directional derivative of ||.||_1 at x*",
         steps=(
             Step("(||x* + eps ñ||_1 - ||x*||_1)/eps, |S| = 3, |S^c| = 2, ñ_{S^c} >= 0", quotient),
@@ -673,7 +650,6 @@ def jensen_step_symbolic_size() -> Derivation:
     lesser = sp.Sum(m[i] * sp.log(z[i]), (i, 1, k))
     greater = M * sp.log(mean)
     return indexed_sum_inequality(
-        claim_id="ms.eqIII.8",
         title="(III.8)(i) concavity of log (Jensen), symbolic |S^c| = k",
         steps=(
             Step("sum_{i=1}^k m_i log z_i, z_i = n_i/alpha", lesser),
@@ -759,7 +735,6 @@ def ii4_on_counterexample() -> Derivation:
     )
     return Derivation.from_parts(
         [on_instance],
-        claim_id="ms.thm2.2b",
         title="(II.4) on a 2 x 3 instance with rho~ = 41/2 > 1",
         steps=steps,
         assumptions="the instance of COUNTEREXAMPLE; t_hi = 84/100000 brackets t(alpha) from above",

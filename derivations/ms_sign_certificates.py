@@ -130,7 +130,6 @@ def admissible(point: Mapping[sp.Symbol, Any], hypotheses: Sequence[sp.Rel]) -> 
 
 def inequality(
     *,
-    claim_id: str,
     title: str,
     steps: Sequence[Step],
     lesser: Any,
@@ -161,7 +160,6 @@ def inequality(
     def decided(part: Part, fix: Any = None) -> Derivation:
         return Derivation.from_parts(
             [part],
-            claim_id=claim_id,
             title=title,
             steps=steps,
             derived=lesser,
@@ -192,7 +190,7 @@ def inequality(
     return decided(Part(title, Outcome.INCONCLUSIVE, lesser, -gap, how, printed=greater))
 
 
-def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: str = "") -> Derivation:
+def chain(title: str, parts: Sequence[Derivation], assumptions: str = "") -> Derivation:
     """The steps of a displayed chain as one derivation: agrees when every part agrees; else
     the first part that differs (with its witness and correction), else inconclusive."""
     steps: list[Step] = []
@@ -216,7 +214,6 @@ def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: s
     if outcome == Outcome.AGREES:
         return Derivation.from_parts(
             links,
-            claim_id=claim_id,
             title=title,
             steps=steps,
             derived=sp.Matrix([sp.sympify(p.derived) for p in parts]),
@@ -227,7 +224,6 @@ def chain(claim_id: str, title: str, parts: Sequence[Derivation], assumptions: s
     first = next(p for p in parts if p.outcome == outcome)
     return Derivation.from_parts(
         links,
-        claim_id=claim_id,
         title=f"{title}: {first.title}",
         steps=steps,
         assumptions=assumptions or first.assumptions,
@@ -264,7 +260,6 @@ def log_below_tangent() -> SignFact:
 
 def indexed_sum_inequality(
     *,
-    claim_id: str,
     title: str,
     steps: Sequence[Step],
     lesser: sp.Expr,
@@ -316,5 +311,5 @@ def indexed_sum_inequality(
         printed=greater,
     )
     return Derivation.from_parts(
-        [certified], claim_id=claim_id, title=title, steps=all_steps, assumptions=assumptions, instance=None
+        [certified], title=title, steps=all_steps, assumptions=assumptions, instance=None
     )

@@ -61,7 +61,6 @@ def l1_split() -> Derivation:
     rt = sum(sp.Abs(v) for v in n_S) / N + sigma_tilde
     greater = (1 + rt) * N
     return inequality(
-        claim_id="ms.eqIII.1",
         title="(III.1) from the definition of rho~",
         steps=(
             Step("||x^inf - x*||_1 with x^inf = x* + n, x*_{S^c} = 0, n_{S^c} = p >= 0", lhs),
@@ -83,7 +82,6 @@ def right_side_chain() -> Derivation:
     lesser = sum(-n_mono[i] * sp.log((xs[i] + n_mono[i]) / alpha) for i in range(SUPPORT))
     greater = sum(-n_mono[i] * sp.log(xs[i] / alpha) for i in range(SUPPORT))
     monotone = inequality(
-        claim_id="ms.eqIII.3",
         title="monotonicity of t -> log((x*_i + t)/alpha)",
         steps=(Step("sum_S (-n_i) log((x*_i + n_i)/alpha) with x*_i + n_i = x*_i r_i > 0", lesser),),
         lesser=lesser,
@@ -101,7 +99,6 @@ def right_side_chain() -> Derivation:
     split_cmp = compare(before, split)
     split_d = Derivation.from_parts(
         [Part.of("derived against printed", split_cmp, before, split)],
-        claim_id="ms.eqIII.3",
         title="(III.3) first line: log(x*_i/alpha) = log(lambda/alpha) + log(x*_i/lambda)",
         steps=(Step("sum_S (-n_i) log(x*_i/alpha)", before),),
         instance=None,
@@ -110,7 +107,6 @@ def right_side_chain() -> Derivation:
         _neg_part(n_S[i]) * sp.log(xs_l[i] / lam) for i in range(SUPPORT)
     )
     step_i = inequality(
-        claim_id="ms.eqIII.3",
         title="(III.3)(i): keep the terms with n_i < 0, using log(x*_i/lambda) >= 0",
         steps=(),
         lesser=split,
@@ -133,7 +129,6 @@ def right_side_chain() -> Derivation:
     )
     greater_ii = N * (sp.log(lam / a) * rho_def + sp.log(kap * lam / lam) * rho_minus_def)
     step_ii = inequality(
-        claim_id="ms.eqIII.3",
         title="(III.3)(ii): definitions of rho and rho^-, alpha <= lambda",
         steps=(
             Step(
@@ -152,7 +147,6 @@ def right_side_chain() -> Derivation:
         "max_S x* / lambda = kappa = 1 + eta; x*_i = kappa lambda/(1 + gamma_i)",
     )
     return chain(
-        "ms.eqIII.3",
         "(III.2)-(III.3)",
         (monotone, split_d, step_i, step_ii),
         assumptions="|S| = 3, |S^c| = 2; alpha < min_S x*",
@@ -171,7 +165,6 @@ def log_sum_inequality(size: int) -> Derivation:
     greater = sum(v * sp.log(v / alpha) for v in n)
     mean = total / size
     return inequality(
-        claim_id="ms.eqIII.4",
         title=f"(III.4) log-sum inequality, |S^c| = {size}",
         steps=(
             Step("sum_{S^c} n_i log(n_i/alpha)", greater),
@@ -188,7 +181,7 @@ def log_sum_inequality(size: int) -> Derivation:
 
 
 def log_sum_inequalities() -> Derivation:
-    return chain("ms.eqIII.4", "(III.4) for |S^c| = 2, 3, 4", [log_sum_inequality(k) for k in LOG_SUM_SIZES])
+    return chain("(III.4) for |S^c| = 2, 3, 4", [log_sum_inequality(k) for k in LOG_SUM_SIZES])
 
 
 def exponentiation_and_ii3() -> Derivation:
@@ -213,7 +206,6 @@ def exponentiation_and_ii3() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="ms.eqIII.5",
         title="(III.5): exponentiation, and (III.1) x (III.5) = (II.3)",
         steps=(
             Step(
@@ -242,7 +234,6 @@ def log_sum_inequality_symbolic_size() -> Derivation:
     greater = sp.Sum(n[i] * sp.log(n[i] / alpha), (i, 1, k))
     lesser = total * sp.log(total / (alpha * k))
     return indexed_sum_inequality(
-        claim_id="ms.eqIII.4",
         title="(III.4) log-sum inequality, symbolic |S^c| = k",
         steps=(
             Step("sum_{i=1}^k n_i log(n_i/alpha)", greater),

@@ -36,7 +36,6 @@ def equation_46() -> Derivation:
     bound, eps, gap = sp.symbols("B epsilon gap", real=True)  # B = c_L(...), gap = ||w||_1 - ||ẑ||_1
     s1, s2 = sp.symbols("s1 s2", nonnegative=True)
     return decide_inequality(
-        "mil.A3.final",
         "(46) from (9) and c_L(||u_0||_L^L + ||v_0||_L^L) <= ε",
         gap,
         eps,
@@ -55,7 +54,6 @@ def sigma_step() -> Derivation:
     l1_u = sum(sp.Abs(e) for e in u_noise)
     right = 2 * _sigma(x_star) + l1_u
     return decide_inequality(
-        "mil.A3.final",
         "A.3 chain, line 2 -> 3: 2σ_s(x_* + u)_1 <= 2σ_s(x_*)_1 + ||u||_1 (N = 3, s = 1)",
         left,
         right,
@@ -100,7 +98,6 @@ def final_constant() -> Derivation:
     )
     return Derivation.from_parts(
         [at_point],
-        claim_id="mil.A3.final",
         title="A.3: the constant C' with the σ step corrected",
         steps=(
             Step("noise terms: C/sqrt(s) * 2||u||_1 + ||u||_2 with (44)", noise_terms),
@@ -140,7 +137,6 @@ def l1_error_from_13() -> Derivation:
     a_value = RHO * b_sym + tau * sp.sqrt(s_order) * eta - t2
     right = (1 + RHO) / (1 - RHO) * gamma + 2 * tau * sp.sqrt(s_order) / (1 - RHO) * eta
     return decide_inequality(
-        "mil.A3.eq45",
         "[10, Thm 4.20] from (13): ||v||_1 <= (1+ρ)/(1-ρ) Γ + 2τ√s/(1-ρ) ||Av||_2",
         a_sym + b_sym,
         right,
@@ -167,7 +163,6 @@ def equation_45() -> Derivation:
     Q = V1 / sp.sqrt(s_order) - t6
     V2 = sp.Symbol("V2", nonnegative=True)
     return decide_inequality(
-        "mil.A3.eq45",
         "(45) with C = (1+ρ)²/(1-ρ), D = (3+ρ)τ/(1-ρ), from (13)",
         V2,
         C_45 / sp.sqrt(s_order) * gamma + D_45 * eta,
@@ -192,7 +187,6 @@ def equation_44() -> Derivation:
     U2 = sp.Symbol("U2", nonnegative=True)
     d_prime = tau + (1 + RHO) * d / sp.sqrt(c)
     return decide_inequality(
-        "mil.A3.eq44",
         "(44): ||u||_2 <= d'||e||_2 with d' = τ + (1+ρ)d/√c",
         U2,
         d_prime * e2,

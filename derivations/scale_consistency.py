@@ -58,7 +58,6 @@ def scale_factor(expr: sp.Expr, weights: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr
 
 
 def bound_scaling(
-    claim_id: str,
     title: str,
     left: sp.Expr,
     right: sp.Expr,
@@ -93,7 +92,6 @@ def bound_scaling(
         corrected = corrected_right
     return Derivation.from_parts(
         [Part.of("left(λ)/left against right(λ)/right", cmp, left_factor, right_factor)],
-        claim_id=claim_id,
         title=f"scale consistency: {title}",
         steps=steps,
         assumptions=assumptions,
@@ -127,27 +125,22 @@ MIL = "mil: factors -> λ(·), products, solutions, σ_s, ||e|| -> λ^L; L symbo
 
 
 def mil_eq9() -> Derivation:
-    return bound_scaling(
-        "mil.thm1.1b", "(9)", x_inf_l1 - min_l1, c_L * (u0_L**L + v0_L**L), MIL_WEIGHTS, assumptions=MIL
-    )
+    return bound_scaling("(9)", x_inf_l1 - min_l1, c_L * (u0_L**L + v0_L**L), MIL_WEIGHTS, assumptions=MIL)
 
 
 def mil_eq11() -> Derivation:
-    return bound_scaling(
-        "mil.eq11", "(11)", x_inf_l1 - min_l1, 2 * c_L * alpha**L * N, MIL_WEIGHTS, assumptions=MIL
-    )
+    return bound_scaling("(11)", x_inf_l1 - min_l1, 2 * c_L * alpha**L * N, MIL_WEIGHTS, assumptions=MIL)
 
 
 def mil_cor13() -> Derivation:
     right = (1 + rho) / (1 - rho) * (c_L * u0_L**L + c_L * v0_L**L + 2 * sigma_s)
-    return bound_scaling("mil.cor1.3", "Corollary 1.3", err_1, right, MIL_WEIGHTS, assumptions=MIL)
+    return bound_scaling("Corollary 1.3", err_1, right, MIL_WEIGHTS, assumptions=MIL)
 
 
 def mil_thm14() -> Derivation:
     head = C / sp.sqrt(s) * (c_L * u0_L**L + c_L * v0_L**L + 2 * sigma_s)
     right = head + C2 * noise * err_1  # as printed: C' ||e||_2 ||x~_inf - x_*||_1
     return bound_scaling(
-        "mil.thm1.4",
         "Theorem 1.4 as printed",
         err_2,
         right,
@@ -159,15 +152,12 @@ def mil_thm14() -> Derivation:
 
 
 def mil_eq16() -> Derivation:
-    return bound_scaling(
-        "mil.thm2.1b", "(16)", x_inf_l1 - min_l1, c_L * x0_L**L, MIL_WEIGHTS, assumptions=MIL
-    )
+    return bound_scaling("(16)", x_inf_l1 - min_l1, c_L * x0_L**L, MIL_WEIGHTS, assumptions=MIL)
 
 
 def mil_a3_final() -> Derivation:
     right = C / sp.sqrt(s) * (eps + 2 * sigma_s) + C * d * sp.sqrt(s_star) / sp.sqrt(s) * noise + d2 * noise
     return bound_scaling(
-        "mil.A3.final",
         "final display of A.3 (ε bounds a difference of ℓ1 norms: weight L)",
         err_2,
         right,
@@ -180,7 +170,6 @@ def mil_rate() -> Derivation:
     loss, divergence, t = _p("L(x~(t)^{1/L})"), _p("D_F(z, x~(0))"), _p("t")
     weights = {loss: 2 * L, divergence: 2, t: 2 - 2 * L}
     return bound_scaling(
-        "mil.thm2.2.rate",
         "L(x~(t)^{1/L}) <= D_F(z, x~(0))/(2Lt)",
         loss,
         divergence / (2 * L * t),
@@ -207,22 +196,20 @@ MS_DOMAINS = {varrho: (sp.Rational(1, 7), 1)}  # rational_points needs an intege
 def ms_ii3() -> Derivation:
     left = ms_err1 / ms_alpha ** (1 - varrho)
     right = (1 + varrho_t) * n_Sc * kappa**varrho_minus * min_S**varrho
-    return bound_scaling("ms.thm2.2a", "(II.3)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS)
+    return bound_scaling("(II.3)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS)
 
 
 def ms_ii4() -> Derivation:
     e = ms_alpha / min_S
     left = x_star_inf**varrho / kappa**varrho_minus * (1 - C_ms * e ** (1 - varrho))
     right = ms_err_inf / ms_alpha ** (1 - varrho)
-    return bound_scaling("ms.thm2.2b", "(II.4)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS)
+    return bound_scaling("(II.4)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS)
 
 
 def ms_ii4_hypothesis() -> Derivation:
     left = (ms_alpha / min_S) ** (1 - varrho)
     right = 1 / C_ms
-    return bound_scaling(
-        "ms.thm2.2b", "hypothesis of II.2(b)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS
-    )
+    return bound_scaling("hypothesis of II.2(b)", left, right, MS_WEIGHTS, assumptions=MS, domains=MS_DOMAINS)
 
 
 def ms_bregman_prior() -> Derivation:
@@ -258,7 +245,6 @@ def ms_bregman_prior() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("flow's factor against the printed projection's", cmp, derived, printed_factor)],
-        claim_id="ms.intro.step1",
         title="scale consistency: x^inf(α) = argmin B_E(x, 1α) with u_0 = α 1",
         steps=steps,
         assumptions="A = [1 2], y > 0; ms Section I: u_0 = α 1, x = u^{⊙2}",
@@ -273,7 +259,6 @@ MS_PROOF_WEIGHTS = {**MS_WEIGHTS, nSc_1: 2, nS_inf: 2, nSc_inf: 2, max_S: 2}
 
 def ms_iii5() -> Derivation:
     return bound_scaling(
-        "ms.eqIII.5",
         "(III.5), n = x^inf - x^*",
         nSc_1,
         ms_alpha ** (1 - varrho) * n_Sc * min_S**varrho * kappa**varrho_minus,
@@ -288,7 +273,6 @@ def ms_iii4() -> Derivation:
     left = n1 * sp.log(n1 / ms_alpha) + n2 * sp.log(n2 / ms_alpha)
     right = (n1 + n2) * sp.log((n1 + n2) / (2 * ms_alpha))
     return bound_scaling(
-        "ms.eqIII.4",
         "(III.4) log-sum inequality, |S^c| = 2",
         left,
         right,
@@ -299,7 +283,6 @@ def ms_iii4() -> Derivation:
 
 def ms_iii9() -> Derivation:
     return bound_scaling(
-        "ms.eqIII.9",
         "(III.9) ||n||_inf/min_S x^* <= (C/2) ε^{1-ϱ}",
         nS_inf / min_S,
         C_ms / 2 * (ms_alpha / min_S) ** (1 - varrho),
@@ -317,7 +300,6 @@ def ms_iii11() -> Derivation:
         - C_ms * (ms_alpha / min_S) ** (1 - varrho)
     )
     return bound_scaling(
-        "ms.eqIII.11",
         "(III.11): the right side is scale-free, as the left (a mean of log(n_i/α))",
         m_ratio,
         right,
@@ -338,7 +320,6 @@ KRR = "krr D = 2: w_0 = α 1 -> λ α, β -> λ² β"
 
 def krr_thm2_l1() -> Derivation:
     return bound_scaling(
-        "krr.thm2",
         "||β_inf||_1 <= (1+ε)||β*||_1",
         beta_inf_1,
         (1 + k_eps) * beta_star_1,
@@ -349,7 +330,6 @@ def krr_thm2_l1() -> Derivation:
 
 def krr_thm2_l2() -> Derivation:
     return bound_scaling(
-        "krr.thm2.l2",
         "||β_inf||_2² <= (1+ε)||β*||_2²",
         beta_inf_2**2,
         (1 + k_eps) * beta_star_2**2,
@@ -360,7 +340,6 @@ def krr_thm2_l2() -> Derivation:
 
 def krr_thm2_l2_hypothesis() -> Derivation:
     return bound_scaling(
-        "krr.thm2.l2",
         "hypothesis α >= sqrt(2(1+ε)(1+2/ε)||β*||_2)",
         k_alpha,
         sp.sqrt(2 * (1 + k_eps) * (1 + 2 / k_eps) * beta_star_2),
@@ -379,7 +358,6 @@ def krr_thm9() -> Derivation:
         lmax
     ) * sp.sqrt(1 + gam / mu) * dy / (lmin * sp.sqrt(mu))
     return bound_scaling(
-        "krr.thm9",
         "Theorem 9, second bound (W -> λ W, W W^T ≈ μ I so μ, γ -> λ², y -> λ² y)",
         dWTK,
         right,
@@ -392,7 +370,6 @@ def krr_thm9_first() -> Derivation:
     dW, dy, mu = _p("||W(T)-W(0)||_F"), _p("||y(0)-y*||"), _p("mu")
     lmin, lmax = _p("lambda_min"), _p("Lambda")
     return bound_scaling(
-        "krr.thm9",
         "Theorem 9, first bound",
         dW,
         sp.sqrt(lmax + lmin / 4) * dy / (lmin * sp.sqrt(mu)),
@@ -406,7 +383,6 @@ def krr_lem7() -> Derivation:
     b1, b2 = _p("beta_1"), _p("beta_2")  # entries of β, d = 2
     Q_alpha = k_alpha**2 * (q(b1 / k_alpha**2) + q(b2 / k_alpha**2))  # krr Q_{α,1}
     return bound_scaling(
-        "krr.lem7",
         "Lemma 7: 4α² Q_{α,1}(β) against ||β||_2² (d = 2, q unspecified)",
         4 * k_alpha**2 * Q_alpha,
         b1**2 + b2**2,
@@ -417,7 +393,6 @@ def krr_lem7() -> Derivation:
 
 def krr_lem7_hypothesis() -> Derivation:
     return bound_scaling(
-        "krr.lem7",
         "hypothesis α >= sqrt(||β||_2)(1 + ε^{-1/4})",
         k_alpha,
         sp.sqrt(beta_star_2) * (1 + k_eps ** sp.Rational(-1, 4)),
@@ -429,7 +404,6 @@ def krr_lem7_hypothesis() -> Derivation:
 def mil_eq24() -> Derivation:
     D0, Dinf = _p("D_F(z, x~(0))"), _p("D_F(x~_inf, x~(0))")
     return bound_scaling(
-        "mil.eq23",
         "(24) D_F(z, x~(0)) >= D_F(x~_inf, x~(0))",
         Dinf,
         D0,
@@ -456,7 +430,6 @@ def wn_error_16(b1: sp.Expr, bmin: sp.Expr, q: sp.Expr) -> sp.Expr:
 
 def wn_thm_from7_hypothesis() -> Derivation:
     return bound_scaling(
-        "wn.thm.from7",
         "hypothesis Q > c_L β_1^{2/L}",
         Q,
         c_L * beta1 ** (2 / L),
@@ -469,7 +442,6 @@ def wn_thm_from7_hypothesis() -> Derivation:
 
 def wn_thm_from7_bound() -> Derivation:
     return bound_scaling(
-        "wn.thm.from7",
         "(14) with ε of (16), L > 2",
         x_inf_w1 - Q,
         wn_error_16(beta1, beta_min, Q) * Q,
@@ -482,7 +454,6 @@ def wn_rho_17() -> Derivation:
     rho_printed = w_r0 / w_xinf2 * sp.exp((w_xinf2**2 - w_r0**2) / (2 * w_eta))  # r_inf = ||x~_inf||_2
     rho_fixed = w_r0 / w_rinf * sp.exp((w_rinf**2 - w_r0**2) / (2 * w_eta))  # r_inf = lim r(t)
     return bound_scaling(
-        "wn.thm2.1",
         "ρ of (17) with r_inf = ||x~_inf||_2 (as stated in Theorem 2.1) must be invariant",
         sp.Integer(1),
         rho_printed,
@@ -510,7 +481,6 @@ def wn_error_19() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, plain, printed)],
-        claim_id="wn.thm2.1",
         title="(19): the error (16) of the plain flow started at γ x_0 (Lemma 3.8) "
         "equals ε(ρ^{-L}β_1, ρ^{-L}β_min)",
         steps=(
@@ -524,7 +494,6 @@ def wn_error_19() -> Derivation:
 
 def wn_eq20() -> Derivation:
     return bound_scaling(
-        "wn.eq20",
         "(20) min(η̃, r_inf²) <= r_0² <= max(η̃, r_inf²), lower end with η̃ (the other ends alike)",
         w_eta,
         w_r0**2,
@@ -536,7 +505,6 @@ def wn_eq20() -> Derivation:
 def wn_eq21() -> Derivation:
     minimum = _p("min_S+||z||_{2/L}^{2/L}")
     return bound_scaling(
-        "wn.eq21",
         "(21) r_inf² >= min ||z||_{2/L}^{2/L}",
         w_rinf**2,
         minimum,
@@ -551,7 +519,6 @@ def wn_lem35() -> Derivation:
     printed = sp.Min(c_r, c_u * c_x**2 * n_I) * 2 * L * c_x**2 * sig**2 * t  # exponent of (31)
     proof = sp.Min(c_r, c_u * c_x**2 * n_I) * 2 * L * c_x ** (2 * L - 2) * sig**2 * t  # the proof's last line
     return bound_scaling(
-        "wn.lem3.5",
         "the exponent of (31) must be scale-free",
         sp.Integer(1),
         c_r * 2 * L * c_x**2 * sig**2 * t,  # (31), branch c_r of the min

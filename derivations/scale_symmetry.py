@@ -69,7 +69,6 @@ def flow_scaling() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.rem1.2.scale",
         title="Remark 1.2: the flow of Theorem 1.1 maps to itself under λ-scaling with time λ^{2L-2} t",
         steps=(
             Step("(7) with data λ^L y", scaled_loss),
@@ -95,7 +94,6 @@ def limit_and_solution_set_scaling() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.rem1.2.scale",
         title="Remark 1.2: x̃ -> λ^L x̃, S -> λ^L S, ||.||_1 -> λ^L ||.||_1",
         steps=(
             Step("(λU)^L - (λV)^L; A(λ^L z) - λ^L y; ||λ^L z||_1", derived),
@@ -125,7 +123,6 @@ def bound_9_scaling() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.rem1.2.scale",
         title="Remark 1.2: both sides of (9) are multiplied by λ^L",
         steps=(
             Step("right side of (9) at (λu_0, λv_0)", rhs_scaled),
@@ -174,7 +171,6 @@ def theorem_1_4_scale_consistency() -> Derivation:
     cmp = compare(derived, printed, rational_points({L}, count=3, domains={L: (2, 5)}))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.thm1.4",
         title="Theorem 1.4: scale exponent of the term C'||e||_2 ||x̃_∞ - x_*||_1 "
         "against that of the left side",
         steps=tuple(Step(f"exponent of λ in {k}", v) for k, v in exps.items()),
@@ -197,7 +193,6 @@ def dimension_linearity() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.rem1.2.dim",
         title="Remark 1.2: the bound of (11) is proportional to N",
         steps=(Step("(11) right side", bound), Step("N dB/dN and d^2B/dN^2", derived)),
         assumptions="α, c_L > 0 fixed; N as a real variable",
@@ -221,7 +216,6 @@ def depth_growth() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.rem1.2.depth",
         title="Remark 1.2: c_L / L -> 1 as L -> oo",
         steps=(
             Step("(10) for L > 2", c_L),
@@ -243,7 +237,6 @@ def depth_offset() -> Derivation:
     cmp = compare(derived, sp.Integer(0))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
-        claim_id="mil.rem1.2.depth",
         title="Remark 1.2: c_L = L + log(L/2) + o(1)",
         steps=(Step("lim (c_L - L - log(L/2)) as L -> oo", derived),),
         assumptions="L -> oo through L > 2",

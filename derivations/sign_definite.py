@@ -51,7 +51,6 @@ def margin_sign(margin: sp.Expr, simplify: bool = True) -> bool | None:
 
 
 def decide_inequality(
-    claim_id: str,
     title: str,
     left: sp.Expr,
     right: sp.Expr,
@@ -83,7 +82,6 @@ def decide_inequality(
     def decided(part: Part, fix: Any = None) -> Derivation:
         return Derivation.from_parts(
             [part],
-            claim_id=claim_id,
             title=title,
             steps=all_steps,
             derived=in_slacks,

@@ -81,7 +81,6 @@ def losses_reduce_at_identical_factors() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.def.losses",
         title="(4) and (5) at identical factors are (6) and (7); (4) at depth 1 is (3)",
         steps=(
             Step("(4) with x̃_n = Product_{l=1}^{L} X[l, n]", over),
@@ -114,7 +113,6 @@ def signed_partial_gradients() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.A1.pm",
         title="A.1: grad_u L^± and grad_v L^± (L symbolic)",
         steps=(Step("(7)", loss), Step("gradients by differentiation", derived), Step("printed", printed)),
         assumptions="L symbolic; u, v > 0; N = 2, M = 2",
@@ -158,7 +156,6 @@ def signed_factor_balancedness() -> Derivation:
     cmp = compare(flow.velocity, other)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, flow.velocity, other)],
-        claim_id="mil.lemA.2.intro",
         title="(5): factors u^(k), v^(k) have k-independent velocities at identical factors (L symbolic)",
         steps=(
             Step(
@@ -181,7 +178,7 @@ def _reduced_velocity(flow: SignedFactorVelocity) -> sp.Matrix:
     return -sp.Matrix([sp.diff(loss, e) for e in (*flow.u, *flow.v)])
 
 
-def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
+def signed_reduced_dynamics() -> Derivation:
     """The common factors' velocity against the printed reduced flow u' = -grad_u L^±, v' = -grad_v L^±.
 
     The general reductions of ``compare`` take seconds on these entries, so the residual is
@@ -203,7 +200,6 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
         )
         return Derivation.from_parts(
             [undecided],
-            claim_id=claim_id,
             title="(5) with identical factors against gradient flow on (7)",
             steps=steps,
             printed=printed,
@@ -235,7 +231,6 @@ def signed_reduced_dynamics(claim_id: str = "mil.lemA.2.intro") -> Derivation:
     )
     return Derivation.from_parts(
         [at_witness],
-        claim_id=claim_id,
         title="(5) with identical factors against gradient flow on (7)",
         steps=steps,
         assumptions="L symbolic (>= 2); u, v > 0; N = 2, M = 2",
@@ -252,7 +247,6 @@ def signed_flow_equivalence_up_to_time() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="mil.A1.pm",
         title="A.1: with identical factors, (5)'s flow in the time τ = t/L is the flow on (7)",
         steps=(
             Step("velocity of the common factors (u; v) in time t", flow.velocity),

@@ -55,7 +55,6 @@ def decomposition_identities() -> Derivation:
     )
     return Derivation.from_parts(
         [simplified],
-        claim_id="mil.def.S",
         title="(32)-(33): the decomposition z = z+ - z- entrywise",
         steps=steps,
         assumptions="z_n real, split by sign: z_n = p or z_n = -p with p >= 0",
@@ -90,7 +89,6 @@ def difference_map_onto_solution_set() -> Derivation:
     )
     return Derivation.from_parts(
         [simplified],
-        claim_id="mil.def.S",
         title="(33) represents S: (a, b) -> a - b maps S± onto S, z -> (z+, z-) is a section",
         steps=(
             Step("A(z+ - z-) - y - (Az - y), A symbolic 2 x 3", onto),
@@ -121,7 +119,6 @@ def l1_over_the_representation() -> Derivation:
     )
     return Derivation.from_parts(
         [signs],
-        claim_id="mil.def.S",
         title="min over S of ||z||_1 equals min over S± of 1ᵀ(a + b)",
         steps=(
             Step("(a_n + b_n) - |a_n - b_n| in both orders of a_n, b_n >= 0", sp.Matrix(margins)),

@@ -133,7 +133,6 @@ def gradient_of_loss_23() -> Derivation:
     printed = gradient_23(A, b, x).applyfunc(sp.expand)
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.eq23",
         title="(23): gradient of the loss (9) (symbolic L)",
         steps=(
             Step("wn (9): L(x) = 1/(2L) ||A x^{⊙L} - b||^2", f),
@@ -155,7 +154,6 @@ def gradients_in_r_u_24_25() -> Derivation:
     printed = name_norm(sp.Matrix([p_r, *p_u]), u).applyfunc(_simplify_powers)
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.eq23",
         title="(24), (25): gradients of L̃(r, u) (symbolic L)",
         steps=(
             Step("wn (11): L̃(r, u) = L(r u/||u||) with L of (9)", wn_loss(A, b, r, u)),
@@ -181,7 +179,6 @@ def flow_normalization_time_scale() -> Derivation:
     printed = (grad_half / L).applyfunc(_simplify_powers)
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.def.flows",
         title="(9) vs (6): ∇ of the 1/(2L)-loss is 1/L times ∇ of the 1/2-loss",
         steps=(
             Step("wn (6) (1/2-loss), differentiated", grad_half),
@@ -216,7 +213,6 @@ def flow_written_out_29_30() -> Derivation:
     printed = name_norm(sp.Matrix([r_dot_29, *u_dot_line2, *u_dot_line3]), u).applyfunc(_simplify_powers)
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.lem3.3",
         title="(29), (30): the flow (12), (13) written out (symbolic L)",
         steps=(
             Step("[r', u'] = [-η_r ∂_r L̃, -η_u ∂_u L̃] by SymPy from (11)", F),
@@ -252,7 +248,6 @@ def rescaled_learning_rate_3_1() -> Derivation:
     printed_x = sp.Matrix.vstack(printed, x)
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived_x, printed_x), derived_x, printed_x)],
-        claim_id="wn.lem3.1",
         title="Lemma 3.1: the vector field at (r, a u) with rates (η_r, a² η_u) is (r', a u') (symbolic L)",
         steps=(
             Step("vector field of (12), (13) with rates (η_r, a²η_u), at (r, a u)", derived),
@@ -279,7 +274,6 @@ def constant_norm_3_2() -> Derivation:
     derived = _simplify_powers(2 * (u.T * F[1:, :])[0, 0])
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, sp.Integer(0)), derived, sp.Integer(0))],
-        claim_id="wn.lem3.2",
         title="Lemma 3.2: d/dt ||u||^2 = 0 along (13) (symbolic L)",
         steps=(
             Step("u' = -η_u ∂_u L̃ by SymPy from (11)", F[1:, :]),
@@ -318,7 +312,6 @@ def constant_sign_3_3() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.lem3.3",
         title="Lemma 3.3: r' = r g_r(r, u) and u_n' = u_n g_n(r, u), L = 2 + k, k >= 0 integer",
         steps=(
             Step("[r', u'] by SymPy from (11), L = 2 + k", F),
@@ -357,7 +350,6 @@ def loss_decrease_3_4() -> Derivation:
         raise RuntimeError("SymPy could not decide the sign of -η_r G_r^2 - η_u ||G_u||^2")
     return Derivation.from_parts(
         [Part.of("derived against printed", compare(derived, printed), derived, printed)],
-        claim_id="wn.lem3.4",
         title="Lemma 3.4: dL̃/dt along (12), (13) (symbolic L)",
         steps=(
             Step("d/dt L̃(r(t), u(t)) by SymPy's chain rule", total),

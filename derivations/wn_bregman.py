@@ -120,7 +120,6 @@ def lemma_3_13(with_plus: bool = False) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.13",
         title="Lemma 3.13: x' for x = r u/||u|| "
         + ("against (53) with '+'" if with_plus else "against (53) as printed"),
         steps=steps + ((Step("corrected (53)", corrected),) if differs else ()),
@@ -150,7 +149,6 @@ def corollary_3_14() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, flow.velocity, printed)],
-        claim_id="wn.cor3.14",
         title="Corollary 3.14: x' = -||x||² ∇L(x) for (η_r, η_u) = (r², 1)",
         steps=steps,
         assumptions="||u|| = 1; r, u > 0; ∇L(x) = g arbitrary; N = 3",
@@ -207,7 +205,6 @@ def definition_3_15(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.def3.15",
         title=f"Definition 3.15 / Lemma 3.16 for F of (57) ({_case(depth)})",
         steps=steps,
         notes=() if positive else ["SymPy could not show F'' > 0"],
@@ -225,7 +222,6 @@ def potential_matches_mil() -> Derivation:
     cmp = compare(wn, mil)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, wn, mil)],
-        claim_id="wn.def3.15",
         title="F of wn (57) is F of mil (21)",
         steps=(Step("wn (57)", wn), Step("mil (21)", mil)),
         assumptions="one coordinate; L symbolic for L > 2",
@@ -258,7 +254,6 @@ def lemma_3_17(depth) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.17",
         title=f"Lemma 3.17: (56) ({'L = 2' if depth == 2 else 'L symbolic, L != 2'})",
         steps=steps,
         assumptions="x > 0, z > 0 with b = A z; A 2 x 3 symbolic; "
@@ -287,7 +282,6 @@ def lemma_3_18_divergence_display(depth) -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.18",
         title=f"Lemma 3.18: the D_F display ({'L = 2' if depth == 2 else 'L symbolic'})",
         steps=(Step("(55) with F of (57), one coordinate", derived), Step("printed display", printed)),
         assumptions="z, x̃ > 0, one coordinate (D_F is a sum over coordinates)",
@@ -320,7 +314,6 @@ def lemma_3_18_blow_up() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.18",
         title="Lemma 3.18: D_F(z, x̃) -> +∞ as x̃ -> 0 when z != 0",
         steps=steps,
         assumptions="z_n > 0 (resp. z_n = 0); L = 2 or L = 2 + delta, delta > 0",
@@ -349,7 +342,6 @@ def lemma_3_18_integrated_rate() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, integrated, derived)],
-        claim_id="wn.lem3.18",
         title="Lemma 3.18: (58) by integrating (56)",
         steps=steps,
         assumptions="D differentiable in t",
@@ -389,7 +381,6 @@ def lemma_3_18_needs_positive_direction() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.18",
         title="Lemma 3.18 without u(0) > 0: an invariant face on which the loss stays 1/(2L)",
         steps=steps,
         assumptions="N = 2, A = [0 1], b = 1, u(0) = (1, 0), r(0) > 0, L = 2, 3, 4, 5",
@@ -428,7 +419,6 @@ def wn_c_L_threshold() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.thm.from7",
         title="c_L of (15): the threshold on Q/β_1 for the denominator of (16) (L = 2; L = 2 + delta)",
         steps=(
             Step("Q/β_1 at which log(Q/β_1), resp. 2(Q/β_1)^γ - L, vanishes (increasing in Q/β_1)", derived),
@@ -458,7 +448,6 @@ def wn_c_L_against_mil() -> Derivation:
     cmp = compare(mil, wn, [{delta: sp.Integer(1)}])
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, mil, wn)],
-        claim_id="wn.thm.from7",
         title="c_L of wn (15) against c_L of mil (10)",
         steps=(
             Step("mil (10), derived: (c_n - g_min/g'(c_n))/x", mil),

@@ -56,7 +56,6 @@ def quadratic_form_identity() -> Derivation:
                 sp.Matrix([printed, (G.T * G)[0, 0]]),
             )
         ],
-        claim_id="wn.lem3.5",
         title="Lemma 3.5, proof: the loss rate as a quadratic form in ∇L; ||PG||^2 + ||(I-P)G||^2 = ||G||^2",
         steps=(
             Step("-η_r (u^T G)^2 - η_u r^2 ||(I - P_u) G||^2 with u on the unit circle", derived),
@@ -187,7 +186,6 @@ def rate_31() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.5",
         title="Lemma 3.5: the rate in (31)",
         steps=steps,
         assumptions="M = 1, N = 2, I = {1, 2}, ||u|| = 1; L >= 2",
@@ -212,7 +210,6 @@ def singular_value_step() -> Derivation:
     corrected = sp.Symbol("lambda_min(A_I A_I^T)") * (e.T * e)[0, 0]
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.5",
         title="Lemma 3.5, proof: ||A_I^T e||^2 >= σ_min^2(A_I) ||e||^2 with A_I of full column rank",
         steps=(
             Step("A = I_2, I = {1}, e = A x̃ - b = (0, e_2): ||A_I^T e||^2", derived),

@@ -48,7 +48,6 @@ def conserved_sums_3_9() -> Derivation:
     cmp = compare(derived.applyfunc(lambda t: sp.powsimp(sp.expand(t), force=True)), printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.9",
         title="Lemma 3.9: P_A 1 = 0 and the conserved sums Σ log x (L = 2), Σ x^{2-L} (symbolic L)",
         steps=(
             Step("P_A 1 with A 1 = 0 (A 2 x 3 symbolic)", P * one),
@@ -84,7 +83,6 @@ def printed_sum_3_9() -> Derivation:
     corrected = sum((2 - depth) * x[n] ** (1 - depth) * x_dot[n] for n in range(3))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
-        claim_id="wn.lem3.9",
         title="Lemma 3.9, proof: Σ x^{2/L - 1} is not conserved along (10) (L = 3)",
         steps=(
             Step("d/dt Σ x_n^{2/L-1} along (10), L = 3, A 1 = 0", derived),
@@ -120,7 +118,6 @@ def uniqueness_steps_3_10() -> Derivation:
     cmp = _inconclusive_unless(cmp, bool(signs), "SymPy could not decide the signs", printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.10",
         title="Lemma 3.10, proof: (47), the fact 1/b - 1/a >= min(b, δ)/(2b^2), and ξ >= ψ(Δ) increasing",
         steps=(
             Step("ξ_n - (47) with x̃1 = m + Δ, m = min (log-expanded)", derived[0]),
@@ -154,7 +151,6 @@ def entropy_minimum_3_11() -> Derivation:
     cmp = _inconclusive_unless(cmp, decided, "critical point, convexity or end limits not decided", derived)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.11",
         title="Lemma 3.11, proof: ξ^2 log ξ >= -1/(2e)",
         steps=(
             Step("critical points of ξ^2 log ξ", sp.Matrix(critical)),
@@ -188,7 +184,6 @@ def bound_50_3_11() -> Derivation:
     cmp = _inconclusive_unless(cmp, bool(gap_closed.is_positive), "sign of the gap not decided", gap_closed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.11",
         title="Lemma 3.11, proof: (50) and the final inequality (L = 2)",
         steps=(
             Step("lower bound from ξ^2 log ξ >= -1/(2e) and ||u|| = 1", derived_bound),
@@ -225,7 +220,6 @@ def projection_identities_3_11() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.11",
         title="Lemma 3.11, proof: P_A symmetric idempotent, <v, P_A w> = <P_A v, P_A w>",
         steps=(Step("P_A = A^T (A A^T)^{-1} A", P),),
         assumptions="A 1 x 3 symbolic, A ≠ 0",
@@ -259,7 +253,6 @@ def uniqueness_chain_power_3_10() -> Derivation:
     cmp = _inconclusive_unless(cmp, bool(decided), "SymPy could not decide a sign", printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.10",
         title="Lemma 3.10, proof for L > 2: ξ = Δ(1/b - 1/a), a - b >= p M^{p-1} Δ, ξ >= φ(Δ) increasing",
         steps=(
             Step("ξ with x̃2 = x_min, x̃1 = x_min + Δ, against Δ(1/b - 1/a), b = x̃2^p, a = x̃1^p", xi),

@@ -157,7 +157,6 @@ def lemma_3_6(depth_case: str) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.lem3.6",
         title="Lemma 3.6: h_0 of (32) is constant along (10) "
         + ("(L = 2)" if depth_case == "L = 2" else "(L != 2, L symbolic)"),
         steps=steps,
@@ -239,7 +238,6 @@ def lemma_3_7(depth_case: str) -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.Integer(0))],
-        claim_id="wn.lem3.7",
         title=f"Lemma 3.7: h_η̃ of (33) is constant along (12)-(13) ({depth_case})",
         steps=steps,
         assumptions="(η_r, η_u) = (η̃, 1); ||u|| = 1; r, u > 0; A full-rank 2 x 3; "
@@ -298,7 +296,6 @@ def proof_of_lemma_3_7_steps() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.eq34",
         title="(34)-(38): the steps of the proof of Lemma 3.7 (symbolic L)",
         steps=steps,
         assumptions="(η_r, η_u) = (η̃, 1); ||u|| = 1; r, u > 0; A full-rank 2 x 3; L symbolic",
@@ -417,7 +414,6 @@ def lemma_3_8(depth_case: str) -> Derivation:
     )
     return Derivation.from_parts(
         [compared],
-        claim_id="wn.lem3.8",
         title=f"Lemma 3.8: the limit of the projected WN invariant, ({40 if depth_case == 'L = 2' else 42})",
         steps=steps + ((Step("corrected (42): [γ x_wn(0)]^{⊙(2-L)}", corrected),) if differs else ()),
         assumptions="||u_0|| = 1, r_0, r_inf > 0, u_0 > 0; A full-rank 2 x 3; "
@@ -439,7 +435,6 @@ def lemma_3_8_corrected() -> Derivation:
     cmp = compare(derived, corrected)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, corrected)],
-        claim_id="wn.lem3.8",
         title="Lemma 3.8: corrected (42) with x_wn(0) in place of x_wn(0)^{⊙L}",
         steps=(Step("derived limit, along n", derived), Step("corrected (42), along n", corrected)),
         assumptions="as in (42); L symbolic",
@@ -459,7 +454,6 @@ def lemma_3_8_plain_flow() -> Derivation:
     cmp = compare(derived, sp.zeros(2, 1))
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, sp.zeros(2, 1))],
-        claim_id="wn.lem3.8",
         title="Lemma 3.8: (39) and (41) from the invariance of h_0 (Lemma 3.6)",
         steps=tuple(Step(p.title, p.derived) for p in pieces),
         assumptions="as Lemma 3.6",
@@ -487,7 +481,6 @@ def gamma_tilde_derivatives() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: γ~' and γ~''",
         steps=steps + ((Step("corrected γ~''", corrected[1]),) if differs else ()),
         assumptions="r, η̃ > 0",
@@ -526,7 +519,6 @@ def gamma_tilde_convex_with_minimum() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: γ~ convex, minimum at sqrt(η̃), γ <= 1 between sqrt(η̃) and r_inf",
         steps=steps,
         assumptions="r, η̃ > 0",
@@ -547,7 +539,6 @@ def smallest_gamma() -> Derivation:
     )
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, sp.Matrix([derived, derived]), printed)],
-        claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: the smallest γ",
         steps=steps,
         assumptions="r_0 = sqrt(η̃) (the minimizer); r_inf, η̃ > 0",
@@ -564,7 +555,6 @@ def rescaled_initialization_norm() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.thm2.1.gamma",
         title="proof of Theorem 2.1: the argument ||x~_0||_1 of (7) is reduced by γ^L",
         steps=(Step("||(γ x_0)^{⊙L}||_1", derived), Step("γ^L ||x_0^{⊙L}||_1", printed)),
         assumptions="γ, x_0 > 0; N = 3; L symbolic",

@@ -44,7 +44,6 @@ def rho_is_inverse_gamma() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.eq20",
         title="(17): ρ = 1/γ(r0, r_∞)",
         steps=(
             Step(
@@ -82,7 +81,6 @@ def magnification_region_20() -> Derivation:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, dD_closed, "SymPy could not decide the sign of dD/dθ")
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.eq20",
         title="(20): ρ >= 1 for r0^2 between η̃ and r_∞^2",
         steps=(
             Step("log ρ in S = r^2 (derived from (17))", log_rho),
@@ -126,7 +124,6 @@ def error_reduction_remark() -> Derivation:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, limit, f"ε does not tend to 0 as ρ -> ∞: {limit}")
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.rem.err",
         title="remark 'Error reduction due to ρ': ε at L = 2",
         steps=(
             Step("(16), L = 2, at (ρ^{-2} β_1, ρ^{-2} β_min)", derived),
@@ -167,7 +164,6 @@ def rho_versus_eta() -> Derivation:
     witness = {"params": {"r_0": "2", "r_inf": "1", "eta": "1", "kappa": "1/2"}}
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.rem.dep",
         title="remark 'Dependence': ρ against η̃ at fixed r0, r_∞",
         steps=(
             Step("∂ρ/∂η̃ by SymPy", drho),
@@ -195,7 +191,6 @@ def rho_versus_r0() -> Derivation:
         cmp = type(cmp)(Outcome.INCONCLUSIVE, second, "SymPy could not decide the sign of ρ'' at sqrt(η̃)")
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, sp.Matrix(critical), sp.Matrix([sp.sqrt(eta)]))],
-        claim_id="wn.rem.dep",
         title="remark 'Dependence': argmax over r0 of ρ at fixed η̃, r_∞",
         steps=(
             Step("∂ρ/∂r0 = ρ (1/r0 - r0/η̃)", drho),
@@ -222,7 +217,6 @@ def radius_limit_21() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.eq21",
         title="(21): r_∞^2 = ||x̃_∞^{⊙1/L}||_2^2 = ||x̃_∞||_{2/L}^{2/L}",
         steps=(
             Step("r^2 = ||r u||^2 = ||x||^2 (||u|| = 1), x = x̃^{⊙1/L}", r_sq),
@@ -244,7 +238,6 @@ def radius_in_theorem_2_1() -> Derivation:
     cmp = compare(derived, printed, [point])
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.eq21",
         title="r_∞ in Theorem 2.1: ||x̃_∞||_2 against lim r(t) = ||x̃_∞^{⊙1/L}||_2",
         steps=(
             Step("lim r(t) = ||x_∞||_2 = ||x̃_∞^{⊙1/L}||_2 (||u|| = 1; used in Lemma 3.8 and (21))", derived),
@@ -281,7 +274,6 @@ def signed_model_shift() -> Derivation:
     cmp = compare(derived, printed)
     return Derivation.from_parts(
         [Part.of("derived against printed", cmp, derived, printed)],
-        claim_id="wn.rem.pm",
         title="(22): L_± is invariant under u^L -> u^L + ζ, v^L -> v^L + ζ; u, v > 0 reach every z",
         steps=(
             Step("L_± at the shifted pair", derived[0]),

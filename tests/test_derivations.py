@@ -92,7 +92,7 @@ def test_from_parts_reads_outcome_residual_and_witness_off_the_deciding_part():
     n = sp.Symbol("n", integer=True, positive=True)
     agrees = Part.of("first", compare(x**2, x * x), x**2, x * x)
     differs = Part.of("second", compare(x + n, x + n + 1, rational_points({x, n})), x + n, x + n + 1)
-    both = Derivation.from_parts([agrees, differs], claim_id="ex", title="t")
+    both = Derivation.from_parts([agrees, differs], title="t")
     assert both.outcome == Outcome.DIFFERS
     assert (both.derived, both.printed, both.residual) == (x + n, x + n + 1, -1)
     assert both.method == f"second: {differs.method}"
@@ -100,12 +100,12 @@ def test_from_parts_reads_outcome_residual_and_witness_off_the_deciding_part():
     # the default claim instance: integers for integer symbols, exact rationals as strings
     assert both.witness_instance == witness_instance(differs.witness_point)
     assert isinstance(both.witness_instance["params"]["n"], int)
-    bare = Derivation.from_parts([agrees, differs], claim_id="ex", title="t", instance=None)
+    bare = Derivation.from_parts([agrees, differs], title="t", instance=None)
     assert bare.witness_instance is None
-    alone = Derivation.from_parts([agrees], claim_id="ex", title="t")
+    alone = Derivation.from_parts([agrees], title="t")
     assert (alone.outcome, alone.witness_instance, alone.method) == (Outcome.AGREES, None, agrees.method)
     assert [s.text for s in alone.steps] == [f"first: agrees ({agrees.method})"]
-    undecided = Derivation.from_parts([agrees], claim_id="ex", title="t", decided=False)
+    undecided = Derivation.from_parts([agrees], title="t", decided=False)
     assert undecided.outcome == Outcome.INCONCLUSIVE
 
 

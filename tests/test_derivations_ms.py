@@ -40,7 +40,7 @@ def test_a_false_sign_lemma_is_never_decided_true():
 
 def test_an_unsigned_certificate_is_inconclusive_not_agrees():
     x = sp.Symbol("x", real=True)
-    d = inequality(claim_id="t", title="t", steps=(), lesser=0, greater=x, certificate=[Term(x)])
+    d = inequality(title="t", steps=(), lesser=0, greater=x, certificate=[Term(x)])
     assert d.outcome == Outcome.INCONCLUSIVE
 
 
@@ -87,7 +87,6 @@ def test_log_sum_inequality_would_fail_without_the_size_of_the_complement():
     n1, n2, alpha = sp.symbols("n_1 n_2 alpha", positive=True)
     total = n1 + n2
     d = inequality(
-        claim_id="t",
         title="t",
         steps=(),
         lesser=total * sp.log(total / alpha),
@@ -117,7 +116,6 @@ def test_a_wrong_log_sum_bound_is_not_certified_over_a_symbolic_range():
     total, alpha = sp.Sum(n[i], (i, 1, k)), upper.alpha
     greater = sp.Sum(n[i] * sp.log(n[i] / alpha), (i, 1, k))
     d = indexed_sum_inequality(
-        claim_id="t",
         title="t",
         steps=(),
         lesser=total * sp.log(total / (alpha * k)) + 1,

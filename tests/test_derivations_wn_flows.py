@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from scale_checks import claims_declaring
 
 from dlncheck.derivations import weight_normalized_flow as flow
 from dlncheck.derivations import wn_convergence_rate as rate
@@ -53,7 +54,7 @@ def test_derivation_from_the_definitions_agrees_with_print(derive):
 def test_the_1_over_2L_loss_runs_the_half_loss_flow_at_time_t_over_L():
     d = flow.flow_normalization_time_scale()
     assert d.outcome == Outcome.AGREES
-    assert d.claim_id == "wn.def.flows"
+    assert claims_declaring(flow.flow_normalization_time_scale) == {"wn.def.flows"}
 
 
 def test_the_symbolic_vector_field_matches_the_numerics_at_a_point():

@@ -59,7 +59,6 @@ def test_an_undecided_derivation_makes_derive_fail_loudly(capsys, monkeypatch):
                 printed=sp.Integer(1),
             )
         ],
-        claim_id="mil.eq31",
         title="a residual SymPy cannot reduce",
         steps=(),
     )

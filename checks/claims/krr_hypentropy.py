@@ -262,7 +262,6 @@ def _lemma5_symbolic():
     )
     return Derivation.from_parts(
         [Part(d.title, d.outcome, d.derived, d.residual, str(d.outcome), printed=d.printed) for d in pieces],
-        claim_id="krr.lem5",
         title="Lemma 5 from (22), (25)-(26) and (27)-(29)",
         steps=[step for d in pieces for step in d.steps],
         derived=pieces[-1].derived,

@@ -29,12 +29,12 @@ FLOW_INSTANCES = (
 TIGHT = f"re-integrated at rtol {evaluations.TIGHT_RTOL:g} (DOP853)"
 
 
-def _closed_form_check(claim_id: str) -> SymbolicCheck:
+def _closed_form_check() -> SymbolicCheck:
     return SymbolicCheck(
         "closed form at d = 1",
         "the lifted flow and its tangent kernel model at one measurement, solved in s = int r dt (what the certified "
         "audit evaluates)",
-        lambda: scalar_flow.closed_form(claim_id),
+        scalar_flow.closed_form,
     )
 
 
@@ -122,7 +122,7 @@ declare(
             "the identity (79), the last line of (80) and the chain (81) with R of (78)",
             h.lemma12_algebra,
         ),
-        _closed_form_check("krr.lem12"),
+        _closed_form_check(),
         scalar_property_check(
             "krr.lem12",
             "bound (d = 1, certified)",
@@ -178,7 +178,7 @@ declare(
             "the decay exponents of (85) and the integral (87) against Theorem 9's second bound",
             h.theorem9_integral,
         ),
-        _closed_form_check("krr.thm9.proof"),
+        _closed_form_check(),
         scalar_property_check(
             "krr.thm9.proof",
             "(82) as printed",
@@ -226,7 +226,7 @@ declare(
             "the first bound is Lemma 12's, the second the integral (87)",
             h.theorem9_bounds_are_the_lemma_bounds,
         ),
-        _closed_form_check("krr.thm9"),
+        _closed_form_check(),
         scalar_property_check(
             "krr.thm9",
             "bounds (d = 1, certified)",

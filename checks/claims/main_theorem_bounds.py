@@ -54,11 +54,7 @@ _KINDS = {
 def _theorem_1_1_instance():
     """(9) on the one-row instance: its right side at u_0 = v_0 = 1, N = 2, L = 4 is 24, as (11)'s."""
     d = bc.equation_11_counterexample()
-    return replace(d, claim_id="mil.thm1.1b", title=d.title.replace("(11)", "(9)"))
-
-
-def _theorem_2_1_instance():
-    return replace(bc.theorem_2_1_counterexample(), claim_id="mil.thm2.1b")
+    return replace(d, title=d.title.replace("(11)", "(9)"))
 
 
 def _one_row_audit(claim_id: str, signed: bool, right_name: str):
@@ -228,7 +224,7 @@ declare(
         SymbolicCheck(
             "one-row instance",
             "the limit of Theorem 2.2 by KKT on A = (1, a2), L = 4, x_0 = 1; ε against c_4 · 2 = 12",
-            _theorem_2_1_instance,
+            bc.theorem_2_1_counterexample,
         ),
         limit_search(
             THEOREM_2_1_BOUND,

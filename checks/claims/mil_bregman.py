@@ -154,7 +154,7 @@ declare(
     expected=Verdict.VERIFIED,
     checks=_both_cases(
         "coordinates of D_F(z, .) bounded below and coercive",
-        lambda depth: divergence.coercivity(depth, claim_id="mil.lem2.5"),
+        divergence.coercivity,
         "each coordinate of D_F(z, .) is c h(x) + const with h bounded below and h -> oo",
     ),
 )

@@ -30,7 +30,6 @@ def derive_square() -> Derivation:
     printed = a**2 + 2 * a * b + b**2
     return Derivation.from_parts(
         [Part.of("(a + b)^2 against (1)", compare(derived, printed), derived, printed)],
-        claim_id="ex.identity",
         title="(1)",
         steps=(Step("expand (a + b)^2", derived),),
         assumptions="a, b real",
@@ -55,7 +54,6 @@ def derive_minimum() -> Derivation:
     cmp = compare(derived, printed, points=[{x: stationary}])  # the residual 2 - 3, at the minimizer
     return Derivation.from_parts(
         [Part.of("the minimum against the printed 3", cmp, derived, printed)],
-        claim_id="ex.amgm",
         title="(2): the minimum of x + 1/x",
         steps=(Step("f'(x) = 1 - 1/x^2 = 0 at", stationary), Step("f at the stationary point", derived)),
         assumptions="x > 0",
