@@ -47,6 +47,9 @@ MAX_PRECISION_DPS = 100_000
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _RATIONAL = re.compile(r"^[+-]?\d+/\d+$", re.ASCII)
+# The common case, a plain decimal within the limits, read in one match: sign, integer digits,
+# fraction digits, exponent (anything else goes through parse_number's checks and messages)
+_PLAIN_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,11}))?", re.ASCII)
 _MAX_INTEGER_BITS = math.ceil(MAX_NUMBER_DIGITS * math.log2(10))
 _NONFINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
@@ -115,12 +118,42 @@ def parse_number(value: Any, where: str) -> Fraction:
     return Fraction(text)
 
 
+def _plain_decimal(value: Any) -> Fraction | None:
+    """The exact value of a plain decimal string within the limits of :func:`parse_number`, in
+    one regular-expression match and one exact division (``Fraction(text)`` matches twice and
+    validates again); None for anything else, which :func:`parse_number` then reads or refuses
+    with its message."""
+    if type(value) is not str:
+        return None
+    match = _PLAIN_DECIMAL.fullmatch(value)
+    if match is None:
+        return None
+    sign, whole, fraction, exponent = match.groups()
+    fraction = fraction or ""
+    if not (whole or fraction) or len(whole) > MAX_NUMBER_DIGITS or len(fraction) > MAX_NUMBER_DIGITS:
+        return None
+    power = int(exponent) if exponent else 0
+    if abs(power) > MAX_DECIMAL_EXPONENT:
+        return None
+    scale = len(fraction) - power
+    numerator = int(whole + fraction)
+    if sign == "-":
+        numerator = -numerator
+    if scale <= 0:
+        return Fraction(numerator * 10**-scale)
+    return Fraction(numerator, 10**scale)
+
+
 def parse_vector(value: Any, where: str) -> tuple[Fraction, ...]:
     if not isinstance(value, list):
         raise InstanceError(f"{where}: expected a list of numbers")
     if not value:
         raise InstanceError(f"{where}: empty vector")
-    return tuple(parse_number(v, f"{where}[{i}]") for i, v in enumerate(value))
+    parsed = [_plain_decimal(v) for v in value]
+    return tuple(
+        q if q is not None else parse_number(v, f"{where}[{i}]")
+        for i, (q, v) in enumerate(zip(parsed, value, strict=True))
+    )
 
 
 def parse_matrix(value: Any, where: str) -> tuple[tuple[Fraction, ...], ...]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dlncheck.checks.instances import (
     InstanceError,
@@ -15,6 +18,7 @@ from dlncheck.checks.instances import (
     loads_instance,
     parse_instance,
     parse_number,
+    parse_vector,
 )
 
 FULL = InstanceSpec(needs=frozenset({"A", "y", "depth", "init"}))
@@ -161,3 +165,35 @@ def test_missing_file_and_non_object(tmp_path):
     path.write_text(json.dumps([1, 2]))
     with pytest.raises(InstanceError, match="must be a JSON object"):
         load_instance_file(path)
+
+
+_DECIMAL_LIKE = st.from_regex(r"\A[ +-]?[0-9]{0,4}(\.[0-9]{0,4})?([eE][+-]?[0-9]{1,7})?\Z", fullmatch=True)
+
+
+@given(st.one_of(_DECIMAL_LIKE, st.text(alphabet="0123456789.eE+-/ ", max_size=12)))
+def test_the_fast_decimal_reader_agrees_with_parse_number(text):
+    """parse_vector reads plain decimals through one match (instances._plain_decimal): whatever it
+    reads, parse_number reads to the same exact value; what it passes on, parse_number reads or
+    refuses with its message."""
+    from dlncheck.checks.instances import _plain_decimal
+
+    fast = _plain_decimal(text)
+    try:
+        slow = parse_number(text, "x")
+    except InstanceError as exc:
+        assert fast is None, (text, fast)
+        with pytest.raises(InstanceError, match=re.escape(str(exc).split(": ", 1)[1])):
+            parse_vector([text], "x")
+        return
+    assert fast is None or fast == slow
+    assert parse_vector([text], "x") == (slow,)
+
+
+def test_the_fast_decimal_reader_keeps_the_limits():
+    from dlncheck.checks.instances import MAX_DECIMAL_EXPONENT, MAX_NUMBER_DIGITS, _plain_decimal
+
+    assert _plain_decimal("-12.50e-1") == Fraction(-5, 4)
+    assert _plain_decimal("1" * (MAX_NUMBER_DIGITS + 1)) is None
+    assert _plain_decimal(f"1.{'0' * 50}e{MAX_DECIMAL_EXPONENT + 40}") is None  # the exponent's limit
+    with pytest.raises(InstanceError, match="exponent"):
+        parse_vector([f"1.{'0' * 50}e{MAX_DECIMAL_EXPONENT + 40}"], "y")
